@@ -1,0 +1,99 @@
+internal import CLAPACKE
+
+// One thin wrapper per LAPACK routine, through LAPACKE's `_work` interface in
+// column-major layout (no transposition, no hidden allocation). Each returns
+// LAPACK's `info`; `info < 0` (an illegal argument) is a bug in our call and
+// stops here, `info > 0` is returned for the caller to turn into a typed error.
+
+private let columnMajor: Int32 = 102  // LAPACK_COL_MAJOR
+
+@inline(__always)
+private func checked(_ info: Int32, _ routine: StaticString) -> Int {
+    precondition(info >= 0, "\(routine): illegal value in argument \(-info) (a bug in IRTKit)")
+    return Int(info)
+}
+
+enum LAPACK {
+    /// Symmetric eigendecomposition by divide and conquer (dsyevd). Eigenvalues
+    /// ascending into `w`; with `.valuesAndVectors` the eigenvectors overwrite `a`.
+    static func syevd(
+        _ job: EigenJob, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+        w: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>, lwork: Int,
+        iwork: UnsafeMutablePointer<Int32>, liwork: Int
+    ) -> Int {
+        checked(LAPACKE_dsyevd_work(columnMajor, job.lapack, triangle.lapack, blasInt(n), a, leading(lda),
+                                    w, work, blasInt(lwork), iwork, blasInt(liwork)), "dsyevd")
+    }
+
+    /// Workspace sizes `(lwork, liwork)` dsyevd needs for order `n`.
+    static func syevdWorkspace(_ job: EigenJob, n: Int) -> (work: Int, iwork: Int) {
+        var a = 0.0, w = 0.0, work = 0.0
+        var iwork: Int32 = 0
+        _ = checked(LAPACKE_dsyevd_work(columnMajor, job.lapack, CChar(UInt8(ascii: "L")), blasInt(n), &a,
+                                        leading(n), &w, &work, -1, &iwork, -1), "dsyevd")
+        return (Swift.max(1, Int(work)), Swift.max(1, Int(iwork)))
+    }
+
+    /// Selected eigenvalues `il...iu` (1-based, ascending) of a symmetric matrix by
+    /// relatively robust representations (dsyevr), values only. Returns `(info, m)`.
+    static func syevrValues(
+        _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, il: Int, iu: Int,
+        w: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>, lwork: Int,
+        iwork: UnsafeMutablePointer<Int32>, liwork: Int
+    ) -> (info: Int, found: Int) {
+        var m: Int32 = 0
+        var z = 0.0
+        var isuppz: Int32 = 0
+        let info = LAPACKE_dsyevr_work(columnMajor, CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "I")),
+                                       triangle.lapack, blasInt(n), a, leading(lda), 0, 0,
+                                       blasInt(il), blasInt(iu), 0, &m, w, &z, 1, &isuppz,
+                                       work, blasInt(lwork), iwork, blasInt(liwork))
+        return (checked(info, "dsyevr"), Int(m))
+    }
+
+    /// Workspace sizes for ``syevrValues``.
+    static func syevrWorkspace(n: Int) -> (work: Int, iwork: Int) {
+        var a = 0.0, w = 0.0, work = 0.0, z = 0.0
+        var iwork: Int32 = 0, m: Int32 = 0, isuppz: Int32 = 0
+        _ = checked(LAPACKE_dsyevr_work(columnMajor, CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "I")),
+                                        CChar(UInt8(ascii: "L")), blasInt(n), &a, leading(n), 0, 0, 1,
+                                        blasInt(Swift.max(1, n)), 0, &m, &w, &z, 1, &isuppz, &work, -1, &iwork, -1),
+                    "dsyevr")
+        return (Swift.max(1, Int(work)), Swift.max(1, Int(iwork)))
+    }
+
+    /// Cholesky factorization `A = L Lᵀ` (or `UᵀU`) in place (dpotrf).
+    static func potrf(_ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int {
+        checked(LAPACKE_dpotrf_work(columnMajor, triangle.lapack, blasInt(n), a, leading(lda)), "dpotrf")
+    }
+
+    /// Solves `A X = B` from a Cholesky factor (dpotrs); `B` is overwritten by `X`.
+    static func potrs(
+        _ triangle: Triangle, n: Int, nrhs: Int, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafeMutablePointer<Double>, ldb: Int
+    ) -> Int {
+        checked(LAPACKE_dpotrs_work(columnMajor, triangle.lapack, blasInt(n), blasInt(nrhs), a, leading(lda),
+                                    b, leading(ldb)), "dpotrs")
+    }
+
+    /// Inverse of `A` from its Cholesky factor, into the same triangle (dpotri).
+    static func potri(_ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int {
+        checked(LAPACKE_dpotri_work(columnMajor, triangle.lapack, blasInt(n), a, leading(lda)), "dpotri")
+    }
+
+    /// Solves `A X = B` by LU with partial pivoting (dgesv); `A` is overwritten by
+    /// its factors and `B` by `X`.
+    static func gesv(
+        n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int, ipiv: UnsafeMutablePointer<Int32>,
+        b: UnsafeMutablePointer<Double>, ldb: Int
+    ) -> Int {
+        checked(LAPACKE_dgesv_work(columnMajor, blasInt(n), blasInt(nrhs), a, leading(lda), ipiv,
+                                   b, leading(ldb)), "dgesv")
+    }
+}
+
+/// OpenBLAS's own thread pool.
+enum OpenBLASThreads {
+    static var count: Int { Int(openblas_get_num_threads()) }
+    static func set(_ n: Int) { openblas_set_num_threads(blasInt(n)) }
+}

@@ -1,0 +1,1 @@
+print("irt-report 0.1.0")
