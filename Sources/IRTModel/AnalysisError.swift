@@ -1,0 +1,76 @@
+import Linalg
+
+/// Every way an analysis can fail on its input, each with what a person needs
+/// to fix it: the file, the line (1-based, counting the header as line 1), the
+/// column and what was expected.
+public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file could not be opened or decoded.
+    case unreadableFile(file: String, reason: String)
+    /// The file has no bytes (or only whitespace).
+    case emptyFile(file: String)
+    /// The file has a header but no data rows.
+    case headerOnly(file: String)
+    /// The CSV syntax is broken (e.g. an unterminated quoted field).
+    case malformedCSV(file: String, line: Int, reason: String)
+    /// A data row has another number of fields than the header.
+    case raggedRow(file: String, line: Int, expected: Int, actual: Int)
+    /// Two header fields have the same name.
+    case duplicateColumn(file: String, column: String)
+    /// A cell in a numeric (task or metric) column is not a number.
+    case nonNumericCell(file: String, line: Int, column: String, value: String)
+    /// A task cell is empty in a run the analysis keeps.
+    case missingCell(file: String, line: Int, run: String, column: String)
+    /// No column of the file matches the task selection.
+    case noTaskColumns(file: String)
+    /// Fewer runs than the method needs remain after filtering.
+    case tooFewRuns(file: String, needed: Int, actual: Int)
+    /// The noise file has no column in common with the sweep's tasks.
+    case noiseSharesNoTask(file: String)
+    /// The noise file has too few replicate rows for a sample variance.
+    case tooFewNoiseRuns(file: String, needed: Int, actual: Int)
+    /// More factors were asked for than there are tasks.
+    case tooManyFactors(requested: Int, tasks: Int)
+    /// An option is outside its domain.
+    case invalidOption(String)
+    /// A column named as held-out metric (or otherwise required) is absent.
+    case missingColumn(file: String, column: String)
+    /// A numerical failure in the linear algebra.
+    case numerical(LinalgError)
+
+    public var description: String {
+        switch self {
+        case let .unreadableFile(file, reason):
+            return "\(file): cannot read the file (\(reason))"
+        case let .emptyFile(file):
+            return "\(file): the file is empty; expected a CSV with a header row and one row per run"
+        case let .headerOnly(file):
+            return "\(file): the file has a header but no data rows; expected one row per run"
+        case let .malformedCSV(file, line, reason):
+            return "\(file):\(line): malformed CSV: \(reason)"
+        case let .raggedRow(file, line, expected, actual):
+            return "\(file):\(line): row has \(actual) fields, expected \(expected) (one per header column)"
+        case let .duplicateColumn(file, column):
+            return "\(file):1: column \"\(column)\" appears more than once in the header"
+        case let .nonNumericCell(file, line, column, value):
+            return "\(file):\(line): column \"\(column)\": expected a number, found \"\(value)\""
+        case let .missingCell(file, line, run, column):
+            return "\(file):\(line): run \"\(run)\" has no value for task \"\(column)\"; expected a number (fill it, or drop the run or the task)"
+        case let .noTaskColumns(file):
+            return "\(file): no column matches the task selection; expected metric columns such as \"lm_eval/arc_easy_5shot/bpb\""
+        case let .tooFewRuns(file, needed, actual):
+            return "\(file): \(actual) usable run(s), the analysis needs at least \(needed)"
+        case let .noiseSharesNoTask(file):
+            return "\(file): the noise file shares no task column with the sweep; expected replicate runs with the same metric columns"
+        case let .tooFewNoiseRuns(file, needed, actual):
+            return "\(file): \(actual) replicate run(s), a noise estimate needs at least \(needed)"
+        case let .tooManyFactors(requested, tasks):
+            return "asked for \(requested) factors but there are only \(tasks) tasks; expected 1...\(tasks)"
+        case let .invalidOption(message):
+            return message
+        case let .missingColumn(file, column):
+            return "\(file): no column named \"\(column)\""
+        case let .numerical(error):
+            return "numerical failure: \(error)"
+        }
+    }
+}
