@@ -1,0 +1,291 @@
+import Foundation
+
+/// A parsed CSV file: the header and the data rows, each with the file line it starts on.
+///
+/// Every row has exactly `header.count` fields (``CSVReader`` rejects ragged
+/// rows), and `lines[i]` is the 1-based line of the file on which `rows[i]`
+/// begins (the header is line 1). A quoted field may span lines, so
+/// `lines` is not always `2, 3, 4, …`.
+public struct CSVTable: Sendable, Equatable {
+    /// The header fields, in file order.
+    public var header: [String]
+    /// The data rows, in file order; empty cells are `""`.
+    public var rows: [[String]]
+    /// The 1-based file line where each row of ``rows`` starts.
+    public var lines: [Int]
+
+    /// A table from its parts.
+    ///
+    /// - Precondition: `rows.count == lines.count`.
+    public init(header: [String], rows: [[String]], lines: [Int]) {
+        precondition(rows.count == lines.count, "CSVTable: one line number per row")
+        self.header = header
+        self.rows = rows
+        self.lines = lines
+    }
+}
+
+/// An RFC 4180 reader that works on the UTF-8 bytes of a file.
+///
+/// What it accepts:
+/// - fields separated by `,`, records ended by LF or CRLF; the last record
+///   may or may not end with a line break;
+/// - quoted fields (`"…"`) holding commas, line breaks and doubled quotes
+///   (`""` stands for one `"`);
+/// - a leading UTF-8 byte-order mark, which is dropped;
+/// - empty cells, kept as `""`;
+/// - completely blank lines at the end of the file, which are ignored
+///   (a blank line in the middle is a one-field row, hence ragged).
+///
+/// A `"` inside an unquoted field is kept as data (as most CSV writers and
+/// readers do); after a closing quote only `,`, a line break or the end of
+/// the file may follow.
+///
+/// The scanner walks a `Span<UInt8>` once and creates one `String` per field,
+/// validating its UTF-8 as it goes.
+public enum CSVReader {
+    /// Reads and parses the file at `url`.
+    ///
+    /// - Parameter url: a file URL; `url.lastPathComponent` names the file in errors.
+    /// - Returns: the header and the rows with their line numbers.
+    /// - Throws: ``AnalysisError/unreadableFile(file:reason:)`` when the file
+    ///   cannot be read or is not valid UTF-8, and every error of
+    ///   ``parse(_:source:)``.
+    /// - Complexity: O(b) in the file size b.
+    public static func read(contentsOf url: URL) throws(AnalysisError) -> CSVTable {
+        let source = url.lastPathComponent
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: url.path)
+                ? "\(url.path): \(error.localizedDescription)"
+                : "no such file: \(url.path)"
+            throw .unreadableFile(file: source, reason: reason)
+        }
+        let bytes = [UInt8](data)
+        return try parse(bytes.span, source: source)
+    }
+
+    /// Parses CSV text.
+    ///
+    /// - Parameters:
+    ///   - text: the whole file.
+    ///   - source: the file name used in error messages.
+    /// - Throws: as ``parse(_:source:)``.
+    /// - Complexity: O(b) in the UTF-8 size b of `text`.
+    public static func parse(_ text: String, source: String) throws(AnalysisError) -> CSVTable {
+        let bytes = Array(text.utf8)
+        return try parse(bytes.span, source: source)
+    }
+
+    /// Parses the UTF-8 bytes of a CSV file.
+    ///
+    /// - Parameters:
+    ///   - bytes: the whole file, optionally starting with a UTF-8 BOM.
+    ///   - source: the file name used in error messages.
+    /// - Returns: the header and the data rows, each row with the 1-based line it starts on.
+    /// - Throws:
+    ///   - ``AnalysisError/emptyFile(file:)`` when there are no bytes, or only whitespace;
+    ///   - ``AnalysisError/unreadableFile(file:reason:)`` when a field is not valid UTF-8 (names the line);
+    ///   - ``AnalysisError/malformedCSV(file:line:reason:)`` for a quoted field that is never closed
+    ///     (names the line where it opens) or a closing quote followed by other text;
+    ///   - ``AnalysisError/duplicateColumn(file:column:)`` when a header name repeats;
+    ///   - ``AnalysisError/raggedRow(file:line:expected:actual:)`` for a row with another field count than the header;
+    ///   - ``AnalysisError/headerOnly(file:)`` when no data row follows the header.
+    /// - Complexity: O(b) time in the number of bytes b; one `String` per field.
+    public static func parse(_ bytes: Span<UInt8>, source: String) throws(AnalysisError) -> CSVTable {
+        var scanner = Scanner(source: source)
+        // A UTF-8 byte-order mark is not part of the first header name.
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { scanner.position = 3 }
+        if scanner.isBlank(bytes) { throw .emptyFile(file: source) }
+
+        guard let (header, _, _) = try scanner.nextRecord(bytes) else { throw .emptyFile(file: source) }
+        var seen = Set<String>(minimumCapacity: header.count)
+        for name in header where !seen.insert(name).inserted {
+            throw .duplicateColumn(file: source, column: name)
+        }
+
+        var rows: [[String]] = []
+        var lines: [Int] = []
+        // Blank lines are held back: dropped if nothing but blank lines follows them.
+        var pendingBlank: [Int] = []
+        while let (fields, line, isBlank) = try scanner.nextRecord(bytes) {
+            if isBlank {
+                pendingBlank.append(line)
+                continue
+            }
+            for blankLine in pendingBlank {
+                // A blank line between rows is one empty field: a row of a one-column file, ragged otherwise.
+                guard header.count == 1 else {
+                    throw .raggedRow(file: source, line: blankLine, expected: header.count, actual: 1)
+                }
+                rows.append([""])
+                lines.append(blankLine)
+            }
+            pendingBlank.removeAll()
+            guard fields.count == header.count else {
+                throw .raggedRow(file: source, line: line, expected: header.count, actual: fields.count)
+            }
+            rows.append(fields)
+            lines.append(line)
+        }
+        if rows.isEmpty { throw .headerOnly(file: source) }
+        return CSVTable(header: header, rows: rows, lines: lines)
+    }
+}
+
+// MARK: - The byte scanner
+
+private let comma: UInt8 = 0x2C
+private let quote: UInt8 = 0x22
+private let lineFeed: UInt8 = 0x0A
+private let carriageReturn: UInt8 = 0x0D
+
+/// The state of one pass over the bytes: position and current 1-based line.
+///
+/// The bytes are passed to every method rather than stored, so that the
+/// scanner stays an ordinary (escapable) value while reading a `Span`.
+private struct Scanner {
+    let source: String
+    var position = 0
+    var line = 1
+
+    /// Whether every byte from `position` on is ASCII whitespace.
+    func isBlank(_ bytes: Span<UInt8>) -> Bool {
+        var i = position
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x09, lineFeed, carriageReturn, 0x0B, 0x0C: i += 1
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// How a field ended.
+    enum Terminator { case comma, lineBreak, endOfFile }
+
+    /// The next record, the line it starts on and whether that line is
+    /// completely blank (no byte before its line break); `nil` at the end of the bytes.
+    mutating func nextRecord(_ bytes: Span<UInt8>) throws(AnalysisError) -> (fields: [String], line: Int, isBlank: Bool)? {
+        guard position < bytes.count else { return nil }
+        let start = line
+        let startPosition = position
+        var fields: [String] = []
+        while true {
+            let (field, terminator) = try nextField(bytes)
+            fields.append(field)
+            if terminator != .comma { break }
+        }
+        let isBlank = fields.count == 1 && fields[0].isEmpty
+            && (bytes[startPosition] == lineFeed || bytes[startPosition] == carriageReturn)
+        return (fields, start, isBlank)
+    }
+
+    /// Consumes a line break (LF, CRLF, or a CR that ends the file) at `position` if there is one.
+    mutating func consumeLineBreak(_ bytes: Span<UInt8>) -> Bool {
+        let n = bytes.count
+        if position < n, bytes[position] == lineFeed {
+            position += 1
+        } else if position < n, bytes[position] == carriageReturn,
+                  position + 1 == n || bytes[position + 1] == lineFeed {
+            position = min(position + 2, n)
+        } else {
+            return false
+        }
+        line += 1
+        return true
+    }
+
+    /// Reads one field starting at `position` and the delimiter after it.
+    mutating func nextField(_ bytes: Span<UInt8>) throws(AnalysisError) -> (String, Terminator) {
+        let n = bytes.count
+        if position < n, bytes[position] == quote {
+            return try nextQuotedField(bytes)
+        }
+        let start = position
+        var i = position
+        while i < n {
+            let b = bytes[i]
+            if b == comma || b == lineFeed { break }
+            if b == carriageReturn, i + 1 == n || bytes[i + 1] == lineFeed { break }
+            i += 1
+        }
+        let field = try string(bytes, start..<i)
+        position = i
+        if i == n { return (field, .endOfFile) }
+        if bytes[i] == comma {
+            position += 1
+            // "a,b," at the very end of the file: the empty last field still counts.
+            return (field, .comma)
+        }
+        _ = consumeLineBreak(bytes)
+        return (field, .lineBreak)
+    }
+
+    /// Reads a quoted field; `position` is on the opening quote.
+    mutating func nextQuotedField(_ bytes: Span<UInt8>) throws(AnalysisError) -> (String, Terminator) {
+        let n = bytes.count
+        let openingLine = line
+        var i = position + 1
+        var segmentStart = i
+        var unescaped: [UInt8] = []   // used only once a doubled quote is seen
+        var hasEscapes = false
+        while true {
+            guard i < n else {
+                throw .malformedCSV(
+                    file: source, line: openingLine,
+                    reason: "a quoted field opened on this line is never closed; expected a closing \"")
+            }
+            let b = bytes[i]
+            if b == quote {
+                if i + 1 < n, bytes[i + 1] == quote {
+                    // A doubled quote stands for one quote character.
+                    hasEscapes = true
+                    append(bytes, segmentStart..<(i + 1), to: &unescaped)
+                    i += 2
+                    segmentStart = i
+                    continue
+                }
+                break
+            }
+            if b == lineFeed { line += 1 }
+            i += 1
+        }
+        let field: String
+        if hasEscapes {
+            append(bytes, segmentStart..<i, to: &unescaped)
+            field = try string(unescaped.span)
+        } else {
+            field = try string(bytes, segmentStart..<i)
+        }
+        position = i + 1   // past the closing quote
+        if position == n { return (field, .endOfFile) }
+        if bytes[position] == comma {
+            position += 1
+            return (field, .comma)
+        }
+        if consumeLineBreak(bytes) { return (field, .lineBreak) }
+        throw .malformedCSV(
+            file: source, line: line,
+            reason: "unexpected text after a closing quote; expected a comma or the end of the line")
+    }
+
+    func append(_ bytes: Span<UInt8>, _ range: Range<Int>, to buffer: inout [UInt8]) {
+        for k in range { buffer.append(bytes[k]) }
+    }
+
+    func string(_ bytes: Span<UInt8>, _ range: Range<Int>) throws(AnalysisError) -> String {
+        if range.isEmpty { return "" }
+        return try string(bytes.extracting(range))
+    }
+
+    func string(_ span: Span<UInt8>) throws(AnalysisError) -> String {
+        do {
+            return String(copying: try UTF8Span(validating: span))
+        } catch {
+            throw .unreadableFile(file: source, reason: "line \(line): invalid UTF-8 (\(error)); expected UTF-8 text")
+        }
+    }
+}
