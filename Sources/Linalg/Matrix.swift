@@ -204,7 +204,8 @@ public struct Matrix: Sendable, Equatable, Hashable {
         Matrix(unchecked: rows, columns: columns, try elements.map(transform))
     }
 
-    /// The largest absolute elementwise difference `max |aᵢⱼ − bᵢⱼ|`.
+    /// The largest absolute elementwise difference `max |aᵢⱼ − bᵢⱼ|`; NaN when
+    /// any difference is NaN (so that a comparison against a tolerance fails).
     ///
     /// - Throws: ``LinalgError/shapeMismatch(operation:expected:actual:)`` on different shapes.
     public func maxAbsDifference(_ other: Matrix) throws(LinalgError) -> Double {
@@ -212,7 +213,11 @@ public struct Matrix: Sendable, Equatable, Hashable {
             throw .shapeMismatch(operation: "maxAbsDifference", expected: shape, actual: other.shape)
         }
         var m = 0.0
-        for i in elements.indices { m = Swift.max(m, abs(elements[i] - other.elements[i])) }
+        for i in elements.indices {
+            let d = abs(elements[i] - other.elements[i])
+            if d.isNaN { return .nan }
+            m = Swift.max(m, d)
+        }
         return m
     }
 

@@ -41,9 +41,14 @@ extension Matrix {
         precondition(rowRange.lowerBound >= 0 && rowRange.upperBound <= rows
                      && columnRange.lowerBound >= 0 && columnRange.upperBound <= columns, "Block out of range")
         let layout = BlockLayout(rows: rowRange.count, columns: columnRange.count, leadingDimension: rows)
+        // An empty block gets an empty span: its nominal start may lie past the
+        // end of the storage (e.g. rows 3..<3 × columns 2..<2 of a 3 × 2 matrix).
+        if rowRange.isEmpty || columnRange.isEmpty {
+            return try body(storage.span.extracting(0..<0), layout)
+        }
         let start = rowRange.lowerBound + columnRange.lowerBound * rows
-        let end = columnRange.isEmpty || rowRange.isEmpty ? start : start + layout.offset(layout.rows - 1, layout.columns - 1) + 1
-        return try body(storage.span.extracting(start..<Swift.max(start, end)), layout)
+        let end = start + layout.offset(layout.rows - 1, layout.columns - 1) + 1
+        return try body(storage.span.extracting(start..<end), layout)
     }
 }
 

@@ -35,7 +35,9 @@ extension Matrix {
         }
         if m == 0 || n == 0 { return }
         if k == 0 {
-            c.scale(by: beta)
+            // C ← β C; with β = 0, C is not read (dscal by 0 may propagate NaN
+            // in some BLAS builds, so write the zeros directly).
+            if beta == 0 { c.storage = [Double](repeating: 0, count: m * n) } else { c.scale(by: beta) }
             return
         }
         a.elements.withUnsafeBufferPointer { pa in
@@ -108,7 +110,8 @@ extension Matrix {
         let n = columns, k = rows
         if n == 0 { return }
         if k == 0 {
-            c.scale(by: 0)
+            // AᵀA of a matrix without rows is zero; `c` is not read.
+            c.storage = [Double](repeating: 0, count: n * n)
             return
         }
         elements.withUnsafeBufferPointer { pa in

@@ -59,7 +59,9 @@ extension Matrix {
     public func standardized(ddof: DeltaDegreesOfFreedom = 0) throws(LinalgError) -> Standardization {
         let means = try columnMeans()
         let sds = try columnStandardDeviations(ddof: ddof)
-        if let j = sds.firstIndex(where: { !($0 > 0) }) { throw .zeroVariance(column: j) }
+        // A constant column can still get a tiny positive sd when its mean is
+        // not representable (0.1 + 0.1 + 0.1 ≠ 0.3): test constancy exactly.
+        for j in 0..<columns where !(sds[j] > 0) || isConstant(column: j) { throw .zeroVariance(column: j) }
         var z = self
         z.storage.withUnsafeMutableBufferPointer { p in
             for j in 0..<columns {
@@ -68,6 +70,14 @@ extension Matrix {
             }
         }
         return Standardization(z: z, means: means, standardDeviations: sds)
+    }
+
+    /// Whether every element of column `j` equals the first one.
+    private func isConstant(column j: Int) -> Bool {
+        withColumn(j) { c in
+            for i in c.indices where c[i] != c[0] { return false }
+            return true
+        }
     }
 
     /// Z-scores every column in place with population sd (ddof = 0), without
