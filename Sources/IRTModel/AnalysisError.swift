@@ -74,3 +74,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// Runs a Linalg computation, reporting its failure as ``AnalysisError/numerical(_:)``.
+@inline(__always)
+func numerical<R>(_ body: () throws(LinalgError) -> R) throws(AnalysisError) -> R {
+    do throws(LinalgError) { return try body() } catch { throw .numerical(error) }
+}

@@ -92,8 +92,3 @@ enum LAPACK {
     }
 }
 
-/// OpenBLAS's own thread pool.
-enum OpenBLASThreads {
-    static var count: Int { Int(openblas_get_num_threads()) }
-    static func set(_ n: Int) { openblas_set_num_threads(blasInt(n)) }
-}

@@ -1,0 +1,52 @@
+/// Everything a user can change about an analysis; the defaults are METHOD.md's.
+public struct AnalysisOptions: Sendable, Equatable {
+    /// Which columns are tasks and which way is better (METHOD.md §2).
+    public var selection: TaskSelection
+    /// Keep only rows whose `status` equals this, when the column exists; `nil` keeps every row.
+    public var requiredStatus: String?
+    /// Monte Carlo draws of Horn's null.
+    public var draws: Int
+    /// Seed of Horn's null.
+    public var seed: UInt64
+    /// How Horn's ranks are counted.
+    public var hornRule: ParallelAnalysis.Rule
+    /// Worker threads for Horn's draws (`nil`: all cores). Never changes the result.
+    public var threads: Int?
+    /// The factor-model fit; `fit.factors == nil` takes Horn's k95.
+    public var fit: FitOptions
+    /// Held-out metrics to validate the scores against (METHOD.md §8); absent ones are skipped.
+    public var heldOutMetrics: [String]
+    /// Columns copied into the leaderboard when present.
+    public var leaderboardColumns: [String]
+    /// A task with a population sd at most this is dropped as constant.
+    public var zeroVarianceThreshold: Double
+
+    /// The held-out metrics of the reference.
+    public static let defaultHeldOutMetrics = ["eval/uncheatable_eval/macro_loss", "eval/paloma/macro_loss"]
+
+    public init(
+        selection: TaskSelection = .reference, requiredStatus: String? = "completed", draws: Int = 500,
+        seed: UInt64 = 42, hornRule: ParallelAnalysis.Rule = .count, threads: Int? = nil,
+        fit: FitOptions = FitOptions(), heldOutMetrics: [String] = AnalysisOptions.defaultHeldOutMetrics,
+        leaderboardColumns: [String] = ["is_qsplit240_core"], zeroVarianceThreshold: Double = 1e-12
+    ) {
+        self.selection = selection
+        self.requiredStatus = requiredStatus
+        self.draws = draws
+        self.seed = seed
+        self.hornRule = hornRule
+        self.threads = threads
+        self.fit = fit
+        self.heldOutMetrics = heldOutMetrics
+        self.leaderboardColumns = leaderboardColumns
+        self.zeroVarianceThreshold = zeroVarianceThreshold
+    }
+}
+
+/// What a running analysis reports, for progress displays.
+public enum AnalysisProgress: Sendable {
+    /// Horn's Monte Carlo: `done` of `total` draws finished.
+    case hornDraws(done: Int, total: Int)
+    /// The EM fit: iterations so far and the last step `max |ΔΛ|`.
+    case emIterations(Int, step: Double)
+}

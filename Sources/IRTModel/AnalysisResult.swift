@@ -1,0 +1,138 @@
+import Linalg
+
+/// Everything an analysis produces (METHOD.md §10), `Codable` to that JSON
+/// shape with snake_case keys; `Sendable` so it can cross to a report writer.
+///
+/// Arrays over tasks follow ``tasks``; arrays over runs follow ``runNames`` (file order).
+public struct AnalysisResult: Sendable, Codable, Equatable {
+    /// Horn's parallel analysis as written to JSON.
+    public struct Horn: Sendable, Codable, Equatable {
+        public let eigenvalues: [Double]
+        public let p95: [Double]
+        public let mean: [Double]
+        public let k95: Int
+        public let kMean: Int
+        public let draws: Int
+        public let seed: UInt64
+        public let rule: String
+        enum CodingKeys: String, CodingKey {
+            case eigenvalues, p95, mean, k95, kMean = "k_mean", draws, seed, rule
+        }
+    }
+
+    /// The EM fit as written to JSON.
+    public struct EM: Sendable, Codable, Equatable {
+        public let iterations: Int
+        public let converged: Bool
+        public let mStep: String
+        public let logLikelihood: Double
+        public let `init`: [[Double]]
+        public let maxIterations: Int
+        public let stopRule: String
+        public let tolerance: Double
+        public let acceleration: String
+        public let finalStep: Double
+        /// `nil` when the steps were not contracting (distance unknown).
+        public let estimatedDistance: Double?
+        enum CodingKeys: String, CodingKey {
+            case iterations, converged, mStep = "m_step", logLikelihood = "log_likelihood", `init`
+            case maxIterations = "max_iterations", stopRule = "stop_rule", tolerance, acceleration
+            case finalStep = "final_step", estimatedDistance = "estimated_distance"
+        }
+    }
+
+    /// Signal-to-noise block.
+    public struct SNR: Sendable, Codable, Equatable {
+        public let factors: [SignalToNoise]
+        public let aggregate: SignalToNoise
+        public let noiseRuns: Int
+        enum CodingKeys: String, CodingKey { case factors, aggregate, noiseRuns = "noise_runs" }
+    }
+
+    public let source: String
+    public let noiseSource: String?
+    public let nRuns: Int
+    public let nTasks: Int
+    public let tasks: [String]
+    public let droppedTasks: [String]
+    public let horn: Horn
+    public let k: Int
+    public let em: EM
+    /// p rows of k.
+    public let loadings: [[Double]]
+    public let psi: [Double]
+    public let communality: [Double]
+    public let noiseShare: [Double?]
+    public let h2Ceiling: [Double?]
+    public let tasksMissingFromNoise: [String]
+    /// `nil` without a noise file.
+    public let snr: SNR?
+    /// Metric → r per factor (`nil` = undefined).
+    public let validation: [String: [Double?]]
+    public let runNames: [String]
+    /// n rows of k.
+    public let theta: [[Double]]
+    public let leaderboard: [Leaderboard.Entry]
+    /// Held-out metric names of each leaderboard entry's `held_out`.
+    public let leaderboardHeldOut: [String]
+    /// Extra column names of each leaderboard entry's `extra`.
+    public let leaderboardExtra: [String]
+    /// Noise runs' projected scores (rows of k), for plots.
+    public let noiseTheta: [[Double]]?
+    /// Things a reader must know: unconverged EM, tasks above their ceiling, unanchored tasks, k95 = 0.
+    public let warnings: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case source, noiseSource = "noise_source", nRuns = "n_runs", nTasks = "n_tasks", tasks
+        case droppedTasks = "dropped_tasks", horn, k, em, loadings, psi, communality
+        case noiseShare = "noise_share", h2Ceiling = "h2_ceiling", tasksMissingFromNoise = "tasks_missing_from_noise"
+        case snr, validation, runNames = "run_names", theta, leaderboard
+        case leaderboardHeldOut = "leaderboard_held_out", leaderboardExtra = "leaderboard_extra"
+        case noiseTheta = "noise_theta", warnings
+    }
+
+    /// Whether run `name` is a baseline (highlighted in plots).
+    public static func isBaseline(_ name: String) -> Bool { name.contains("baseline") }
+
+    init(
+        source: String, noiseSource: String?, prepared: PreparedSweep, horn: ParallelAnalysis, k: Int,
+        model: FactorModel, floor: NoiseFloor, snr: SignalToNoiseSummary?, validation: Validation, theta: Matrix,
+        leaderboard: Leaderboard, warnings: [String]
+    ) {
+        self.source = source
+        self.noiseSource = noiseSource
+        nRuns = prepared.z.rows
+        nTasks = prepared.tasks.count
+        tasks = prepared.tasks
+        droppedTasks = prepared.droppedTasks
+        self.horn = Horn(eigenvalues: horn.eigenvalues, p95: horn.p95, mean: horn.mean, k95: horn.k95,
+                         kMean: horn.kMean, draws: horn.draws, seed: horn.seed, rule: horn.rule.rawValue)
+        self.k = k
+        let d = model.diagnostics
+        let stopRule: String = switch d.stopRule {
+        case .step: "step"
+        case .estimatedDistance: "estimated-distance"
+        }
+        em = EM(iterations: d.iterations, converged: d.converged, mStep: d.mStep.rawValue,
+                logLikelihood: d.logLikelihood, init: d.initialLoadings, maxIterations: d.maxIterations,
+                stopRule: stopRule, tolerance: d.stopRule.tolerance, acceleration: d.acceleration.rawValue,
+                finalStep: d.finalStep, estimatedDistance: d.estimatedDistance.isFinite ? d.estimatedDistance : nil)
+        loadings = model.loadings.rowArrays
+        psi = model.psi
+        communality = model.communality
+        noiseShare = floor.noiseShare
+        h2Ceiling = floor.h2Ceiling
+        tasksMissingFromNoise = floor.tasksMissingFromNoise
+        self.snr = snr.map { SNR(factors: $0.factors, aggregate: $0.aggregate, noiseRuns: $0.noiseRuns) }
+        var v: [String: [Double?]] = [:]
+        for (m, metric) in validation.metrics.enumerated() { v[metric] = validation.correlations[m] }
+        self.validation = v
+        runNames = prepared.runNames
+        self.theta = theta.rowArrays
+        self.leaderboard = leaderboard.entries
+        leaderboardHeldOut = leaderboard.heldOutMetrics
+        leaderboardExtra = leaderboard.extraColumns
+        noiseTheta = snr?.noiseScores.rowArrays
+        self.warnings = warnings
+    }
+}

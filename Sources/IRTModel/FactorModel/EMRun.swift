@@ -1,0 +1,173 @@
+import Foundation
+
+/// The iteration driver: plain EM or SQUAREM, the stop rules, and the
+/// convergence bookkeeping a ``FitDiagnostics`` reports.
+struct EMRun {
+    let options: FitOptions
+    let progress: (@Sendable (Int, Double) -> Void)?
+    private(set) var iterations = 0
+    private(set) var converged = false
+    private(set) var lastStep = Double.infinity
+    private(set) var estimatedDistance = Double.infinity
+    private(set) var rate = Double.nan
+    private(set) var trace: [Double] = []
+    /// Recent plain-EM step sizes, for ρ̂.
+    private var history: [Double] = []
+
+    init(options: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) {
+        self.options = options
+        self.progress = progress
+    }
+
+    /// `max |Λa − Λb|`.
+    static func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
+        var m = 0.0
+        for i in a.indices { m = Swift.max(m, abs(a[i] - b[i])) }
+        return m
+    }
+
+    private mutating func record(_ logLikelihood: Double) {
+        iterations += 1
+        if options.recordTrace { trace.append(logLikelihood) }
+        if let progress, iterations % 1000 == 0 { progress(iterations, lastStep) }
+    }
+
+    /// Updates ρ̂ and the distance estimate from a new plain-EM step; returns
+    /// whether the stop rule is met.
+    private mutating func observe(step: Double) -> Bool {
+        lastStep = step
+        history.append(step)
+        if history.count > 11 { history.removeFirst(history.count - 11) }
+        if history.count >= 2, let first = history.first, first > 0, step > 0 {
+            rate = Foundation.pow(step / first, 1 / Double(history.count - 1))
+        }
+        estimatedDistance = rate < 1 ? step * rate / (1 - rate) : .infinity
+        if step == 0 { estimatedDistance = 0 }
+        switch options.stopRule {
+        case let .step(tolerance): return step < tolerance
+        case let .estimatedDistance(tolerance): return history.count >= 3 && estimatedDistance < tolerance
+        }
+    }
+
+    /// Plain EM, `x ← F(x)`, until the stop rule or the cap.
+    mutating func plain(from x0: FactorParameters, workspace: inout EMWorkspace) throws(AnalysisError) -> FactorParameters {
+        var x = x0, next = x0
+        while iterations < options.maxIterations {
+            let ll = try workspace.step(x, into: &next)
+            record(ll)
+            let step = Self.maxDifference(next.lambda, x.lambda)
+            swap(&x, &next)
+            if observe(step: step) { converged = true; break }
+        }
+        return x
+    }
+
+    /// SQUAREM with an adaptive step bound, a likelihood safeguard and
+    /// projection onto the constraints.
+    ///
+    /// The step length `α = −‖r‖/‖v‖` is bounded by `−stepMax ≤ α ≤ −1`;
+    /// `stepMax` starts at 1, grows ×4 whenever the bound is hit and the
+    /// extrapolation is accepted, and shrinks ×4 when the safeguard rejects one
+    /// (Varadhan & Roland's `step.max` rule). For one dominant mode with rate ρ,
+    /// `|α| = 1/(1 − ρ)`; but the step lengths see mostly the fast modes, so a
+    /// small cheap estimate `‖F(x) − x‖ · |α̂|` is only a candidate. It is
+    /// certified by ``certify(from:workspace:)``: plain EM steps that let the
+    /// fast modes die out and measure the slowest rate, exactly the plain rule.
+    /// A failed certification resumes SQUAREM, which now sees the slow mode.
+    mutating func squarem(from x0: FactorParameters, workspace: inout EMWorkspace) throws(AnalysisError) -> FactorParameters {
+        var x = x0
+        var x1 = x0, x2 = x0, xe = x0, x3 = x0
+        let count = x0.lambda.count + x0.psi.count
+        var r = [Double](repeating: 0, count: count), v = r
+        var stepMax = 1.0
+        var recentAlphas: [Double] = []
+        var lastCertification = 0
+        // A cheap estimate below this triggers a certification burst (at most
+        // every `certifyEvery` evaluations): the burst also exposes the slow
+        // mode to the next extrapolation.
+        let certifyBelow = 1e-4
+        let certifyEvery = 100
+        while iterations < options.maxIterations {
+            let ll0 = try workspace.step(x, into: &x1)
+            record(ll0)
+            let s1 = Self.maxDifference(x1.lambda, x.lambda)
+            lastStep = s1
+            if case let .step(tolerance) = options.stopRule, s1 < tolerance { converged = true; return x1 }
+            if iterations >= options.maxIterations { return x1 }
+            let ll1 = try workspace.step(x1, into: &x2)
+            record(ll1)
+            let s2 = Self.maxDifference(x2.lambda, x1.lambda)
+            lastStep = s2
+            if case let .step(tolerance) = options.stopRule, s2 < tolerance { converged = true; return x2 }
+            if iterations >= options.maxIterations { return x2 }
+
+            // r = x1 − x0, v = x2 − 2x1 + x0 over (Λ, ψ).
+            var rr = 0.0, vv = 0.0
+            let pk = x.lambda.count
+            for i in 0..<count {
+                let a0 = i < pk ? x.lambda[i] : x.psi[i - pk]
+                let a1 = i < pk ? x1.lambda[i] : x1.psi[i - pk]
+                let a2 = i < pk ? x2.lambda[i] : x2.psi[i - pk]
+                r[i] = a1 - a0
+                v[i] = a2 - 2 * a1 + a0
+                rr += r[i] * r[i]; vv += v[i] * v[i]
+            }
+            let rawAlpha = vv > 0 ? (rr / vv).squareRoot() : 1
+            recentAlphas.append(rawAlpha)
+            if recentAlphas.count > 5 { recentAlphas.removeFirst() }
+            let slowest = recentAlphas.max() ?? rawAlpha
+            rate = slowest > 1 ? 1 - 1 / slowest : 0
+            estimatedDistance = s2 * Swift.max(slowest - 1, 0) + s2
+            if case let .estimatedDistance(tolerance) = options.stopRule,
+               estimatedDistance < tolerance || (estimatedDistance < certifyBelow && iterations - lastCertification >= certifyEvery) {
+                lastCertification = iterations
+                let (certified, ok) = try certify(from: x2, workspace: &workspace)
+                if ok { converged = true; return certified }
+                x = certified
+                recentAlphas.removeAll()
+                stepMax = Swift.max(stepMax, 1 / Swift.max(1 - rate, 1e-12))
+                continue
+            }
+            guard vv > 0 else { x = x2; continue }
+            let alpha = -Swift.min(Swift.max(rawAlpha, 1), stepMax)
+            for i in 0..<count {
+                let value = (i < pk ? x.lambda[i] : x.psi[i - pk]) - 2 * alpha * r[i] + alpha * alpha * v[i]
+                if i < pk { xe.lambda[i] = Swift.max(0, value) } else {
+                    let t = i - pk
+                    xe.psi[t] = workspace.anchored[t] ? workspace.anchors[t] : Swift.max(options.psiFloor, value)
+                }
+            }
+            // Stabilising EM step from the extrapolated point; ℓ(xe) comes with it.
+            let lle = try workspace.step(xe, into: &x3)
+            record(lle)
+            if lle.isFinite && lle >= ll1 {
+                x = x3
+                if -alpha >= stepMax { stepMax *= 4 }
+            } else {
+                x = x2   // safeguard: keep the monotone two-step result
+                stepMax = Swift.max(1, stepMax / 4)
+            }
+        }
+        return x
+    }
+
+    /// Runs up to `certificationSteps` plain EM steps from `x` and applies the
+    /// plain stop rule (`step · ρ̂/(1 − ρ̂) < tolerance`, ρ̂ the geometric mean
+    /// ratio of the last 10 steps). Returns the last iterate and whether it passed.
+    private mutating func certify(
+        from start: FactorParameters, workspace: inout EMWorkspace
+    ) throws(AnalysisError) -> (FactorParameters, Bool) {
+        let certificationSteps = 40
+        var x = start, next = start
+        history.removeAll()
+        for _ in 0..<certificationSteps {
+            if iterations >= options.maxIterations { return (x, false) }
+            let ll = try workspace.step(x, into: &next)
+            record(ll)
+            let step = Self.maxDifference(next.lambda, x.lambda)
+            swap(&x, &next)
+            if observe(step: step) && history.count >= 11 { return (x, true) }
+        }
+        return (x, false)
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Linalg
+
+/// The parameters the EM moves: loadings `Λ` (p × k, column-major) and
+/// uniquenesses `ψ` (p).
+struct FactorParameters: Sendable, Equatable {
+    var lambda: [Double]
+    var psi: [Double]
+}
+
+/// One EM iteration of the non-negative factor model in covariance space.
+///
+/// Everything the iteration needs from the data is `S = ZᵀZ / n`, computed once:
+///
+/// ```
+/// B = Ψ⁻¹Λ,  M = I + ΛᵀB,  V = M⁻¹,  G = Bᵀ S B
+/// C / n      = S B V                       (C = ZᵀΘ̂, Θ̂ = Z B V)
+/// S_θθ / n   = V + V G V                   (S_θθ = nV + Θ̂ᵀΘ̂)
+/// Λ'         = max(0, C S_θθ⁻¹)             (projected)   or row-wise NNLS (exact)
+/// ψ'_t       = S_tt − 2 (C∘Λ')_t·/n + ((Λ' S_θθ)∘Λ')_t·/n,  floored, anchors fixed
+/// ℓ(Λ, ψ)    = −n/2 [p log 2π + Σ log ψ + log|M| + Σ S_tt/ψ_t − tr(V G)]
+/// ```
+///
+/// The last line is the log-likelihood of the *input* parameters, free from
+/// quantities the step computes anyway (Woodbury and the matrix determinant lemma).
+/// Cost: one p × p × k product (2p²k flops) plus O(pk²).
+struct EMWorkspace {
+    let p: Int
+    let k: Int
+    let n: Int
+    let s: Matrix
+    let sDiagonal: [Double]
+    let anchored: [Bool]
+    let anchors: [Double]
+    let mStep: MStep
+    let psiFloor: Double
+
+    private var b: Matrix
+    private var sb: Matrix
+    private var m: [Double]
+    private var v: [Double]
+    private var g: [Double]
+    private var vg: [Double]
+    private var t: [Double]
+    private var tInverse: [Double]
+    private var cn: [Double]
+    private var scratch: [Double]
+    private var nnls: NonNegativeQuadratic
+
+    init(s: Matrix, n: Int, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double) {
+        p = s.rows
+        self.k = k
+        self.n = n
+        self.s = s
+        sDiagonal = s.diagonalElements
+        anchored = anchors.map { $0 != nil }
+        self.anchors = anchors.map { $0 ?? .nan }
+        self.mStep = mStep
+        self.psiFloor = psiFloor
+        b = Matrix(rows: p, columns: k)
+        sb = Matrix(rows: p, columns: k)
+        m = [Double](repeating: 0, count: k * k)
+        v = m; g = m; vg = m; t = m; tInverse = m
+        cn = [Double](repeating: 0, count: p * k)
+        scratch = [Double](repeating: 0, count: k)
+        nnls = NonNegativeQuadratic(k: k)
+    }
+
+    /// Posterior projection `B V = Ψ⁻¹Λ (I + ΛᵀΨ⁻¹Λ)⁻¹` (p × k) of given parameters,
+    /// so that `θ = Z · BV`.
+    func projection(_ x: FactorParameters) throws(AnalysisError) -> Matrix {
+        var bm = Matrix(rows: p, columns: k)
+        for j in 0..<k { for i in 0..<p { bm[i, j] = x.lambda[i + j * p] / x.psi[i] } }
+        var mm = Matrix.identity(k)
+        for a in 0..<k { for c in 0..<k {
+            var sum = 0.0
+            for i in 0..<p { sum += x.lambda[i + a * p] * bm[i, c] }
+            mm[a, c] += sum
+        } }
+        do throws(LinalgError) {
+            let vm = try Cholesky(mm).inverse()
+            return try bm.multiplied(by: vm)
+        } catch { throw .numerical(error) }
+    }
+
+    /// Applies one EM map `x ↦ F(x)` into `out` and returns `ℓ(x)`.
+    mutating func step(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
+        let p = self.p, k = self.k
+        // B = Ψ⁻¹Λ
+        b.withMutableElements { bs in
+            for j in 0..<k { for i in 0..<p { bs[i + j * p] = x.lambda[i + j * p] / x.psi[i] } }
+        }
+        // SB = S·B (the O(p²k) part).
+        do throws(LinalgError) { try Matrix.multiply(s, .none, b, .none, into: &sb) } catch { throw .numerical(error) }
+        // M = I + ΛᵀB, G = BᵀSB.
+        let be = b.elements, sbe = sb.elements
+        for c in 0..<k {
+            for a in 0...c {
+                var sm = 0.0, sg = 0.0
+                for i in 0..<p {
+                    sm += x.lambda[i + a * p] * be[i + c * p]
+                    sg += be[i + a * p] * sbe[i + c * p]
+                }
+                m[a + c * k] = sm + (a == c ? 1 : 0); m[c + a * k] = m[a + c * k]
+                g[a + c * k] = sg; g[c + a * k] = sg
+            }
+        }
+        guard SmallSPD.cholesky(&m, k: k) else { throw .numerical(.notPositiveDefinite(minor: 0)) }
+        let logDetM = SmallSPD.logDeterminant(factor: m, k: k)
+        SmallSPD.inverse(factor: m, k: k, into: &v, scratch: &scratch)
+
+        // Log-likelihood of the input.
+        var traceVG = 0.0
+        for a in 0..<k { for c in 0..<k { traceVG += v[a + c * k] * g[c + a * k] } }
+        var sumLogPsi = 0.0, traceSPsi = 0.0
+        for i in 0..<p { sumLogPsi += log(x.psi[i]); traceSPsi += sDiagonal[i] / x.psi[i] }
+        let logLikelihood = -Double(n) / 2
+            * (Double(p) * log(2 * Double.pi) + sumLogPsi + logDetM + traceSPsi - traceVG)
+
+        // C/n = SB·V ; T = S_θθ/n = V + V G V.
+        for c in 0..<k {
+            for i in 0..<p {
+                var sum = 0.0
+                for a in 0..<k { sum += sbe[i + a * p] * v[a + c * k] }
+                cn[i + c * p] = sum
+            }
+        }
+        for c in 0..<k { for a in 0..<k {
+            var sum = 0.0
+            for e in 0..<k { sum += v[a + e * k] * g[e + c * k] }
+            vg[a + c * k] = sum
+        } }
+        for c in 0..<k { for a in 0..<k {
+            var sum = v[a + c * k]
+            for e in 0..<k { sum += vg[a + e * k] * v[e + c * k] }
+            t[a + c * k] = sum
+        } }
+
+        // M-step for Λ.
+        switch mStep {
+        case .projected:
+            for i in 0..<k * k { tInverse[i] = t[i] }
+            guard SmallSPD.cholesky(&tInverse, k: k) else { throw .numerical(.notPositiveDefinite(minor: 0)) }
+            let factor = tInverse
+            SmallSPD.inverse(factor: factor, k: k, into: &tInverse, scratch: &scratch)
+            for c in 0..<k {
+                for i in 0..<p {
+                    var sum = 0.0
+                    for a in 0..<k { sum += cn[i + a * p] * tInverse[a + c * k] }
+                    out.lambda[i + c * p] = Swift.max(0, sum)
+                }
+            }
+        case .nnls:
+            for i in 0..<p { nnls.solve(a: t, c: cn, cOffset: i, stride: p, into: &out.lambda) }
+        }
+
+        // ψ update.
+        for i in 0..<p {
+            if anchored[i] {
+                out.psi[i] = anchors[i]
+                continue
+            }
+            var cross = 0.0, quad = 0.0
+            for c in 0..<k {
+                let lic = out.lambda[i + c * p]
+                cross += cn[i + c * p] * lic
+                var lt = 0.0
+                for a in 0..<k { lt += out.lambda[i + a * p] * t[a + c * k] }
+                quad += lt * lic
+            }
+            out.psi[i] = Swift.max(psiFloor, sDiagonal[i] - 2 * cross + quad)
+        }
+        return logLikelihood
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Linalg
+
+/// A fitted non-negative k-factor model of z-scored task scores.
+///
+/// ```
+/// z_r = Λ θ_r + ε_r,   θ_r ~ N(0, I_k),   ε_r ~ N(0, Ψ),   Ψ = diag(ψ),   Λ ≥ 0
+/// ```
+///
+/// Fitted by EM (see ``FitOptions``) with uniquenesses of tasks that have a
+/// seed-noise estimate fixed at `clamp(noise_share, 1e-3, 0.999)`. After the
+/// fit the factors are ordered by descending `Σ_t λ_tj²`, and
+///
+/// ```
+/// θ = Z B V  (posterior means),   h²_t = Σ_j λ_tj² / (Σ_j λ_tj² + ψ_t)
+/// ```
+public struct FactorModel: Sendable, Equatable {
+    /// Loadings Λ, p × k, factors ordered by descending sum of squares.
+    public let loadings: Matrix
+    /// Uniquenesses ψ (p).
+    public let psi: [Double]
+    /// Communalities h² (p).
+    public let communality: [Double]
+    /// The projection `B V` (p × k) that maps z-scored rows to posterior scores.
+    public let scoreProjection: Matrix
+    /// Convergence report.
+    public let diagnostics: FitDiagnostics
+
+    /// The number of factors k.
+    public var factorCount: Int { loadings.columns }
+
+    /// Posterior factor scores `θ = Z · B V` of z-scored rows (n × k).
+    ///
+    /// - Throws: ``AnalysisError/numerical(_:)`` when `z` has not p columns.
+    public func scores(_ z: Matrix) throws(AnalysisError) -> Matrix {
+        try numerical { () throws(LinalgError) in try z.multiplied(by: scoreProjection) }
+    }
+
+    /// Fits the model to z-scored data.
+    ///
+    /// - Parameters:
+    ///   - z: n × p z-scored data; only `S = ZᵀZ / n` enters the iteration.
+    ///   - k: number of factors, 1...p.
+    ///   - anchors: per task, the noise share that fixes its ψ, or `nil` for a free ψ.
+    ///   - options: start, M-step, stop rule, cap, acceleration.
+    ///   - progress: called now and then with (iterations so far, current step size).
+    /// - Throws: ``AnalysisError/tooManyFactors(requested:tasks:)``,
+    ///   ``AnalysisError/invalidOption(_:)`` for a Λ0 of the wrong shape or a
+    ///   negative entry, ``AnalysisError/numerical(_:)`` if `I + ΛᵀΨ⁻¹Λ` loses
+    ///   positive definiteness (non-finite data).
+    /// - Complexity: O(np²) once for S, then O(p²k) per iteration.
+    public init(
+        z: Matrix, k: Int, anchors: [Double?], options: FitOptions = FitOptions(),
+        progress: (@Sendable (Int, Double) -> Void)? = nil
+    ) throws(AnalysisError) {
+        let n = z.rows, p = z.columns
+        guard k >= 1, k <= p else { throw .tooManyFactors(requested: k, tasks: p) }
+        guard anchors.count == p else {
+            throw .invalidOption("anchors has \(anchors.count) entries, expected one per task (\(p))")
+        }
+        let s = z.gram(alpha: 1 / Double(n))
+        let start = try Self.startingLoadings(p: p, k: k, options: options)
+        let clamped = anchors.map { a -> Double? in
+            a.map { Swift.min(Swift.max($0, options.anchorClamp.lowerBound), options.anchorClamp.upperBound) }
+        }
+        var workspace = EMWorkspace(s: s, n: n, k: k, anchors: clamped, mStep: options.mStep,
+                                    psiFloor: options.psiFloor)
+        let x0 = FactorParameters(lambda: start, psi: clamped.map { $0 ?? 1.0 })
+        var run = EMRun(options: options, progress: progress)
+        let fitted: FactorParameters
+        switch options.acceleration {
+        case .none: fitted = try run.plain(from: x0, workspace: &workspace)
+        case .squarem: fitted = try run.squarem(from: x0, workspace: &workspace)
+        }
+
+        // Order factors by descending Σ_t λ_tj² (stable).
+        let sums = (0..<k).map { j in (0..<p).reduce(0.0) { $0 + fitted.lambda[$1 + j * p] * fitted.lambda[$1 + j * p] } }
+        let order = (0..<k).sorted { sums[$0] > sums[$1] || (sums[$0] == sums[$1] && $0 < $1) }
+        var lambda = [Double](repeating: 0, count: p * k)
+        for (newJ, oldJ) in order.enumerated() {
+            for i in 0..<p { lambda[i + newJ * p] = fitted.lambda[i + oldJ * p] }
+        }
+        let ordered = FactorParameters(lambda: lambda, psi: fitted.psi)
+        loadings = Matrix(rows: p, columns: k) { i, j in lambda[i + j * p] }
+        psi = fitted.psi
+        communality = (0..<p).map { i in
+            let ss = (0..<k).reduce(0.0) { $0 + lambda[i + $1 * p] * lambda[i + $1 * p] }
+            return ss / (ss + fitted.psi[i])
+        }
+        scoreProjection = try workspace.projection(ordered)
+        // Log-likelihood of the final parameters.
+        var scratch = ordered
+        let finalLogLikelihood = try workspace.step(ordered, into: &scratch)
+        diagnostics = FitDiagnostics(
+            iterations: run.iterations, converged: run.converged, finalStep: run.lastStep,
+            estimatedDistance: run.estimatedDistance, contractionRate: run.rate,
+            logLikelihood: finalLogLikelihood, initialLoadings: (0..<p).map { i in (0..<k).map { start[i + $0 * p] } },
+            mStep: options.mStep, stopRule: options.stopRule, acceleration: options.acceleration,
+            maxIterations: options.maxIterations, trace: run.trace)
+    }
+
+    /// Λ0: the explicit one (validated), or `|N(0, 0.1²)|` from the init seed.
+    static func startingLoadings(p: Int, k: Int, options: FitOptions) throws(AnalysisError) -> [Double] {
+        if let rows = options.initialLoadings {
+            guard rows.count == p, rows.allSatisfy({ $0.count == k }) else {
+                throw .invalidOption("initial loadings must be \(p) rows of \(k) numbers (tasks × factors), got \(rows.count) rows of \(rows.first?.count ?? 0)")
+            }
+            guard rows.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0.isFinite } }) else {
+                throw .invalidOption("initial loadings must be finite and non-negative")
+            }
+            var flat = [Double](repeating: 0, count: p * k)
+            for i in 0..<p { for j in 0..<k { flat[i + j * p] = rows[i][j] } }
+            return flat
+        }
+        var rng = Xoshiro256StarStar(seed: options.initSeed)
+        var normal = NormalSampler()
+        var rowMajor = [Double](repeating: 0, count: p * k)
+        for idx in 0..<(p * k) { rowMajor[idx] = abs(0.1 * normal.next(using: &rng)) }
+        var flat = [Double](repeating: 0, count: p * k)
+        for i in 0..<p { for j in 0..<k { flat[i + j * p] = rowMajor[i * k + j] } }
+        return flat
+    }
+}
+
+/// How an EM fit ended.
+public struct FitDiagnostics: Sendable, Equatable, Codable {
+    /// EM map evaluations performed (an accelerated cycle counts each of its evaluations).
+    public let iterations: Int
+    /// Whether the stop rule was met before the cap.
+    public let converged: Bool
+    /// The last `max |Λ' − Λ|`.
+    public let finalStep: Double
+    /// Estimated `max`-norm distance of Λ to the fixed point, `step · ρ̂ / (1 − ρ̂)`
+    /// (infinite when the steps are not contracting).
+    public let estimatedDistance: Double
+    /// The contraction rate ρ̂ of plain EM steps observed last.
+    public let contractionRate: Double
+    /// Log-likelihood of the fitted parameters.
+    public let logLikelihood: Double
+    /// The Λ0 the iteration started from (p rows of k), for exact reproduction.
+    public let initialLoadings: [[Double]]
+    public let mStep: MStep
+    public let stopRule: StopRule
+    public let acceleration: Acceleration
+    public let maxIterations: Int
+    /// Log-likelihood of each iterate when ``FitOptions/recordTrace`` was set.
+    public let trace: [Double]
+}

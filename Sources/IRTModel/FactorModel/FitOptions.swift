@@ -1,0 +1,87 @@
+/// The M-step for the loadings.
+public enum MStep: String, Sendable, Codable, CaseIterable {
+    /// `Λ' = max(0, C S_θθ⁻¹)`: the unconstrained update clipped at 0 (reference).
+    case projected
+    /// Row-wise exact non-negative least squares: keeps the likelihood monotone.
+    case nnls
+}
+
+/// When the EM stops.
+public enum StopRule: Sendable, Equatable, Codable {
+    /// Stop when `max |Λ' − Λ| < tolerance` (the reference's rule). With EM's
+    /// slow linear rate this can stop far from the fixed point.
+    case step(tolerance: Double)
+    /// Stop when the estimated distance to the fixed point,
+    /// `step · ρ̂ / (1 − ρ̂)` with `ρ̂` the observed contraction rate of the steps,
+    /// is below `tolerance` (IRTKit's default).
+    case estimatedDistance(tolerance: Double)
+
+    /// The tolerance of either rule.
+    public var tolerance: Double {
+        switch self {
+        case let .step(t), let .estimatedDistance(t): return t
+        }
+    }
+}
+
+/// How the EM map is iterated.
+public enum Acceleration: String, Sendable, Codable, CaseIterable {
+    /// Plain EM: `x ← F(x)`.
+    case none
+    /// SQUAREM (Varadhan & Roland 2008, scheme S3): two EM steps `r = F(x) − x`,
+    /// `v = F(F(x)) − F(x) − r`, an extrapolation `x − 2αr + α²v` with
+    /// `α = −‖r‖/‖v‖ ≤ −1`, projected back onto `Λ ≥ 0, ψ ≥ floor`, then one
+    /// stabilising EM step; an extrapolation that lowers the likelihood is
+    /// rejected for the plain two-step result.
+    case squarem
+}
+
+/// Options of the factor-model fit; every default is the reference's unless noted.
+public struct FitOptions: Sendable, Equatable, Codable {
+    /// Number of factors, or `nil` to take Horn's k95 (k = 1 when k95 = 0).
+    public var factors: Int?
+    /// Explicit starting loadings `Λ0` (p × k, row per task), or `nil` for
+    /// `|N(0, 0.1²)|` entries drawn with ``initSeed``.
+    public var initialLoadings: [[Double]]?
+    /// Seed of the random start.
+    public var initSeed: UInt64
+    /// M-step for the loadings.
+    public var mStep: MStep
+    /// Stop rule.
+    public var stopRule: StopRule
+    /// Cap on EM map evaluations.
+    public var maxIterations: Int
+    /// Acceleration of the fixed-point iteration.
+    public var acceleration: Acceleration
+    /// Floor of free uniquenesses.
+    public var psiFloor: Double
+    /// Clamp of anchored uniquenesses: `ψ = clamp(noise_share, lower, upper)`.
+    public var anchorClamp: ClosedRange<Double>
+    /// Record the log-likelihood of every iterate (for diagnostics and tests).
+    public var recordTrace: Bool
+
+    /// IRTKit's defaults: the converged answer (estimated distance to the
+    /// fixed point below 1e-7, cap 200,000 map evaluations, SQUAREM).
+    public init(
+        factors: Int? = nil, initialLoadings: [[Double]]? = nil, initSeed: UInt64 = 0,
+        mStep: MStep = .projected, stopRule: StopRule = .estimatedDistance(tolerance: 1e-7),
+        maxIterations: Int = 200_000, acceleration: Acceleration = .squarem, psiFloor: Double = 1e-6,
+        anchorClamp: ClosedRange<Double> = 1e-3...0.999, recordTrace: Bool = false
+    ) {
+        self.factors = factors
+        self.initialLoadings = initialLoadings
+        self.initSeed = initSeed
+        self.mStep = mStep
+        self.stopRule = stopRule
+        self.maxIterations = maxIterations
+        self.acceleration = acceleration
+        self.psiFloor = psiFloor
+        self.anchorClamp = anchorClamp
+        self.recordTrace = recordTrace
+    }
+
+    /// The reference's EM exactly: plain EM, projected M-step, stop on a step
+    /// below 1e-7 or after 5000 iterations.
+    public static let reference = FitOptions(
+        stopRule: .step(tolerance: 1e-7), maxIterations: 5000, acceleration: .none)
+}

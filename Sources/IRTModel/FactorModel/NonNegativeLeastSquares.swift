@@ -1,0 +1,104 @@
+/// Exact minimiser of a convex quadratic over the non-negative orthant, by the
+/// Lawson–Hanson active-set method in its normal-equations form:
+///
+/// ```
+/// λ* = argmin_{λ ≥ 0}  λᵀ A λ − 2 cᵀ λ,   A symmetric positive definite (k × k)
+/// ```
+///
+/// The EM's "nnls" M-step solves one such problem per task row, with
+/// `A = S_θθ` and `c` the task's row of `C = ZᵀΘ̂`. Being exact, it keeps the
+/// likelihood monotone (the projected step `max(0, c A⁻¹)` does not).
+struct NonNegativeQuadratic {
+    let k: Int
+    private var passive: [Bool]
+    private var solution: [Double]
+    private var gradient: [Double]
+    private var sub: [Double]
+    private var subRHS: [Double]
+    private var indices: [Int]
+
+    init(k: Int) {
+        self.k = k
+        passive = [Bool](repeating: false, count: k)
+        solution = [Double](repeating: 0, count: k)
+        gradient = [Double](repeating: 0, count: k)
+        sub = [Double](repeating: 0, count: k * k)
+        subRHS = [Double](repeating: 0, count: k)
+        indices = [Int](repeating: 0, count: k)
+    }
+
+    /// Solves for one row; `a` is k × k column-major, `c` has k entries read
+    /// with stride `cStride` from `cOffset`; the result is written into `x`
+    /// with the same stride and offset.
+    mutating func solve(a: [Double], c: [Double], cOffset: Int, stride: Int, into x: inout [Double]) {
+        let tolerance = 1e-14 * Swift.max(1, (0..<k).map { abs(c[cOffset + $0 * stride]) }.max() ?? 1)
+        for j in 0..<k { passive[j] = false; solution[j] = 0 }
+        var outer = 0
+        while outer < 3 * k + 10 {
+            outer += 1
+            // w = c − A λ
+            var best = -1
+            var bestValue = tolerance
+            for j in 0..<k {
+                var g = c[cOffset + j * stride]
+                for m in 0..<k { g -= a[j + m * k] * solution[m] }
+                gradient[j] = g
+                if !passive[j] && g > bestValue { bestValue = g; best = j }
+            }
+            if best < 0 { break }
+            passive[best] = true
+            var inner = 0
+            while inner < 3 * k + 10 {
+                inner += 1
+                let count = solvePassive(a: a, c: c, cOffset: cOffset, stride: stride)
+                var allPositive = true
+                for i in 0..<count where subRHS[i] <= 0 { allPositive = false }
+                if allPositive {
+                    for j in 0..<k { solution[j] = 0 }
+                    for i in 0..<count { solution[indices[i]] = subRHS[i] }
+                    break
+                }
+                // Step back to the boundary.
+                var alpha = 1.0
+                for i in 0..<count where subRHS[i] <= 0 {
+                    let j = indices[i]
+                    let denom = solution[j] - subRHS[i]
+                    if denom > 0 { alpha = Swift.min(alpha, solution[j] / denom) }
+                }
+                for i in 0..<count {
+                    let j = indices[i]
+                    solution[j] += alpha * (subRHS[i] - solution[j])
+                }
+                for j in 0..<k where passive[j] && solution[j] <= 1e-300 {
+                    passive[j] = false
+                    solution[j] = 0
+                }
+            }
+        }
+        for j in 0..<k { x[cOffset + j * stride] = Swift.max(0, solution[j]) }
+    }
+
+    /// Solves `A_PP s = c_P` on the passive set; the solution goes to
+    /// `subRHS[0..<count]`, its variable indices to `indices`.
+    private mutating func solvePassive(a: [Double], c: [Double], cOffset: Int, stride: Int) -> Int {
+        var count = 0
+        for j in 0..<k where passive[j] { indices[count] = j; count += 1 }
+        for i in 0..<count {
+            subRHS[i] = c[cOffset + indices[i] * stride]
+            for m in 0..<count { sub[i + m * count] = a[indices[i] + indices[m] * k] }
+        }
+        // Cholesky of the passive block (a principal submatrix of an SPD matrix is SPD).
+        if !SmallSPD.cholesky(&sub, k: count) { return 0 }
+        for i in 0..<count {
+            var s = subRHS[i]
+            for m in 0..<i { s -= sub[i + m * count] * subRHS[m] }
+            subRHS[i] = s / sub[i + i * count]
+        }
+        for i in Swift.stride(from: count - 1, through: 0, by: -1) {
+            var s = subRHS[i]
+            for m in (i + 1)..<Swift.max(count, i + 1) { s -= sub[m + i * count] * subRHS[m] }
+            subRHS[i] = s / sub[i + i * count]
+        }
+        return count
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Linalg
+
+/// Horn's parallel analysis: how many factors stand above what independent
+/// noise of the same shape would produce.
+///
+/// For the n × p z-scored data `Z`, the real eigenvalues `λ₁ ≥ … ≥ λₚ` of its
+/// correlation matrix are compared rank by rank with the eigenvalues of
+/// `draws` correlation matrices of independent standard-normal n × p data:
+///
+/// ```
+/// p95[r]  = 95th percentile over draws of λ_r(null)   (NumPy's linear interpolation)
+/// mean[r] = mean over draws of λ_r(null)
+/// k95     = #{ r : λ_r > p95[r] }      (count rule; `.firstMiss` stops at the first rank that fails)
+/// ```
+///
+/// Draw `d` uses its own random stream (the seed's generator jumped `d`
+/// times), so the result depends on the seed and never on the thread count.
+public struct ParallelAnalysis: Sendable, Equatable, Codable {
+    /// How ranks are counted against the null curve.
+    public enum Rule: String, Sendable, Codable, CaseIterable {
+        /// Count every rank whose real eigenvalue exceeds the null (reference).
+        case count
+        /// Count ranks until the first one that does not exceed the null.
+        case firstMiss = "first-miss"
+    }
+
+    /// Real eigenvalues, descending.
+    public let eigenvalues: [Double]
+    /// The null's 95th percentile per rank.
+    public let p95: [Double]
+    /// The null's mean per rank.
+    public let mean: [Double]
+    /// Factors above the 95th percentile.
+    public let k95: Int
+    /// Factors above the null mean.
+    public let kMean: Int
+    /// Monte Carlo draws.
+    public let draws: Int
+    /// Seed of the null.
+    public let seed: UInt64
+    /// The counting rule used for k95 and kMean.
+    public let rule: Rule
+
+    /// Runs the analysis on z-scored data.
+    ///
+    /// - Parameters:
+    ///   - z: n × p data, already z-scored (only its correlation matrix is used).
+    ///   - draws: Monte Carlo draws (500 gives the p95 curve about 1% Monte Carlo error).
+    ///   - seed: seed of the null's generator.
+    ///   - rule: how ranks are counted.
+    ///   - threads: worker threads for the draws (default: all cores). BLAS runs
+    ///     single-threaded meanwhile. The result is bit-identical for any value.
+    ///   - progress: called with the number of finished draws, from any thread.
+    /// - Throws: ``AnalysisError/invalidOption(_:)`` for `draws < 1`;
+    ///   ``AnalysisError/tooFewRuns(file:needed:actual:)`` below 3 rows;
+    ///   ``AnalysisError/numerical(_:)`` if an eigenvalue solve fails.
+    /// - Complexity: `draws · (n p² + p³)` flops, spread over `threads` cores.
+    public init(
+        z: Matrix, draws: Int = 500, seed: UInt64 = 42, rule: Rule = .count,
+        threads: Int? = nil, progress: (@Sendable (Int) -> Void)? = nil
+    ) throws(AnalysisError) {
+        guard draws >= 1 else { throw .invalidOption("draws must be at least 1, got \(draws)") }
+        let n = z.rows, p = z.columns
+        guard n >= 3 else { throw .tooFewRuns(file: "data", needed: 3, actual: n) }
+        let real: [Double]
+        do throws(LinalgError) {
+            var corr = z.gram(alpha: 1 / Double(n))
+            for i in 0..<p { corr[i, i] = 1 }
+            real = try SymmetricEigen.values(of: corr).reversed()
+        } catch { throw .numerical(error) }
+
+        let null = try NullEigenvalues.compute(n: n, p: p, draws: draws, seed: seed,
+                                               threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                               progress: progress)
+        var p95 = [Double](repeating: 0, count: p)
+        var mean = [Double](repeating: 0, count: p)
+        var column = [Double](repeating: 0, count: draws)
+        for r in 0..<p {
+            for d in 0..<draws { column[d] = null[d * p + r] }
+            column.sort()
+            p95[r] = Statistics.percentileOfSorted(column, 95)
+            mean[r] = column.reduce(0, +) / Double(draws)
+        }
+        self.init(eigenvalues: real, p95: p95, mean: mean, draws: draws, seed: seed, rule: rule)
+    }
+
+    /// Assembles a result from eigenvalue curves (e.g. read back from JSON), counting k95 and kMean.
+    public init(eigenvalues: [Double], p95: [Double], mean: [Double], draws: Int, seed: UInt64, rule: Rule = .count) {
+        self.eigenvalues = eigenvalues
+        self.p95 = p95
+        self.mean = mean
+        self.draws = draws
+        self.seed = seed
+        self.rule = rule
+        k95 = Self.count(eigenvalues, above: p95, rule: rule)
+        kMean = Self.count(eigenvalues, above: mean, rule: rule)
+    }
+
+    /// Ranks whose real eigenvalue exceeds the null curve under `rule`.
+    public static func count(_ real: [Double], above null: [Double], rule: Rule) -> Int {
+        switch rule {
+        case .count:
+            return zip(real, null).filter { $0 > $1 }.count
+        case .firstMiss:
+            return zip(real, null).prefix { $0 > $1 }.count
+        }
+    }
+}
+
+/// The Monte Carlo part of Horn's analysis, draws spread over threads with
+/// buffers and LAPACK workspaces allocated once per thread.
+enum NullEigenvalues {
+    /// Descending eigenvalues of `draws` null correlation matrices, draw-major
+    /// (`result[d * p + r]`).
+    static func compute(
+        n: Int, p: Int, draws: Int, seed: UInt64, threads: Int, progress: (@Sendable (Int) -> Void)?
+    ) throws(AnalysisError) -> [Double] {
+        let workers = Swift.max(1, Swift.min(threads, draws))
+        let output = UnsafeMutableBufferPointer<Double>.allocate(capacity: draws * p)
+        defer { output.deallocate() }
+        let failures = FailureBox()
+        let finished = Counter()
+        let base = Xoshiro256StarStar(seed: seed)
+        let out = SendableBuffer(output)
+
+        let work: @Sendable (Int) -> Void = { worker in
+            // Contiguous block of draws for this worker.
+            let start = worker * draws / workers, end = (worker + 1) * draws / workers
+            guard start < end else { return }
+            var stream = base.stream(start)
+            var x = Matrix(rows: n, columns: p)
+            var corr = Matrix(rows: p, columns: p)
+            var values = [Double](repeating: 0, count: p)
+            var solver = SymmetricEigenvalueSolver(order: p)
+            for d in start..<end {
+                var rng = stream
+                stream.jump()
+                var normal = NormalSampler()
+                x.withMutableElements { span in
+                    for i in span.indices { span[i] = normal.next(using: &rng) }
+                }
+                x.standardizeColumnsInPlace()
+                x.gram(alpha: 1 / Double(n), into: &corr)
+                for i in 0..<p { corr[i, i] = 1 }
+                do throws(LinalgError) {
+                    try solver.eigenvalues(destroying: &corr, into: &values)
+                } catch {
+                    failures.record(error)
+                    return
+                }
+                for r in 0..<p { out.buffer[d * p + r] = values[p - 1 - r] }
+                if let progress { progress(finished.increment()) }
+            }
+        }
+        if workers == 1 {
+            work(0)
+        } else {
+            BLASThreading.withThreadCount(1) {
+                DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+            }
+        }
+        if let error = failures.error { throw .numerical(error) }
+        return Array(output)
+    }
+}
+
+/// A buffer shared by workers that write disjoint ranges.
+private struct SendableBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
+    init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
+}
+
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: LinalgError?
+    func record(_ e: LinalgError) { lock.lock(); if first == nil { first = e }; lock.unlock() }
+    var error: LinalgError? { lock.lock(); defer { lock.unlock() }; return first }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}

@@ -1,0 +1,61 @@
+import Linalg
+
+/// Signal-to-noise of every factor and of the aggregate (METHOD.md §7).
+///
+/// The replicate runs are put on the sweep's scale — signed, then standardized
+/// with the **sweep's** mean and population sd — and projected with the
+/// fitted model, `θ_noise = Z_noise B V`. Tasks missing from the noise file
+/// (and missing cells) are set to 0, so the noise variance is a lower bound.
+public struct SignalToNoiseSummary: Sendable, Equatable {
+    /// Per factor, in factor order.
+    public let factors: [SignalToNoise]
+    /// For `a = mean_j θ_j`.
+    public let aggregate: SignalToNoise
+    /// Replicate runs used.
+    public let noiseRuns: Int
+    /// Projected noise scores (noise runs × k).
+    public let noiseScores: Matrix
+    /// Caveats a reader must see next to these numbers.
+    public let caveats: [String]
+
+    /// Projects the noise runs and compares variances.
+    ///
+    /// - Throws: ``AnalysisError/tooFewNoiseRuns(file:needed:actual:)`` below 2 runs; cell errors naming the noise file.
+    public init(prepared: PreparedSweep, noise: EvalMatrix, model: FactorModel, sweepScores theta: Matrix) throws(AnalysisError) {
+        guard noise.rowCount >= 2 else {
+            throw .tooFewNoiseRuns(file: noise.source, needed: 2, actual: noise.rowCount)
+        }
+        let m = noise.rowCount, p = prepared.tasks.count, k = model.factorCount
+        var zNoise = Matrix(rows: m, columns: p)
+        var missing = 0
+        for (j, task) in prepared.tasks.enumerated() {
+            guard noise.hasColumn(task) else { missing += 1; continue }
+            let column = try noise.numbers(task)
+            let mean = prepared.standardization.means[j], sd = prepared.standardization.standardDeviations[j]
+            for i in 0..<m {
+                if let v = column[i] { zNoise[i, j] = (prepared.signs[j] * v - mean) / sd }
+            }
+        }
+        let thetaNoise = try model.scores(zNoise)
+        noiseScores = thetaNoise
+        noiseRuns = m
+        var factors: [SignalToNoise] = []
+        for j in 0..<k {
+            factors.append(try SignalToNoise(factor: j + 1, sweep: theta.column(j), noise: thetaNoise.column(j)))
+        }
+        self.factors = factors
+        let aggSweep = (0..<theta.rows).map { i in theta.row(i).reduce(0, +) / Double(k) }
+        let aggNoise = (0..<m).map { i in thetaNoise.row(i).reduce(0, +) / Double(k) }
+        aggregate = try SignalToNoise(factor: nil, sweep: aggSweep, noise: aggNoise)
+        var caveats = ["SNR rests on \(m) replicate runs: a variance ratio from \(m) runs has a 95% interval of roughly [\(Self.format(SignalToNoise.chiSquareQuantile(0.025, Double(m - 1)) / Double(m - 1)))×, \(Self.format(SignalToNoise.chiSquareQuantile(0.975, Double(m - 1)) / Double(m - 1)))×] of its estimate"]
+        if missing > 0 {
+            caveats.append("\(missing) task(s) are missing from the noise file and count as noise-free: the noise variance is a lower bound and the SNR an upper bound")
+        }
+        self.caveats = caveats
+    }
+
+    private static func format(_ x: Double) -> String {
+        let scaled = (x * 10).rounded() / 10
+        return "\(scaled)"
+    }
+}
