@@ -1,0 +1,105 @@
+import Foundation
+import IRTModel
+
+/// The result's tables as CSV text for spreadsheets and scripts.
+///
+/// - A field holding a comma, a double quote, CR or LF is quoted, with inner
+///   quotes doubled (RFC 4180); every other field is written as is.
+/// - A missing value (`nil`) is an empty cell.
+/// - Numbers keep full precision (Swift's shortest round-trip form, so
+///   `Double(text)` gives the same value back).
+/// - Records end with LF; the first record is the header.
+///
+/// Each table reads back with ``IRTModel/CSVReader/parse(_:source:)``.
+public enum CSVExport {
+    /// One row per task: `task, lambda_1…lambda_k, psi, communality, noise_share, h2_ceiling` (tasks in file order).
+    public static func loadings(_ result: AnalysisResult) -> String {
+        let r = result
+        var rows = [["task"] + (0..<r.k).map { "lambda_\($0 + 1)" } + ["psi", "communality", "noise_share", "h2_ceiling"]]
+        for (t, task) in r.tasks.enumerated() {
+            var row = [task]
+            row += (0..<r.k).map { j in number(t < r.loadings.count && j < r.loadings[t].count ? r.loadings[t][j] : nil) }
+            row.append(number(element(r.psi, t)))
+            row.append(number(element(r.communality, t)))
+            row.append(number(element(r.noiseShare, t) ?? nil))
+            row.append(number(element(r.h2Ceiling, t) ?? nil))
+            rows.append(row)
+        }
+        return table(rows)
+    }
+
+    /// The leaderboard, best first: `rank, run_name, <extra columns>, <held-out metrics>, aggregate, theta_1…theta_k, is_baseline`.
+    public static func leaderboard(_ result: AnalysisResult) -> String {
+        let r = result
+        var rows = [["rank", "run_name"] + r.leaderboardExtra + r.leaderboardHeldOut + ["aggregate"]
+            + (0..<r.k).map { "theta_\($0 + 1)" } + ["is_baseline"]]
+        for (i, e) in r.leaderboard.enumerated() {
+            var row = ["\(i + 1)", e.runName]
+            row += r.leaderboardExtra.indices.map { element(e.extra, $0) ?? "" }
+            row += r.leaderboardHeldOut.indices.map { number(element(e.heldOut, $0) ?? nil) }
+            row.append(number(e.aggregate))
+            row += (0..<r.k).map { number(element(e.theta, $0)) }
+            row.append(e.isBaseline ? "true" : "false")
+            rows.append(row)
+        }
+        return table(rows)
+    }
+
+    /// Horn's parallel analysis: `rank, eigenvalue, p95, mean` (rank from 1).
+    public static func horn(_ result: AnalysisResult) -> String {
+        let h = result.horn
+        var rows = [["rank", "eigenvalue", "p95", "mean"]]
+        for i in h.eigenvalues.indices {
+            rows.append(["\(i + 1)", number(h.eigenvalues[i]), number(element(h.p95, i)), number(element(h.mean, i))])
+        }
+        return table(rows)
+    }
+
+    /// Signal-to-noise: `score, var_sweep, var_noise, snr, noise_share, snr_95_low, snr_95_high, noise_runs`,
+    /// one row per factor (`factor_1`, …) and one for `aggregate`; only the header without a noise file.
+    public static func snr(_ result: AnalysisResult) -> String {
+        var rows = [["score", "var_sweep", "var_noise", "snr", "noise_share", "snr_95_low", "snr_95_high", "noise_runs"]]
+        if let s = result.snr {
+            for x in s.factors + [s.aggregate] {
+                rows.append([x.factor.map { "factor_\($0)" } ?? "aggregate", number(x.varSweep), number(x.varNoise),
+                             number(x.snr), number(x.noiseShare), number(x.interval?.lowerBound),
+                             number(x.interval?.upperBound), "\(s.noiseRuns)"])
+            }
+        }
+        return table(rows)
+    }
+
+    /// The noise floor per task: `task, noise_share, h2_ceiling, communality, above_ceiling`
+    /// (empty noise_share, h2_ceiling and above_ceiling for a task with no anchor).
+    public static func noiseFloor(_ result: AnalysisResult) -> String {
+        let r = result
+        var rows = [["task", "noise_share", "h2_ceiling", "communality", "above_ceiling"]]
+        for (t, task) in r.tasks.enumerated() {
+            let ceiling = element(r.h2Ceiling, t) ?? nil
+            let h2 = element(r.communality, t)
+            let above: String = if let ceiling, let h2 { h2 > ceiling ? "true" : "false" } else { "" }
+            rows.append([task, number(element(r.noiseShare, t) ?? nil), number(ceiling), number(h2), above])
+        }
+        return table(rows)
+    }
+
+    // MARK: - Writing
+
+    /// `field`, quoted when it holds a comma, a double quote, CR or LF (inner quotes doubled).
+    static func field(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Full-precision text of `x`; empty for `nil`.
+    static func number(_ x: Double?) -> String {
+        guard let x else { return "" }
+        return "\(x)"
+    }
+
+    static func table(_ rows: [[String]]) -> String {
+        rows.map { $0.map(field).joined(separator: ",") + "\n" }.joined()
+    }
+
+    private static func element<T>(_ a: [T], _ i: Int) -> T? { i >= 0 && i < a.count ? a[i] : nil }
+}

@@ -1,0 +1,201 @@
+import IRTModel
+
+/// The report as one self-contained HTML5 page (METHOD.md §9).
+///
+/// Everything is inline — CSS, the charts as SVG, and a few lines of script
+/// that sort the leaderboard when a column header is clicked — so the page
+/// renders offline, from a file, with no fonts, scripts or images fetched.
+///
+/// The page holds a header block (files, n, p, k, Horn's k95/k_mean, the EM
+/// fit, warnings) and seven views, each in a `<section>` with a stable id:
+/// `scree`, `loadings`, `ceiling`, `validation`, `snr` and `leaderboard`.
+/// Titles are computed from the result (never a hard-coded factor count), and
+/// every string from the data is escaped by one function.
+///
+/// ```swift
+/// let result = try Analysis(sweep: sweep, noise: noise).run()
+/// try HTMLReport.render(result).write(to: url, atomically: true, encoding: .utf8)
+/// ```
+public enum HTMLReport {
+    /// The page for `result`.
+    ///
+    /// - Parameters:
+    ///   - result: a finished analysis.
+    ///   - title: the page title; defaults to "IRT report: <sweep file>".
+    /// - Returns: a complete HTML5 document (UTF-8 text).
+    public static func render(_ result: AnalysisResult, title: String? = nil) -> String {
+        let r = result
+        let pageTitle = title ?? "IRT report: \(r.source)"
+        var body: [String] = []
+        body.append("<header>\n<h1>\(HTMLEscaping.escape(pageTitle))</h1>\n\(summary(r))\n\(warnings(r))\n\(navigation(r))\n</header>")
+
+        body.append(section(id: "scree", title: ScreePlot.title(r), caption: ScreePlot.caption,
+                            content: figure(ScreePlot.svg(r))))
+        body.append(section(id: "loadings", title: LoadingsHeatmap.title(r), caption: LoadingsHeatmap.caption,
+                            content: figure(LoadingsHeatmap.svg(r))))
+
+        var ceiling = CeilingBars.svg(r).map(figure) ?? ("<p class=\"note\">No task has a noise ceiling, so there "
+            + "is nothing to compare h² with: a noise file with the same task columns gives one.</p>")
+        let unanchored = CeilingBars.unanchored(r)
+        if !unanchored.isEmpty {
+            let why = r.noiseSource == nil ? "no noise file was given" : "they are missing from the noise file"
+            ceiling += "\n<p class=\"note\">\(unanchored.count) \(unanchored.count == 1 ? "task has" : "tasks have") "
+                + "no ceiling because \(why): " + unanchored.map { "<code>\(HTMLEscaping.escape($0))</code>" }
+                    .joined(separator: ", ") + ".</p>"
+        }
+        body.append(section(id: "ceiling", title: CeilingBars.title(r),
+                            caption: CeilingBars.order(r).isEmpty ? nil : CeilingBars.caption, content: ceiling))
+
+        let metrics = ValidationScatter.metrics(r)
+        let validation: String
+        if metrics.isEmpty {
+            validation = "<p class=\"note\">No held-out metric is present in the sweep, so the scores cannot be "
+                + "checked against one here.</p>"
+        } else {
+            validation = metrics.indices.map { m in
+                "<h3>\(HTMLEscaping.escape(metrics[m]))</h3>\n" + figure(ValidationScatter.svg(r, metric: m))
+            }.joined(separator: "\n")
+        }
+        body.append(section(id: "validation", title: ValidationScatter.title(r),
+                            caption: metrics.isEmpty ? nil : ValidationScatter.caption, content: validation))
+
+        let snr: String
+        if let svg = SNRBars.svg(r) {
+            snr = figure(svg) + (SNRBars.caveat(r).map { "\n<p class=\"note\">\(HTMLEscaping.escape($0))</p>" } ?? "")
+        } else {
+            snr = "<p class=\"note\">No noise file was given, so there is no signal-to-noise estimate: pass replicate "
+                + "runs of one mixture that differ only in seed to get one.</p>"
+        }
+        body.append(section(id: "snr", title: SNRBars.title(r), caption: r.snr == nil ? nil : SNRBars.caption,
+                            content: snr))
+        body.append(section(id: "leaderboard", title: LeaderboardTable.title(r), caption: LeaderboardTable.caption,
+                            content: LeaderboardTable.html(r)))
+
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(HTMLEscaping.escape(pageTitle))</title>
+            <style>
+            \(stylesheet)
+            </style>
+            </head>
+            <body>
+            <main>
+            \(body.joined(separator: "\n"))
+            <footer>IRTKit \(HTMLEscaping.escape(IRTKitVersion.string)) · non-negative factor analysis · this page is self-contained and works offline</footer>
+            </main>
+            <script>
+            \(LeaderboardTable.script)
+            </script>
+            </body>
+            </html>
+
+            """
+    }
+
+    // MARK: - Pieces
+
+    private static func section(id: String, title: String, caption: String?, content: String) -> String {
+        var s = "<section id=\"\(id)\">\n<h2>\(HTMLEscaping.escape(title))</h2>\n"
+        if let caption { s += "<p class=\"caption\">\(HTMLEscaping.escape(caption))</p>\n" }
+        return s + content + "\n</section>"
+    }
+
+    private static func figure(_ svg: String) -> String { "<div class=\"figure\">\n\(svg)\n</div>" }
+
+    private static func item(_ term: String, _ value: String, wide: Bool = false) -> String {
+        "<div\(wide ? " class=\"wide\"" : "")><dt>\(HTMLEscaping.escape(term))</dt><dd>\(HTMLEscaping.escape(value))</dd></div>"
+    }
+
+    static func summary(_ r: AnalysisResult) -> String {
+        var items: [String] = []
+        items.append(item("sweep file", r.source, wide: true))
+        items.append(item("noise file", r.noiseSource ?? "none", wide: true))
+        items.append(item("runs (n)", "\(r.nRuns)"))
+        var tasks = "\(r.nTasks)"
+        if !r.droppedTasks.isEmpty { tasks += " (\(r.droppedTasks.count) constant dropped)" }
+        items.append(item("tasks (p)", tasks))
+        items.append(item("factors fitted (k)", "\(r.k)"))
+        items.append(item("Horn: k95 / k_mean", "\(r.horn.k95) / \(r.horn.kMean) (\(r.horn.draws) draws, seed \(r.horn.seed))"))
+        let em = r.em
+        items.append(item("EM", "\(em.iterations) iterations, \(em.converged ? "converged" : "not converged") "
+            + "(\(em.mStep) M-step, \(em.acceleration), stop: \(em.stopRule) < \(NumberFormat.significant(em.tolerance)))"))
+        items.append(item("estimated distance to the fixed point",
+                          em.estimatedDistance.map { NumberFormat.significant($0, digits: 2) } ?? "unknown (steps not contracting)"))
+        items.append(item("log-likelihood", NumberFormat.significant(em.logLikelihood, digits: 6)))
+        if let snr = r.snr { items.append(item("noise runs", "\(snr.noiseRuns)")) }
+        return "<dl class=\"summary\">\n" + items.joined(separator: "\n") + "\n</dl>"
+    }
+
+    static func warnings(_ r: AnalysisResult) -> String {
+        guard !r.warnings.isEmpty else { return "<p class=\"ok\">No warnings.</p>" }
+        return "<div class=\"warnings\"><h2>Warnings</h2>\n<ul>\n"
+            + r.warnings.map { "<li>\(HTMLEscaping.escape($0))</li>" }.joined(separator: "\n") + "\n</ul></div>"
+    }
+
+    private static func navigation(_ r: AnalysisResult) -> String {
+        let links = [("scree", "Scree"), ("loadings", "Loadings"), ("ceiling", "h² vs ceiling"),
+                     ("validation", "Validation"), ("snr", "Signal-to-noise"), ("leaderboard", "Leaderboard")]
+        return "<nav>" + links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>"
+    }
+
+    static let stylesheet = """
+        :root { color-scheme: light; }
+        * { box-sizing: border-box; }
+        body { margin: 0; background: #f6f7f9; color: #222;
+               font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+        main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
+        h1 { font-size: 26px; margin: 0 0 12px; }
+        h2 { font-size: 19px; margin: 0 0 6px; }
+        h3 { font-size: 15px; margin: 18px 0 4px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+        header, section { background: #fff; border: 1px solid #e1e4e8; border-radius: 8px; padding: 18px 22px;
+                          margin: 0 0 22px; }
+        nav { margin-top: 12px; font-size: 14px; }
+        nav a { color: #1f5fa8; text-decoration: none; }
+        nav a:hover { text-decoration: underline; }
+        dl.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 6px 24px;
+                     margin: 0 0 12px; }
+        dl.summary div { min-width: 0; }
+        dl.summary div.wide { grid-column: span 2; }
+        dl.summary dt { font-size: 12px; color: #666; text-transform: uppercase; letter-spacing: .03em; }
+        dl.summary dd { margin: 0; overflow-wrap: anywhere; }
+        .warnings { background: #fff8e6; border: 1px solid #f0d48a; border-radius: 6px; padding: 10px 14px; }
+        .warnings h2 { font-size: 15px; margin: 0 0 4px; }
+        .warnings ul { margin: 0; padding-left: 20px; font-size: 14px; }
+        .warnings li { overflow-wrap: anywhere; }
+        .ok { color: #2b7a3d; margin: 0; }
+        .caption { color: #444; max-width: 900px; margin: 0 0 12px; font-size: 14px; }
+        .note { color: #444; font-size: 14px; overflow-wrap: anywhere; }
+        code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; }
+        .figure { overflow-x: auto; }
+        svg { display: block; max-width: 100%; height: auto; }
+        svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; font-size: 12px; }
+        svg text.tick { fill: #555; font-size: 11px; }
+        svg text.axis-title { fill: #333; font-size: 13px; }
+        svg text.task { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+        svg text.cell { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+        svg text.panel-title { font-size: 13px; }
+        svg :is(rect, circle, polygon)[fill]:hover { stroke: #000; stroke-width: 1.5; }
+        .table-wrap { max-height: 720px; overflow: auto; border: 1px solid #e1e4e8; border-radius: 6px; }
+        table.leaderboard { border-collapse: collapse; width: 100%; font-size: 13px; }
+        table.leaderboard th { position: sticky; top: 0; background: #eef1f5; cursor: pointer; user-select: none;
+                               text-align: left; vertical-align: bottom; padding: 6px 8px; border-bottom: 1px solid #cfd5dc;
+                               max-width: 170px; font-weight: 600; }
+        table.leaderboard th[data-type="num"] { text-align: right; }
+        table.leaderboard th::after { content: "\\00a0↕"; color: #aaa; }
+        table.leaderboard th[aria-sort="ascending"]::after { content: "\\00a0▲"; color: #1f5fa8; }
+        table.leaderboard th[aria-sort="descending"]::after { content: "\\00a0▼"; color: #1f5fa8; }
+        table.leaderboard td { padding: 3px 8px; border-bottom: 1px solid #f0f0f0; }
+        table.leaderboard td.num { text-align: right; font-variant-numeric: tabular-nums;
+                                   font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+        table.leaderboard td.run { font-family: ui-monospace, "DejaVu Sans Mono", monospace; white-space: nowrap; }
+        table.leaderboard tbody tr:hover { background: #f3f7fc; }
+        table.leaderboard tr.baseline { background: #fff3d6; }
+        table.leaderboard tr.baseline:hover { background: #ffe9b3; }
+        .tag { color: #c77f00; margin-left: 2px; }
+        footer { color: #888; font-size: 12px; text-align: center; }
+        """
+}

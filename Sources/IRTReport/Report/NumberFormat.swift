@@ -1,0 +1,55 @@
+import Foundation
+
+/// Short, human-readable numbers for the page (never `0.30000000000000004`).
+enum NumberFormat {
+    /// `x` rounded to `digits` significant digits, trailing zeros dropped;
+    /// plain notation for magnitudes in [1e-4, 1e6), `1.2e-5` style outside.
+    ///
+    /// `0.30000000000000004` → `0.3`, `3.14159` → `3.14`, `-0.0` → `0`; the integer part is never
+    /// rounded away (`1234.6` → `1235`), and a minus sign is the typographic `−`.
+    static func significant(_ x: Double, digits: Int = 3) -> String {
+        guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
+        if x == 0 { return "0" }
+        let digits = max(1, digits)
+        let magnitude = Int(Foundation.floor(Foundation.log10(Swift.abs(x))))
+        if magnitude < -4 || magnitude >= 6 {
+            let s = String(format: "%.\(digits - 1)e", x)
+            // "1.20e-05" → "1.2e-5"
+            guard let e = s.firstIndex(of: "e") else { return s }
+            let mantissa = trimZeros(String(s[..<e]))
+            var exponent = String(s[s.index(after: e)...])
+            let negative = exponent.hasPrefix("-")
+            exponent = String(exponent.drop { $0 == "+" || $0 == "-" }.drop { $0 == "0" })
+            return minusSign(mantissa + "e" + (negative ? "-" : "") + (exponent.isEmpty ? "0" : exponent))
+        }
+        let decimals = max(0, digits - 1 - magnitude)
+        let s = trimZeros(String(format: "%.\(decimals)f", x))
+        return s == "-0" ? "0" : minusSign(s)
+    }
+
+    /// `x` with exactly `decimals` decimals (for table columns that should line up).
+    static func fixed(_ x: Double, decimals: Int) -> String {
+        guard x.isFinite else { return significant(x) }
+        let s = String(format: "%.\(max(0, decimals))f", x)
+        let zero = Double(s) == 0
+        return zero ? String(s.drop { $0 == "-" }) : minusSign(s)
+    }
+
+    /// `x` as a percentage with `digits` significant digits: `0.0234` → `2.34%`.
+    static func percent(_ x: Double, digits: Int = 2) -> String {
+        significant(x * 100, digits: digits) + "%"
+    }
+
+    /// A typographic minus (U+2212) for a leading `-`, as in print.
+    private static func minusSign(_ s: String) -> String {
+        s.hasPrefix("-") ? "−" + s.dropFirst() : s
+    }
+
+    private static func trimZeros(_ s: String) -> String {
+        guard s.contains(".") else { return s }
+        var t = Substring(s)
+        while t.hasSuffix("0") { t = t.dropLast() }
+        if t.hasSuffix(".") { t = t.dropLast() }
+        return String(t)
+    }
+}

@@ -1,0 +1,104 @@
+import IRTModel
+
+/// View 6: signal-to-noise per factor and for the aggregate, on a log axis.
+enum SNRBars {
+    /// "1484×" for large ratios, "3.2×" for small ones.
+    static func ratio(_ x: Double) -> String {
+        x >= 100 ? "\(Int(x.rounded()))×" : NumberFormat.significant(x, digits: 2) + "×"
+    }
+
+    /// The bar label: "N× (noise = x%)".
+    static func label(_ s: SignalToNoise) -> String {
+        let noise = "noise = " + NumberFormat.percent(s.noiseShare, digits: 2)
+        return s.snr > 0 ? "\(ratio(s.snr)) (\(noise))" : "no signal above noise (\(noise))"
+    }
+
+    static func name(_ s: SignalToNoise) -> String { s.factor.map { "factor \($0)" } ?? "aggregate" }
+
+    static func title(_ r: AnalysisResult) -> String {
+        guard let snr = r.snr else { return "Signal-to-noise: no noise file given" }
+        return "Signal-to-noise: aggregate \(label(snr.aggregate)) from \(snr.noiseRuns) noise runs"
+    }
+
+    static let caption = """
+        How far each score spreads across the sweep compared with how far it moves when only the seed changes. \
+        SNR = (var_sweep − var_noise) / var_noise, on a log axis: 10× means the differences between runs are \
+        ten times the seed noise; "noise" is the share of the sweep variance that seed noise alone produces. \
+        The aggregate is the mean of the factor scores. Whiskers show an approximate 95% interval.
+        """
+
+    /// The small-sample caveat shown under the chart.
+    static func caveat(_ r: AnalysisResult) -> String? {
+        guard let snr = r.snr else { return nil }
+        var s = "Small sample: var_noise rests on \(snr.noiseRuns) replicate runs, so each SNR is uncertain by a "
+            + "factor of two or more either way (the whiskers); read the order of magnitude, not the digits."
+        let missing = r.tasksMissingFromNoise.count
+        if missing > 0 {
+            s += " \(missing) \(missing == 1 ? "task is" : "tasks are") missing from the noise file and count as "
+                + "noise-free, so the noise is a lower bound and the SNR an upper bound."
+        }
+        return s
+    }
+
+    static func svg(_ r: AnalysisResult) -> String? {
+        guard let snr = r.snr else { return nil }
+        let rows = snr.factors + [snr.aggregate]
+        let rowHeight = 34.0, labelWidth = 110.0, valueWidth = 250.0
+        let width = 1100.0, left = labelWidth, right = width - valueWidth, top = 44.0
+        let bottom = top + Double(rows.count) * rowHeight + 10
+        let height = bottom + 52
+        var c = SVGCanvas(width: width, height: height)
+
+        let candidates = rows.flatMap { s -> [Double] in
+            [s.snr, s.interval?.lowerBound, s.interval?.upperBound].compactMap { $0 }.filter { $0 > 0 && $0.isFinite }
+        }
+        let x = LogScale(domain: candidates.min() ?? 1, candidates.max() ?? 10, range: left, right)
+        let ticks = x.ticks()
+        c.xAxis(ticks: zip(ticks, LogScale.labels(ticks)).map { (x($0), $1) }, y: bottom, x0: left, x1: right,
+                title: "signal-to-noise ratio (log scale)", gridTop: top, minor: x.minorTicks().map { x($0) })
+
+        var lx = left
+        lx = c.legendItem("factor SNR (colour = factor)", x: lx, y: 18) { c, x, y in c.rect(x, y - 6, 20, 12, fill: Palette.factor(0)) }
+        lx = c.legendItem("aggregate SNR", x: lx, y: 18) { c, x, y in c.rect(x, y - 6, 20, 12, fill: Palette.aggregate) }
+        c.legendItem("approx. 95% interval", x: lx, y: 18) { c, x, y in
+            c.line(x, y, x + 20, y, stroke: Palette.ink, width: 1.5)
+            c.line(x, y - 5, x, y + 5, stroke: Palette.ink, width: 1.5)
+            c.line(x + 20, y - 5, x + 20, y + 5, stroke: Palette.ink, width: 1.5)
+        }
+
+        for (i, s) in rows.enumerated() {
+            let isAggregate = s.factor == nil
+            let y = top + Double(i) * rowHeight + (isAggregate ? 10 : 0)
+            let mid = y + rowHeight / 2
+            let colour = s.factor.map { Palette.factor($0 - 1) } ?? Palette.aggregate
+            if isAggregate { c.line(8, y - 5, right, y - 5, stroke: "#bbb", dash: "3 3") }
+            c.text(name(s), left - 10, mid + 4, anchor: .end, weight: isAggregate ? "700" : nil, className: "legend")
+            var tip = "\(name(s)): SNR = \(NumberFormat.significant(s.snr)), noise share = "
+                + NumberFormat.percent(s.noiseShare, digits: 3)
+                + ", var_sweep = \(NumberFormat.significant(s.varSweep)), var_noise = \(NumberFormat.significant(s.varNoise))"
+            if let iv = s.interval {
+                tip += ", 95% interval [\(NumberFormat.significant(iv.lowerBound)), \(NumberFormat.significant(iv.upperBound))]"
+            }
+            var end = left
+            if s.snr > 0 {
+                end = x(s.snr)
+                c.rect(left, y + 7, end - left, rowHeight - 14, fill: colour, opacity: isAggregate ? 0.9 : 0.85,
+                       title: tip)
+            }
+            if let iv = s.interval {
+                let lo = iv.lowerBound > 0 ? x(iv.lowerBound) : left, hi = x(Swift.max(iv.upperBound, x.domain.lower))
+                c.beginGroup(title: tip)
+                // A white halo under the whisker keeps it visible over a dark bar.
+                for (stroke, w) in [("#fff", 4.0), (Palette.ink, 1.5)] {
+                    c.line(lo, mid, hi, mid, stroke: stroke, width: w)
+                    if iv.lowerBound > 0 { c.line(lo, mid - 6, lo, mid + 6, stroke: stroke, width: w) }
+                    c.line(hi, mid - 6, hi, mid + 6, stroke: stroke, width: w)
+                }
+                c.endGroup()
+                end = Swift.max(end, hi)
+            }
+            c.text(label(s), end + 10, mid + 4, weight: isAggregate ? "700" : nil, className: "legend", title: tip)
+        }
+        return c.render(label: title(r))
+    }
+}
