@@ -1,1 +1,5 @@
-print("irt-report 0.1.0")
+// The entry point of `irt-report`; the command lives in IRTReport (IRTReportCommand).
+import Foundation
+import IRTReport
+
+exit(IRTReportCommand.exitCode(running: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import IRTModel
+import IRTSampleData
+
+extension IRTReportCommand {
+    /// The input files after defaults: the bundled sample when SWEEP is omitted.
+    public struct Inputs: Sendable, Equatable {
+        public var sweep: URL
+        public var noise: URL?
+        /// Whether SWEEP was omitted and the bundled sample is analysed.
+        public var isBundledSample: Bool
+    }
+
+    /// The files to analyse.
+    public var inputs: Inputs {
+        let noiseURL = noise.map { URL(fileURLWithPath: $0) }
+        if let sweep {
+            return Inputs(sweep: URL(fileURLWithPath: sweep), noise: noiseURL, isBundledSample: false)
+        }
+        return Inputs(sweep: SampleData.sweep, noise: noiseURL ?? SampleData.fixedSubsetNoise, isBundledSample: true)
+    }
+
+    /// The analysis options these arguments ask for.
+    ///
+    /// - Parameter initialLoadings: Λ0 read from `--em-init`; its column count is k unless `--factors` is given.
+    public func analysisOptions(initialLoadings: [[Double]]? = nil) -> AnalysisOptions {
+        var fit = FitOptions()
+        if referenceStop {
+            fit.stopRule = FitOptions.reference.stopRule
+            fit.maxIterations = FitOptions.reference.maxIterations
+        }
+        if let maxIterations { fit.maxIterations = maxIterations }
+        if plainEM { fit.acceleration = .none }
+        fit.mStep = mStep.mStep
+        fit.initialLoadings = initialLoadings
+        fit.factors = factors ?? initialLoadings?.first?.count
+        return AnalysisOptions(
+            draws: draws, seed: seed, fit: fit,
+            heldOutMetrics: heldOutMetrics.isEmpty ? AnalysisOptions.defaultHeldOutMetrics : heldOutMetrics)
+    }
+
+    /// Reads the inputs and runs the analysis; writes nothing.
+    ///
+    /// - Throws: ``AnalysisError`` for bad input or a numerical failure (naming file and line),
+    ///   ``ReportError`` for a bad `--em-init` or an unknown `--validate` column.
+    public func analyse(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws -> AnalysisResult {
+        let initial = try emInit.map { path throws(ReportError) in try InitialLoadings.read(path: path, factors: factors) }
+        let files = inputs
+        let sweepMatrix = try EvalMatrix(contentsOf: files.sweep)
+        for column in heldOutMetrics where !sweepMatrix.hasColumn(column) {
+            throw ReportError.heldOutMetric(file: sweepMatrix.source, column: column)
+        }
+        let noiseMatrix = try files.noise.map { url throws(AnalysisError) in try EvalMatrix(contentsOf: url) }
+        let analysis = Analysis(sweep: sweepMatrix, noise: noiseMatrix, options: analysisOptions(initialLoadings: initial))
+        do throws(AnalysisError) {
+            return try analysis.run(progress: progress)
+        } catch {
+            // A Λ0 of the wrong number of rows is only found once p is known: name the file.
+            if case let .invalidOption(message) = error, let emInit, message.hasPrefix("initial loadings") {
+                throw ReportError.initialLoadings(file: emInit, reason: message)
+            }
+            throw error
+        }
+    }
+
+    /// The first line on stdout: what is analysed.
+    var banner: String {
+        let files = inputs
+        let noiseText = files.noise.map { "noise replicates \(files.isBundledSample && noise == nil ? $0.lastPathComponent : $0.path)" }
+            ?? "no noise file (no noise floor or signal-to-noise; pass --noise NOISE.csv)"
+        if files.isBundledSample {
+            return "irt-report: no SWEEP given, analysing the bundled sample \(files.sweep.lastPathComponent) with \(noiseText)"
+        }
+        return "irt-report: analysing \(files.sweep.path) with \(noiseText)"
+    }
+
+    /// Analyses, writes the report into `--out` (and `--json`), prints the summary.
+    public func run() throws {
+        let directory = try outputDirectory()
+        if !quiet { print(banner) }
+        let printer = ProgressPrinter.forStandardError(quiet: quiet)
+        let result: AnalysisResult
+        do {
+            defer { printer?.finish() }
+            result = try analyse(progress: printer.map { p in { @Sendable event in p.report(event) } })
+        }
+        let title = "IRTKit report: \(inputs.sweep.lastPathComponent)"
+        let files = try ReportWriter.files(for: result, title: title)
+        let jsonTarget = json.map { (data: files.first { $0.name == "result.json" }!.data,
+                                     url: URL(fileURLWithPath: $0).standardizedFileURL) }
+        try ReportWriter.write(files, to: directory, json: jsonTarget)
+
+        let index = directory.appendingPathComponent("index.html")
+        if quiet {
+            print(index.path)
+        } else {
+            let kSource: Summary.KSource = factors != nil ? .factorsOption : emInit != nil ? .initialLoadings : .horn
+            print(Summary.text(result, kSource: kSource, reportPath: index.path))
+        }
+        if open {
+            let line = Browser.open(index)
+            if !quiet { print(line) }
+        }
+    }
+
+    /// Parses `arguments`, runs the command and returns the process exit code:
+    /// 0 on success (and for `--help`, `--version`), 1 for an analysis or input
+    /// error (one line on stderr, `irt-report: error: …`), 2 for a usage error.
+    public static func exitCode(running arguments: [String]) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch let error as AnalysisError {
+            return fail(error.description)
+        } catch let error as ReportError {
+            return fail(error.description)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                return 0
+            }
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            // argument-parser uses EX_USAGE (64) for usage and validation errors; ours is 2.
+            return code == .validationFailure ? 2 : code.rawValue
+        }
+    }
+
+    private static func fail(_ message: String) -> Int32 {
+        let line = message.replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data("irt-report: error: \(line)\n".utf8))
+        return 1
+    }
+}

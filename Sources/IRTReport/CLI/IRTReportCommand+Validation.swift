@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+
+extension IRTReportCommand {
+    /// Checks what can be checked before reading any file: value ranges, that
+    /// input files exist, and that `--out` names a directory that may be replaced.
+    public func validate() throws {
+        guard draws >= 1 else {
+            throw ValidationError("--draws must be at least 1 (got \(draws)); Horn's parallel analysis needs Monte Carlo draws (the reference uses 500)")
+        }
+        if let factors, factors < 1 {
+            throw ValidationError("--factors must be at least 1 (got \(factors)); omit it to take Horn's k95")
+        }
+        if let maxIterations, maxIterations < 1 {
+            throw ValidationError("--max-iterations must be at least 1 (got \(maxIterations)); omit it for the default (200000, or 5000 with --reference-stop)")
+        }
+        if let empty = heldOutMetrics.first(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--validate needs a column name of the sweep (got \"\(empty)\"), e.g. --validate eval/paloma/macro_loss")
+        }
+        try Self.requireFile(sweep, label: "SWEEP")
+        try Self.requireFile(noise, label: "--noise")
+        try Self.requireFile(emInit, label: "--em-init")
+
+        let outURL = try outputDirectory()
+        for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit)] {
+            guard let path else { continue }
+            if Self.isInside(URL(fileURLWithPath: path).standardizedFileURL, outURL) {
+                throw ValidationError("\(label) \(path) is inside --out \(out), which is replaced on every run; move the file or choose another --out")
+            }
+        }
+        if let json {
+            guard !json.isEmpty, !json.hasSuffix("/") else {
+                throw ValidationError("--json needs a file path, e.g. --json result.json")
+            }
+            let url = URL(fileURLWithPath: json).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationError("--json \(json) is a directory; give a file path such as \(json)/result.json")
+            }
+            let parent = url.deletingLastPathComponent()
+            guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--json \(json): the directory \(parent.path) does not exist; create it first")
+            }
+        }
+    }
+
+    /// `--out` as an absolute URL, after checking it may be created or replaced.
+    func outputDirectory() throws(ValidationError) -> URL {
+        guard !out.isEmpty else { throw ValidationError("--out needs a directory path, e.g. --out irt-report-output") }
+        let url = URL(fileURLWithPath: out).standardizedFileURL
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        if url.path == "/" || Self.isInside(cwd, url) {
+            throw ValidationError("--out \(out) is the current directory or one of its parents; it is replaced on every run, so name a directory of its own, e.g. --out irt-report-output")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw ValidationError("--out \(out) exists and is not a directory; choose a directory path")
+            }
+            guard ReportWriter.mayReplace(url) else {
+                throw ValidationError("--out \(out) exists and is not an irt-report output (no index.html or result.json, and not empty); it would be replaced, so choose another directory or remove it")
+            }
+        }
+        return url
+    }
+
+    private static func requireFile(_ path: String?, label: String) throws(ValidationError) {
+        guard let path else { return }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ValidationError("\(label): no such file: \(path)")
+        }
+        guard !isDirectory.boolValue else {
+            throw ValidationError("\(label): \(path) is a directory; expected a file")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ValidationError("\(label): \(path) is not readable (check its permissions)")
+        }
+    }
+
+    /// Whether `url` is `directory` or lies below it (both standardized).
+    static func isInside(_ url: URL, _ directory: URL) -> Bool {
+        let a = url.pathComponents, d = directory.pathComponents
+        return a.count >= d.count && Array(a.prefix(d.count)) == d
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import IRTModel
+import IRTSampleData
+
+/// `irt-report`: runs the analysis of METHOD.md on a sweep CSV and writes an
+/// HTML report, CSV tables and `result.json`.
+///
+/// Public so that tests can parse and run it in-process:
+///
+/// ```swift
+/// var command = try IRTReportCommand.parse(["sweep.csv", "--draws", "30", "--out", dir])
+/// try command.run()
+/// ```
+///
+/// The executable's entry point is ``exitCode(running:)``, which maps errors to
+/// exit codes (0 ok, 1 analysis or input error, 2 usage error).
+public struct IRTReportCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "irt-report",
+        abstract: "Aggregate capability scores for a language-model evaluation sweep, by non-negative factor analysis.",
+        discussion: """
+            Reads SWEEP.csv (a header row, then one row per training run, one column per metric), \
+            chooses the number of factors k by Horn's parallel analysis, fits a non-negative k-factor \
+            model by EM and writes index.html, loadings.csv, leaderboard.csv, horn.csv, snr.csv, \
+            noise_floor.csv and result.json into --out, replacing that directory atomically. \
+            Without SWEEP it analyses the bundled 300M sample with its replicate-noise file.
+
+            Examples:
+              irt-report
+                  Analyse the bundled sample into ./irt-report-output.
+              irt-report sweep.csv --noise replicates.csv --out report --json r.json
+                  Analyse your own sweep with seed-noise replicates of one mixture.
+            """,
+        version: IRTKitVersion.string)
+
+    // MARK: Inputs
+
+    @Argument(help: ArgumentHelp(
+        "The sweep CSV: a header row, then one row per training run (default: the bundled 300M sample).",
+        valueName: "SWEEP.csv"))
+    public var sweep: String?
+
+    @Option(help: ArgumentHelp(
+        "Replicate runs of one mixture that differ only in seed, for noise floors and signal-to-noise (default: the bundled noise file when SWEEP is omitted, none otherwise).",
+        valueName: "NOISE.csv"))
+    public var noise: String?
+
+    // MARK: Outputs
+
+    @Option(help: ArgumentHelp(
+        "Directory for index.html, the CSV tables and result.json; an existing report there is replaced atomically.",
+        valueName: "DIR"))
+    public var out: String = "irt-report-output"
+
+    @Option(help: ArgumentHelp("Also write result.json to this path, atomically (default: none).", valueName: "PATH"))
+    public var json: String?
+
+    // MARK: Analysis
+
+    @Option(help: ArgumentHelp(
+        "Number of factors to fit (default: Horn's k95, or the number of columns of --em-init).", valueName: "K"))
+    public var factors: Int?
+
+    @Option(help: ArgumentHelp("Monte Carlo draws of Horn's parallel analysis.", valueName: "N"))
+    public var draws: Int = 500
+
+    @Option(help: ArgumentHelp("Seed of Horn's Monte Carlo null.", valueName: "S"))
+    public var seed: UInt64 = 42
+
+    @Option(name: .customLong("max-iterations"), help: ArgumentHelp(
+        "Cap on EM map evaluations (default: 200000; 5000 with --reference-stop).", valueName: "N"))
+    public var maxIterations: Int?
+
+    @Option(name: .customLong("em-init"), help: ArgumentHelp(
+        "JSON file with the starting loadings Λ0: an array of p arrays of k non-negative numbers, one row per task in task order (default: |N(0, 0.1²)| entries drawn with seed 0).",
+        valueName: "PATH"))
+    public var emInit: String?
+
+    @Option(name: .customLong("m-step"), help: ArgumentHelp(
+        "M-step for the loadings: projected (the reference: unconstrained update clipped at 0) or nnls (exact non-negative least squares per task, monotone likelihood).",
+        valueName: "projected|nnls"))
+    public var mStep: MStepChoice = .projected
+
+    @Option(name: .customLong("validate"), help: ArgumentHelp(
+        "A held-out metric column to correlate with the scores; repeat for several. Replaces the defaults (eval/uncheatable_eval/macro_loss, eval/paloma/macro_loss).",
+        valueName: "COLUMN"))
+    public var heldOutMetrics: [String] = []
+
+    @Flag(name: .customLong("plain-em"), help: "Iterate plain EM, without SQUAREM acceleration (default: SQUAREM).")
+    public var plainEM = false
+
+    @Flag(name: .customLong("reference-stop"), help: ArgumentHelp(
+        "Stop the EM as the reference does, when max |ΔΛ| < 1e-7 (cap 5000), instead of when the estimated distance to the fixed point is below 1e-7 (default: off)."))
+    public var referenceStop = false
+
+    // MARK: Behaviour
+
+    @Flag(help: "Open index.html with xdg-open when done, or print a hint when it is not available (default: off).")
+    public var open = false
+
+    @Flag(name: [.short, .long], help: "Print only the path of index.html and no progress (default: off).")
+    public var quiet = false
+
+    public init() {}
+}
+
+/// The `--m-step` values.
+public enum MStepChoice: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case projected
+    case nnls
+
+    /// The library's M-step.
+    public var mStep: MStep {
+        switch self {
+        case .projected: .projected
+        case .nnls: .nnls
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// Failures of `irt-report` outside the analysis itself, each a single line a
+/// person can act on.
+public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `--em-init` could not be read or is not p rows of k non-negative numbers.
+    case initialLoadings(file: String, reason: String)
+    /// A `--validate` column is not in the sweep.
+    case heldOutMetric(file: String, column: String)
+    /// The report could not be written.
+    case output(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .initialLoadings(file, reason): "--em-init \(file): \(reason)"
+        case let .heldOutMetric(file, column): "--validate \(column): \(file) has no column of that name; check the spelling against its header"
+        case let .output(path, reason): "\(path): cannot write the report (\(reason))"
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import IRTModel
+
+/// The JSON form of an ``AnalysisResult`` (METHOD.md §10), as `irt-report` writes it.
+///
+/// Keys are the result's own snake_case coding keys, sorted; slashes in task
+/// names are not escaped. JSON has no NaN or infinities: such values (an
+/// undefined SNR, say) are written as the strings `"NaN"`, `"Infinity"` and
+/// `"-Infinity"`, which ``decoder()`` reads back.
+public enum ResultJSON {
+    /// An encoder with `irt-report`'s settings.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
+
+    /// A decoder that reads what ``encoder()`` writes.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
+    }
+
+    /// The encoded result, with a final newline.
+    public static func encode(_ result: AnalysisResult) throws -> Data {
+        var data = try encoder().encode(result)
+        data.append(0x0A)
+        return data
+    }
+}

@@ -1,0 +1,481 @@
+import ArgumentParser
+import Foundation
+import IRTModel
+@testable import IRTReport
+import IRTSampleData
+import Testing
+
+// MARK: - Helpers
+
+/// A fresh directory under the system temporary directory, removed by `cleanup()`.
+private struct Scratch {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("irt-report-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    func write(_ text: String, to name: String) throws -> String {
+        try Data(text.utf8).write(to: url.appendingPathComponent(name))
+        return path(name)
+    }
+
+    /// Names directly in the scratch directory.
+    func entries() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+    }
+
+    func cleanup() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Every regular file below `directory`, relative path → bytes.
+private func snapshot(_ directory: URL) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+    while let url = enumerator?.nextObject() as? URL {
+        guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
+        let relative = String(url.standardizedFileURL.path.dropFirst(directory.standardizedFileURL.path.count))
+        files[relative] = try Data(contentsOf: url)
+    }
+    return files
+}
+
+/// The message argument-parser shows for `arguments` (empty when they parse).
+private func validationMessage(_ arguments: [String]) -> String {
+    do {
+        _ = try IRTReportCommand.parse(arguments)
+        return ""
+    } catch {
+        #expect(IRTReportCommand.exitCode(for: error) == .validationFailure)
+        return IRTReportCommand.message(for: error)
+    }
+}
+
+/// A sweep whose third line has 3 fields under a 4-column header.
+private let raggedCSV = "run_name,status,lm_eval/a/bpb,lm_eval/b/bpb\nr1,completed,1.0,2.0\nr2,completed,1.5\nr3,completed,1.2,2.2\n"
+
+private let reportFiles = [
+    "horn.csv", "index.html", "leaderboard.csv", "loadings.csv", "noise_floor.csv", "result.json", "snr.csv",
+]
+
+// MARK: - Parsing
+
+@Suite("irt-report: argument parsing")
+struct CLIParsingTests {
+    @Test func defaults() throws {
+        let command = try IRTReportCommand.parse([])
+        #expect(command.sweep == nil)
+        #expect(command.noise == nil)
+        #expect(command.out == "irt-report-output")
+        #expect(command.json == nil)
+        #expect(command.factors == nil)
+        #expect(command.draws == 500)
+        #expect(command.seed == 42)
+        #expect(command.maxIterations == nil)
+        #expect(command.emInit == nil)
+        #expect(command.mStep == .projected)
+        #expect(command.heldOutMetrics.isEmpty)
+        #expect(!command.plainEM && !command.referenceStop && !command.open && !command.quiet)
+        // The defaults are the library's.
+        #expect(command.analysisOptions() == AnalysisOptions())
+        // No SWEEP: the bundled sample with its fixed-subset noise file.
+        #expect(command.inputs == .init(sweep: SampleData.sweep, noise: SampleData.fixedSubsetNoise, isBundledSample: true))
+        #expect(command.banner.hasPrefix("irt-report: no SWEEP given, analysing the bundled sample sweep_300m_replica.csv"))
+    }
+
+    @Test func everyOption() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let sweep = try scratch.write(raggedCSV, to: "sweep.csv")
+        let noise = try scratch.write(raggedCSV, to: "noise.csv")
+        let initial = try scratch.write("[[0.1]]", to: "init.json")
+        let command = try IRTReportCommand.parse([
+            sweep, "--noise", noise, "--out", scratch.path("out"), "--json", scratch.path("r.json"),
+            "--factors", "3", "--draws", "77", "--seed", "9", "--max-iterations", "1234", "--em-init", initial,
+            "--m-step", "nnls", "--validate", "a/b", "--validate", "c/d", "--plain-em", "--reference-stop",
+            "--open", "-q",
+        ])
+        #expect(command.sweep == sweep)
+        #expect(command.noise == noise)
+        #expect(command.out == scratch.path("out"))
+        #expect(command.json == scratch.path("r.json"))
+        #expect(command.factors == 3)
+        #expect(command.draws == 77)
+        #expect(command.seed == 9)
+        #expect(command.maxIterations == 1234)
+        #expect(command.emInit == initial)
+        #expect(command.mStep == .nnls)
+        #expect(command.heldOutMetrics == ["a/b", "c/d"])
+        #expect(command.plainEM && command.referenceStop && command.open && command.quiet)
+        #expect(command.inputs.isBundledSample == false)
+        #expect(command.inputs.noise?.path == noise)
+
+        let options = command.analysisOptions(initialLoadings: [[0.1, 0.2, 0.3]])
+        #expect(options.draws == 77)
+        #expect(options.seed == 9)
+        #expect(options.heldOutMetrics == ["a/b", "c/d"])
+        #expect(options.fit.factors == 3)
+        #expect(options.fit.mStep == .nnls)
+        #expect(options.fit.acceleration == Acceleration.none)
+        #expect(options.fit.stopRule == .step(tolerance: 1e-7))
+        #expect(options.fit.maxIterations == 1234)
+        #expect(options.fit.initialLoadings == [[0.1, 0.2, 0.3]])
+    }
+
+    @Test func referenceStopAloneTakesTheReferenceCap() throws {
+        let options = try IRTReportCommand.parse(["--reference-stop"]).analysisOptions()
+        #expect(options.fit.stopRule == FitOptions.reference.stopRule)
+        #expect(options.fit.maxIterations == 5000)
+        #expect(options.fit.acceleration == .squarem)
+    }
+
+    @Test func factorsComeFromInitialLoadingsWhenNotGiven() throws {
+        let options = try IRTReportCommand.parse([]).analysisOptions(initialLoadings: [[0.1, 0.2], [0.3, 0.4]])
+        #expect(options.fit.factors == 2)
+    }
+
+    @Test func noiseWithoutSweepUsesTheBundledSweep() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let noise = try scratch.write(raggedCSV, to: "noise.csv")
+        let command = try IRTReportCommand.parse(["--noise", noise])
+        #expect(command.inputs == .init(sweep: SampleData.sweep, noise: URL(fileURLWithPath: noise), isBundledSample: true))
+        #expect(command.banner.contains("bundled sample") && command.banner.contains(noise))
+    }
+
+    @Test func helpDocumentsEveryOptionAndItsDefault() {
+        let help = IRTReportCommand.helpMessage(columns: 200)
+        for option in ["--noise", "--out", "--json", "--factors", "--draws", "--seed", "--max-iterations", "--em-init",
+                       "--m-step", "--validate", "--plain-em", "--reference-stop", "--open", "--quiet"] {
+            #expect(help.contains(option), "\(option) missing from --help")
+        }
+        for text in ["(default: irt-report-output)", "(default: 500)", "(default: 42)", "default: projected",
+                     "default: 200000", "Examples:"] {
+            #expect(help.contains(text), "\(text) missing from --help")
+        }
+    }
+}
+
+// MARK: - Validation
+
+@Suite("irt-report: validation messages")
+struct CLIValidationTests {
+    @Test(arguments: [
+        (["--draws", "0"], "--draws must be at least 1 (got 0)"),
+        (["--draws=-5"], "--draws must be at least 1 (got -5)"),
+        (["--factors", "0"], "--factors must be at least 1 (got 0)"),
+        (["--max-iterations", "0"], "--max-iterations must be at least 1 (got 0)"),
+        (["/nonexistent/sweep.csv"], "SWEEP: no such file: /nonexistent/sweep.csv"),
+        (["--noise", "/nonexistent/noise.csv"], "--noise: no such file: /nonexistent/noise.csv"),
+        (["--em-init", "/nonexistent/init.json"], "--em-init: no such file: /nonexistent/init.json"),
+        (["--validate", ""], "--validate needs a column name"),
+        (["--json", "/nonexistent-dir/r.json"], "the directory /nonexistent-dir does not exist"),
+        (["--out", "/"], "is the current directory or one of its parents"),
+        (["--m-step", "newton"], "Please provide one of 'projected' and 'nnls'"),
+        (["--seed", "-1"], "--seed"),
+    ])
+    func badValues(arguments: [String], expected: String) {
+        let message = validationMessage(arguments)
+        #expect(message.contains(expected), "\(arguments): \(message)")
+    }
+
+    @Test func usageErrorsExitWith2() {
+        #expect(IRTReportCommand.exitCode(running: ["--draws", "0"]) == 2)
+        #expect(IRTReportCommand.exitCode(running: ["--no-such-option"]) == 2)
+    }
+
+    @Test func outputPathsThatMustNotBeReplaced() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.write("x", to: "file.txt")
+        #expect(validationMessage(["--out", file]).contains("exists and is not a directory"))
+
+        try FileManager.default.createDirectory(atPath: scratch.path("mine"), withIntermediateDirectories: true)
+        _ = try scratch.write("keep me", to: "mine/notes.txt")
+        #expect(validationMessage(["--out", scratch.path("mine")]).contains("is not an irt-report output"))
+
+        let sweep = try scratch.write(raggedCSV, to: "mine/sweep.csv")
+        _ = try scratch.write("<html>", to: "mine/index.html")
+        #expect(validationMessage([sweep, "--out", scratch.path("mine")]).contains("is inside --out"))
+
+        try FileManager.default.createDirectory(atPath: scratch.path("dir.json"), withIntermediateDirectories: true)
+        #expect(validationMessage(["--json", scratch.path("dir.json")]).contains("is a directory"))
+        #expect(validationMessage([scratch.url.path]).contains("is a directory; expected a file"))
+    }
+}
+
+// MARK: - --em-init
+
+@Suite("irt-report: --em-init")
+struct InitialLoadingsTests {
+    private func reason(_ json: String, factors: Int? = nil) -> String {
+        do {
+            _ = try InitialLoadings.parse(Data(json.utf8), file: "init.json", factors: factors)
+            return ""
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func readsRows() throws {
+        let rows = try InitialLoadings.parse(Data("[[0.1, 0], [2, 0.5]]".utf8), file: "init.json", factors: 2)
+        #expect(rows == [[0.1, 0], [2, 0.5]])
+    }
+
+    @Test(arguments: [
+        ("{\"a\": 1}", nil, "not an array of arrays of numbers"),
+        ("[[0.1, \"x\"]]", nil, "not an array of arrays of numbers"),
+        ("not json", nil, "not an array of arrays of numbers"),
+        ("[]", nil, "the array is empty"),
+        ("[[]]", nil, "row 1 is empty"),
+        ("[[0.1, 0.2], [0.3]]", nil, "row 2 has 1 number(s), row 1 has 2"),
+        ("[[0.1, -0.2]]", nil, "row 1, column 2 is -0.2; loadings must be finite and non-negative"),
+        ("[[0.1, 0.2]]", 3, "has 2 column(s) per row but --factors is 3"),
+    ] as [(String, Int?, String)])
+    func rejects(json: String, factors: Int?, expected: String) {
+        let message = reason(json, factors: factors)
+        #expect(message.hasPrefix("--em-init init.json: "), "\(message)")
+        #expect(message.contains(expected), "\(json): \(message)")
+    }
+
+    @Test func unreadableFile() {
+        #expect(throws: ReportError.self) { try InitialLoadings.read(path: "/nonexistent/init.json", factors: nil) }
+    }
+
+    @Test func wrongNumberOfRowsNamesTheFileAndP() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let initial = try scratch.write("[[0.1, 0.2], [0.3, 0.4]]", to: "init.json")
+        let command = try IRTReportCommand.parse(["--em-init", initial, "--draws", "5", "--out", scratch.path("out"), "-q"])
+        do {
+            try command.run()
+            Issue.record("expected an error")
+        } catch let error as ReportError {
+            #expect(error.description.hasPrefix("--em-init \(initial): initial loadings must be 43 rows of 2 numbers"))
+        }
+        #expect(try scratch.entries() == ["init.json"])
+    }
+}
+
+// MARK: - End to end, in-process
+
+@Suite("irt-report: end to end")
+struct CLIEndToEndTests {
+    @Test func bundledSampleWritesAllSevenFiles() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let command = try IRTReportCommand.parse(["--draws", "30", "--out", scratch.path("report"), "--quiet"])
+        try command.run()
+        #expect(try scratch.entries() == ["report"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: scratch.path("report")).sorted()
+        #expect(names == reportFiles)
+        for name in names {
+            let size = try FileManager.default.attributesOfItem(atPath: scratch.path("report/\(name)"))[.size] as? Int
+            #expect((size ?? 0) > 0, "\(name) is empty")
+        }
+    }
+
+    @Test func jsonEqualsTheLibraryResult() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let command = try IRTReportCommand.parse([
+            "--draws", "30", "--out", scratch.path("report"), "--json", scratch.path("result.json"), "-q",
+        ])
+        try command.run()
+        let data = try Data(contentsOf: URL(fileURLWithPath: scratch.path("result.json")))
+        let decoded = try ResultJSON.decoder().decode(AnalysisResult.self, from: data)
+        // The copy inside the report directory is the same bytes.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path("report/result.json"))) == data)
+
+        let library = try Analysis(sweepURL: SampleData.sweep, noiseURL: SampleData.fixedSubsetNoise,
+                                   options: AnalysisOptions(draws: 30)).run()
+        #expect(decoded.k == library.k)
+        #expect(decoded.tasks == library.tasks)
+        #expect(decoded.nRuns == library.nRuns)
+        #expect(decoded.loadings.count == library.loadings.count)
+        for (a, b) in zip(decoded.loadings, library.loadings) {
+            #expect(a.count == b.count)
+            for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-12) }
+        }
+        #expect(decoded.leaderboard.map(\.runName) == library.leaderboard.map(\.runName))
+
+        // Snake-case keys, sorted, slashes unescaped.
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"n_runs\" : 242"))
+        #expect(text.contains("\"lm_eval/"))
+        #expect(!text.contains("\\/"))
+
+        // The summary a person reads.
+        let summary = Summary.text(decoded, kSource: .horn, reportPath: "/x/index.html")
+        #expect(summary.contains("Runs n = 242, tasks p = 43"))
+        #expect(summary.contains("k95 = \(decoded.horn.k95), k_mean = \(decoded.horn.kMean)"))
+        #expect(summary.contains("Fitted k = \(decoded.k) (Horn's k95)"))
+        #expect(summary.contains("EM: \(decoded.em.iterations) iterations, converged"))
+        #expect(summary.contains("Top 10 of 242 runs"))
+        #expect(summary.contains("× (noise = "))
+        #expect(summary.hasSuffix("Report: /x/index.html"))
+    }
+
+    @Test func nonFiniteValuesDoNotBreakTheEncoder() throws {
+        // JSON has no NaN: the encoder writes "NaN"/"Infinity" strings and the decoder reads them back.
+        let encoder = ResultJSON.encoder()
+        let data = try encoder.encode([Double.nan, .infinity, -.infinity, 1.5])
+        #expect(String(decoding: data, as: UTF8.self).contains("\"NaN\""))
+        let back = try ResultJSON.decoder().decode([Double].self, from: data)
+        #expect(back[0].isNaN && back[1] == .infinity && back[2] == -.infinity && back[3] == 1.5)
+        #expect(Summary.times(.nan) == "n/a")
+        #expect(Summary.percent(.infinity) == "n/a")
+    }
+
+    @Test func raggedSweepFailsAndLeavesTheOutputUntouched() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let sweep = try scratch.write(raggedCSV, to: "ragged.csv")
+        // A previous report, with a nested file, whose bytes must survive.
+        let report = scratch.url.appendingPathComponent("report")
+        try FileManager.default.createDirectory(at: report.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        _ = try scratch.write("<html>old</html>", to: "report/index.html")
+        _ = try scratch.write("old,loadings\n", to: "report/loadings.csv")
+        _ = try scratch.write("nested", to: "report/sub/file.bin")
+        let before = try snapshot(report)
+        #expect(before.count == 3)
+
+        let command = try IRTReportCommand.parse([sweep, "--draws", "5", "--out", report.path,
+                                                  "--json", scratch.path("r.json"), "-q"])
+        do {
+            try command.run()
+            Issue.record("a ragged CSV must fail")
+        } catch let error as AnalysisError {
+            #expect(error == .raggedRow(file: "ragged.csv", line: 3, expected: 4, actual: 3))
+            #expect(error.description == "ragged.csv:3: row has 3 fields, expected 4 (one per header column)")
+        }
+        #expect(try snapshot(report) == before)
+        // No temporary directory or JSON left behind, no JSON written.
+        #expect(try scratch.entries() == ["ragged.csv", "report"])
+    }
+
+    @Test func anEarlierReportIsReplacedWholly() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let report = scratch.url.appendingPathComponent("report")
+        try FileManager.default.createDirectory(at: report, withIntermediateDirectories: true)
+        _ = try scratch.write("{}", to: "report/result.json")
+        _ = try scratch.write("stale", to: "report/stale.txt")
+        let command = try IRTReportCommand.parse(["--draws", "5", "--factors", "2", "--out", report.path, "-q"])
+        try command.run()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: report.path).sorted() == reportFiles)
+        #expect(try scratch.entries() == ["report"])
+        let result = try ResultJSON.decoder().decode(
+            AnalysisResult.self, from: Data(contentsOf: report.appendingPathComponent("result.json")))
+        #expect(result.k == 2)
+    }
+
+    @Test func unknownValidateColumnIsAnInputError() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let command = try IRTReportCommand.parse(["--validate", "eval/nope", "--draws", "5", "--out", scratch.path("o"), "-q"])
+        #expect(throws: ReportError.heldOutMetric(file: "sweep_300m_replica.csv", column: "eval/nope")) { try command.run() }
+        #expect(try scratch.entries().isEmpty)
+    }
+
+    @Test func validateReplacesTheDefaultMetrics() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let command = try IRTReportCommand.parse([
+            "--validate", "eval/paloma/macro_loss", "--draws", "5", "--out", scratch.path("o"),
+            "--json", scratch.path("r.json"), "-q",
+        ])
+        try command.run()
+        let result = try ResultJSON.decoder().decode(
+            AnalysisResult.self, from: Data(contentsOf: URL(fileURLWithPath: scratch.path("r.json"))))
+        #expect(Array(result.validation.keys) == ["eval/paloma/macro_loss"])
+    }
+}
+
+// MARK: - The executable, as a subprocess
+
+/// `.build/debug/irt-report` (or wherever the test bundle was built); `swift test` builds it.
+private let executable: URL? = {
+    var candidates: [URL] = []
+    if let bundle = Bundle.main.executableURL {
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("irt-report"))
+    }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    candidates.append(root.appendingPathComponent(".build/debug/irt-report"))
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}()
+
+private struct ProcessOutput {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+private func runExecutable(_ arguments: [String], in directory: URL) throws -> ProcessOutput {
+    let outURL = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
+    let errURL = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    defer {
+        try? FileManager.default.removeItem(at: outURL)
+        try? FileManager.default.removeItem(at: errURL)
+    }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = try FileHandle(forWritingTo: errURL)
+    try process.run()
+    process.waitUntilExit()
+    return ProcessOutput(status: process.terminationStatus,
+                         stdout: try String(contentsOf: outURL, encoding: .utf8),
+                         stderr: try String(contentsOf: errURL, encoding: .utf8))
+}
+
+@Suite("irt-report: the executable")
+struct CLIExecutableTests {
+    // Skipped only when the executable was not built (e.g. a test-only build of
+    // another layout); `swift test` builds every product, so it normally runs.
+    @Test(.enabled(if: executable != nil, "irt-report executable not built next to the tests"))
+    func exitCodesAndStreams() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        _ = try scratch.write(raggedCSV, to: "ragged.csv")
+
+        let ragged = try runExecutable(["ragged.csv", "--out", "report"], in: scratch.url)
+        #expect(ragged.status == 1)
+        #expect(ragged.stderr == "irt-report: error: ragged.csv:3: row has 3 fields, expected 4 (one per header column)\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("report")))
+
+        let usage = try runExecutable(["--draws", "0"], in: scratch.url)
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("--draws must be at least 1"))
+
+        let help = try runExecutable(["--help"], in: scratch.url)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: irt-report"))
+        #expect(help.stderr.isEmpty)
+
+        // --quiet: stdout is the report path only; stderr is no terminal, so no progress.
+        let quiet = try runExecutable(["--draws", "20", "--quiet"], in: scratch.url)
+        #expect(quiet.status == 0)
+        #expect(quiet.stderr.isEmpty)
+        let reportPath = scratch.url.appendingPathComponent("irt-report-output/index.html").standardizedFileURL.path
+        #expect(quiet.stdout == reportPath + "\n" || quiet.stdout.hasSuffix("/irt-report-output/index.html\n"))
+        #expect(quiet.stdout.split(separator: "\n").count == 1)
+
+        // Without --quiet the first line says the bundled sample is analysed.
+        let loud = try runExecutable(["--draws", "20"], in: scratch.url)
+        #expect(loud.status == 0)
+        #expect(loud.stderr.isEmpty)
+        #expect(loud.stdout.hasPrefix("irt-report: no SWEEP given, analysing the bundled sample"))
+        #expect(loud.stdout.contains("Report: "))
+    }
+}
