@@ -1,18 +1,18 @@
 import Foundation
 
-/// The iteration driver: plain EM or SQUAREM, the stop rules, and the
+/// The iteration driver: plain EM, SQUAREM or Anderson, the stop rules, and the
 /// convergence bookkeeping a ``FitDiagnostics`` reports.
 struct EMRun {
     let options: FitOptions
     let progress: (@Sendable (Int, Double) -> Void)?
-    private(set) var iterations = 0
-    private(set) var converged = false
-    private(set) var lastStep = Double.infinity
-    private(set) var estimatedDistance = Double.infinity
-    private(set) var rate = Double.nan
-    private(set) var trace: [Double] = []
+    var iterations = 0
+    var converged = false
+    var lastStep = Double.infinity
+    var estimatedDistance = Double.infinity
+    var rate = Double.nan
+    var trace: [Double] = []
     /// Recent plain-EM step sizes, for ρ̂.
-    private var history: [Double] = []
+    var history: [Double] = []
 
     init(options: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) {
         self.options = options
@@ -26,7 +26,7 @@ struct EMRun {
         return m
     }
 
-    private mutating func record(_ logLikelihood: Double) {
+    mutating func record(_ logLikelihood: Double) {
         iterations += 1
         if options.recordTrace { trace.append(logLikelihood) }
         if let progress, iterations % 1000 == 0 { progress(iterations, lastStep) }
@@ -34,7 +34,7 @@ struct EMRun {
 
     /// Updates ρ̂ and the distance estimate from a new plain-EM step; returns
     /// whether the stop rule is met.
-    private mutating func observe(step: Double) -> Bool {
+    mutating func observe(step: Double) -> Bool {
         lastStep = step
         history.append(step)
         if history.count > 11 { history.removeFirst(history.count - 11) }
@@ -154,7 +154,7 @@ struct EMRun {
     /// Runs up to `certificationSteps` plain EM steps from `x` and applies the
     /// plain stop rule (`step · ρ̂/(1 − ρ̂) < tolerance`, ρ̂ the geometric mean
     /// ratio of the last 10 steps). Returns the last iterate and whether it passed.
-    private mutating func certify(
+    mutating func certify(
         from start: FactorParameters, workspace: inout EMWorkspace
     ) throws(AnalysisError) -> (FactorParameters, Bool) {
         let certificationSteps = 40

@@ -71,6 +71,7 @@ public struct FactorModel: Sendable, Equatable {
         switch options.acceleration {
         case .none: fitted = try run.plain(from: x0, workspace: &workspace)
         case .squarem: fitted = try run.squarem(from: x0, workspace: &workspace)
+        case .anderson: fitted = try run.anderson(from: x0, memory: 8, workspace: &workspace)
         }
 
         // Order factors by descending Σ_t λ_tj² (stable).

@@ -34,6 +34,8 @@ public enum Acceleration: String, Sendable, Codable, CaseIterable {
     /// stabilising EM step; an extrapolation that lowers the likelihood is
     /// rejected for the plain two-step result.
     case squarem
+    /// Anderson acceleration with memory 8 and a likelihood safeguard.
+    case anderson
 }
 
 /// Options of the factor-model fit; every default is the reference's unless noted.
@@ -61,11 +63,11 @@ public struct FitOptions: Sendable, Equatable, Codable {
     public var recordTrace: Bool
 
     /// IRTKit's defaults: the converged answer (estimated distance to the
-    /// fixed point below 1e-7, cap 200,000 map evaluations, SQUAREM).
+    /// fixed point below 1e-7, cap 200,000 map evaluations, Anderson acceleration).
     public init(
         factors: Int? = nil, initialLoadings: [[Double]]? = nil, initSeed: UInt64 = 0,
         mStep: MStep = .projected, stopRule: StopRule = .estimatedDistance(tolerance: 1e-7),
-        maxIterations: Int = 200_000, acceleration: Acceleration = .squarem, psiFloor: Double = 1e-6,
+        maxIterations: Int = 200_000, acceleration: Acceleration = .anderson, psiFloor: Double = 1e-6,
         anchorClamp: ClosedRange<Double> = 1e-3...0.999, recordTrace: Bool = false
     ) {
         self.factors = factors
