@@ -87,7 +87,7 @@ public struct IRTReportCommand: ParsableCommand {
         valueName: "COLUMN"))
     public var heldOutMetrics: [String] = []
 
-    @Flag(name: .customLong("plain-em"), help: "Iterate plain EM, without SQUAREM acceleration (default: SQUAREM).")
+    @Flag(name: .customLong("plain-em"), help: "Iterate plain EM, without acceleration (default: Anderson acceleration, same fixed point).")
     public var plainEM = false
 
     @Flag(name: .customLong("reference-stop"), help: ArgumentHelp(
