@@ -130,7 +130,7 @@ struct CLIParsingTests {
         let options = try IRTReportCommand.parse(["--reference-stop"]).analysisOptions()
         #expect(options.fit.stopRule == FitOptions.reference.stopRule)
         #expect(options.fit.maxIterations == 5000)
-        #expect(options.fit.acceleration == .squarem)
+        #expect(options.fit.acceleration == FitOptions().acceleration)
     }
 
     @Test func factorsComeFromInitialLoadingsWhenNotGiven() throws {

@@ -22,7 +22,7 @@ public enum Summary {
         lines.append("Fitted k = \(r.k) (\(why))")
         let distance = r.em.estimatedDistance.map { "estimated distance to the fixed point \(sci($0))" }
             ?? "estimated distance unknown (steps not contracting)"
-        let acceleration = r.em.acceleration == "none" ? "plain EM" : r.em.acceleration.uppercased()
+        let acceleration = ["none": "plain EM", "squarem": "SQUAREM", "anderson": "Anderson acceleration"][r.em.acceleration] ?? r.em.acceleration
         lines.append("EM: \(r.em.iterations) iterations, \(r.em.converged ? "converged" : "NOT converged"), \(distance)")
         lines.append("    (\(acceleration), \(r.em.mStep) M-step, stop rule \(r.em.stopRule) < \(sci(r.em.tolerance)), log-likelihood \(String(format: "%.4f", r.em.logLikelihood)))")
 
