@@ -50,6 +50,17 @@ extension Matrix {
         }
     }
 
+    /// `C ← α · A · B + β · C` (BLAS dgemm), the no-transpose form of
+    /// ``multiply(_:_:_:_:alpha:beta:into:)``.
+    ///
+    /// - Throws: ``LinalgError/shapeMismatch(operation:expected:actual:)``.
+    /// - Complexity: 2mnk flops.
+    public static func multiply(
+        _ a: Matrix, _ b: Matrix, alpha: Double = 1, beta: Double = 0, into c: inout Matrix
+    ) throws(LinalgError) {
+        try multiply(a, .none, b, .none, alpha: alpha, beta: beta, into: &c)
+    }
+
     /// The product `op(A) · op(B)` as a new matrix (BLAS dgemm).
     ///
     /// - Throws: ``LinalgError/shapeMismatch(operation:expected:actual:)`` when the
