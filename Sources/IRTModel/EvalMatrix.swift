@@ -36,6 +36,13 @@ public struct EvalMatrix: Sendable {
     /// Column name → position in ``columnNames``.
     private let columnIndex: [String: Int]
 
+    /// Files of at least this many bytes are stored compactly (numbers as
+    /// `Double`); smaller ones keep every cell as a `String` (faster to read,
+    /// and the memory is small). Behaviour is the same either way.
+    static let compactByteThreshold = 8 << 20
+    /// The same threshold for a ``CSVTable``, in cells.
+    static let compactCellThreshold = 500_000
+
     /// The name of the column that holds run names.
     public static let runNameColumn = "run_name"
 
@@ -47,7 +54,8 @@ public struct EvalMatrix: Sendable {
     /// - Complexity: O(n·m) for n rows and m columns.
     public init(table: CSVTable, source: String) {
         let m = table.header.count
-        var builder = Builder(header: table.header, expectedRows: table.rows.count)
+        var builder = Builder(header: table.header, expectedRows: table.rows.count,
+                              compact: table.rows.count * m >= Self.compactCellThreshold)
         for row in table.rows {
             precondition(row.count == m, "CSVTable rows must be as long as the header")
             builder.append(row)
@@ -75,11 +83,12 @@ public struct EvalMatrix: Sendable {
     /// time (no table of strings in between).
     private init(bytes: Span<UInt8>, source: String) throws(AnalysisError) {
         var header: [String] = []
-        var builder = Builder(header: [], expectedRows: 0)
+        let compact = bytes.count >= Self.compactByteThreshold
+        var builder = Builder(header: [], expectedRows: 0, compact: compact)
         var lines: [Int] = []
         try CSVReader.scan(bytes, source: source, header: { names in
             header = names
-            builder = Builder(header: names, expectedRows: 0)
+            builder = Builder(header: names, expectedRows: 0, compact: compact)
         }, row: { fields, line in
             builder.append(fields)
             lines.append(line)
@@ -316,11 +325,14 @@ extension EvalMatrix {
         private var texts: [[String]?]
         private var count = 0
 
-        init(header: [String], expectedRows: Int) {
+        /// - Parameter compact: whether to try numbers first; `false` keeps
+        ///   every column as text (cheapest for small files, where parsing every
+        ///   cell up front costs more time than the strings cost memory).
+        init(header: [String], expectedRows: Int, compact: Bool) {
             let m = header.count
             values = Array(repeating: [], count: m)
             irregular = Array(repeating: [:], count: m)
-            texts = Array(repeating: nil, count: m)
+            texts = Array(repeating: compact ? nil : [], count: m)
             if expectedRows > 0 { for j in 0..<m { values[j].reserveCapacity(expectedRows) } }
         }
 

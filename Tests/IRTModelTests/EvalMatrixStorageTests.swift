@@ -7,18 +7,30 @@ import Testing
 /// synthetic sweep generator writes files the reader and the task preset accept.
 @Suite("EvalMatrix compact storage and SyntheticSweep")
 struct EvalMatrixStorageTests {
-    @Test func irregularNumericTextIsKeptExactly() throws {
+    /// Both storage forms: a small file (strings) and one past the 8 MB
+    /// threshold (numbers as Double), padded by a long text column.
+    @Test(arguments: [1, 9000])
+    func irregularNumericTextIsKeptExactly(repeats: Int) throws {
         // Column a: numbers, one spelled non-canonically, one empty, one "nan".
-        var csv = "run_name,status,a\n"
         let cells = ["0.5", "0.50", "", "nan", "1e-05", "-0.0", " 3 ", "2", "1.0", "7"]
-        for (i, c) in cells.enumerated() { csv += "r\(i),completed,\(c)\n" }
+        let padding = String(repeating: "x", count: repeats > 1 ? 100 : 1)
+        var csv = "run_name,status,a,pad\n"
+        var expected: [String] = []
+        for r in 0..<repeats {
+            for (i, c) in cells.enumerated() { csv += "r\(r)_\(i),completed,\(c),\(padding)\n"; expected.append(c) }
+        }
         let m = try EvalMatrix(csv: csv, source: "t.csv")
-        #expect(m.strings("a") == cells)
-        #expect(try m.numbers("a") == [0.5, 0.5, nil, nil, 1e-05, -0.0, 3, 2, 1, 7])
-        let kept = m.filteringRows { $0 % 2 == 1 }
+        #expect(m.strings("a") == expected)
+        let numbers = try m.numbers("a")
+        #expect(Array(numbers.prefix(10)) == [0.5, 0.5, nil, nil, 1e-05, -0.0, 3, 2, 1, 7])
+        #expect(numbers.count == 10 * repeats)
+        let kept = m.filteringRows { $0 < 10 && $0 % 2 == 1 }
         #expect(kept.strings("a") == ["0.50", "nan", "-0.0", "2", "7"])
-        #expect(kept.runNames == ["r1", "r3", "r5", "r7", "r9"])
+        #expect(kept.runNames == ["r0_1", "r0_3", "r0_5", "r0_7", "r0_9"])
         #expect(kept.lines == [3, 5, 7, 9, 11])
+        #expect(throws: AnalysisError.self) { try m.numericMatrix(columns: ["a"]) }
+        let dense = m.filteringRows { $0 % 10 == 0 || $0 % 10 == 7 }
+        #expect(try dense.numericMatrix(columns: ["a"]).column(0).prefix(2) == [0.5, 2])
     }
 
     @Test func mostlyTextColumnStaysText() throws {
