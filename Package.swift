@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LinalgReference", targets: ["LinalgReference"]),
         .library(name: "IRTReport", targets: ["IRTReport"]),
         .executable(name: "irt-report", targets: ["irt-report"]),
+        .executable(name: "irt-generate", targets: ["irt-generate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,14 @@ let package = Package(
         .executableTarget(
             name: "irt-report",
             dependencies: ["IRTReport"]
+        ),
+        // Synthetic sweeps with a known factor structure (benchmarks, scale tests).
+        .executableTarget(
+            name: "irt-generate",
+            dependencies: [
+                "IRTModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // Pure-Swift baseline: the test oracle for Linalg and the benchmarks' baseline.
         .target(

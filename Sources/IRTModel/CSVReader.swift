@@ -54,17 +54,38 @@ public enum CSVReader {
     /// - Complexity: O(b) in the file size b.
     public static func read(contentsOf url: URL) throws(AnalysisError) -> CSVTable {
         let source = url.lastPathComponent
+        return try withFileBytes(contentsOf: url) { bytes throws(AnalysisError) in try parse(bytes, source: source) }
+    }
+
+    /// Reads the file at `url` and calls `body` with its bytes, with the same
+    /// errors as ``read(contentsOf:)`` for a file that cannot be read.
+    ///
+    /// The file is memory-mapped where the platform allows it and never copied
+    /// into a second buffer, so reading a file of b bytes holds b bytes, not 2b.
+    static func withFileBytes<R>(
+        contentsOf url: URL, _ body: (Span<UInt8>) throws(AnalysisError) -> R
+    ) throws(AnalysisError) -> R {
+        let source = url.lastPathComponent
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
             let reason = FileManager.default.fileExists(atPath: url.path)
                 ? "\(url.path): \(error.localizedDescription)"
                 : "no such file: \(url.path)"
             throw .unreadableFile(file: source, reason: reason)
         }
-        let bytes = [UInt8](data)
-        return try parse(bytes.span, source: source)
+        return try withBytes(of: data, body)
+    }
+
+    /// `body` over the bytes of `data`, without copying them.
+    static func withBytes<R>(of data: Data, _ body: (Span<UInt8>) throws(AnalysisError) -> R) throws(AnalysisError) -> R {
+        let result: Result<R, AnalysisError> = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let span = Span(_unsafeElements: bytes)
+            do throws(AnalysisError) { return .success(try body(span)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     /// Parses CSV text.
@@ -95,6 +116,29 @@ public enum CSVReader {
     ///   - ``AnalysisError/headerOnly(file:)`` when no data row follows the header.
     /// - Complexity: O(b) time in the number of bytes b; one `String` per field.
     public static func parse(_ bytes: Span<UInt8>, source: String) throws(AnalysisError) -> CSVTable {
+        var header: [String] = []
+        var rows: [[String]] = []
+        var lines: [Int] = []
+        try scan(bytes, source: source, header: { header = $0 }, row: { fields, line in
+            rows.append(fields)
+            lines.append(line)
+        })
+        return CSVTable(header: header, rows: rows, lines: lines)
+    }
+
+    /// The streaming form of ``parse(_:source:)``: the same checks and errors,
+    /// but each record is handed to `row` (with its 1-based starting line) as
+    /// soon as it is read, so no table of every cell is ever built.
+    ///
+    /// - Parameters:
+    ///   - header: called once with the (unique) header names before any row.
+    ///   - row: called per data row, in file order; every row has `header.count` fields.
+    /// - Throws: as ``parse(_:source:)``, and whatever `header` or `row` throws.
+    static func scan(
+        _ bytes: Span<UInt8>, source: String,
+        header onHeader: ([String]) throws(AnalysisError) -> Void,
+        row onRow: ([String], Int) throws(AnalysisError) -> Void
+    ) throws(AnalysisError) {
         var scanner = Scanner(source: source)
         // A UTF-8 byte-order mark is not part of the first header name.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { scanner.position = 3 }
@@ -106,8 +150,8 @@ public enum CSVReader {
             throw .duplicateColumn(file: source, column: name)
         }
 
-        var rows: [[String]] = []
-        var lines: [Int] = []
+        try onHeader(header)
+        var rowCount = 0
         // Blank lines are held back: dropped if nothing but blank lines follows them.
         var pendingBlank: [Int] = []
         while let (fields, line, isBlank) = try scanner.nextRecord(bytes) {
@@ -120,18 +164,17 @@ public enum CSVReader {
                 guard header.count == 1 else {
                     throw .raggedRow(file: source, line: blankLine, expected: header.count, actual: 1)
                 }
-                rows.append([""])
-                lines.append(blankLine)
+                try onRow([""], blankLine)
+                rowCount += 1
             }
             pendingBlank.removeAll()
             guard fields.count == header.count else {
                 throw .raggedRow(file: source, line: line, expected: header.count, actual: fields.count)
             }
-            rows.append(fields)
-            lines.append(line)
+            try onRow(fields, line)
+            rowCount += 1
         }
-        if rows.isEmpty { throw .headerOnly(file: source) }
-        return CSVTable(header: header, rows: rows, lines: lines)
+        if rowCount == 0 { throw .headerOnly(file: source) }
     }
 }
 

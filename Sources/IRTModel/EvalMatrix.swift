@@ -1,13 +1,20 @@
 import Foundation
 import Linalg
 
-/// A sweep (or noise) file as read: one row per training run, every column
-/// kept as the strings of the file.
+/// A sweep (or noise) file as read: one row per training run, every cell
+/// available as the text of the file.
 ///
-/// Nothing is converted up front: provenance columns (`status`,
-/// `is_qsplit240_core`, …) stay text, and a metric column becomes numbers only
-/// when asked for, through ``numbers(_:)`` or ``numericMatrix(columns:)``, so an
-/// error names the one cell that is wrong — its file line, run and column.
+/// Provenance columns (`status`, `is_qsplit240_core`, …) stay text, and a
+/// metric column is interpreted as numbers only when asked for, through
+/// ``numbers(_:)`` or ``numericMatrix(columns:)``, so an error names the one
+/// cell that is wrong — its file line, run and column.
+///
+/// Storage is compact: a mostly numeric column is kept as one `Double` per
+/// row, and a cell keeps its text only when the text is not exactly the
+/// shortest round-trip spelling of its number (`"0.50"`, `""`, `"n/a"`); every
+/// other column is kept as strings. The text of every cell is still exact
+/// (``strings(_:)``), and a 20,000 × 1,000 sweep takes 160 MB instead of
+/// 20 million `String`s.
 ///
 /// ```swift
 /// let sweep = try EvalMatrix(contentsOf: url).completedRuns()
@@ -24,10 +31,17 @@ public struct EvalMatrix: Sendable {
     public private(set) var runNames: [String]
     /// The 1-based file line on which each row starts (the header is line 1).
     public private(set) var lines: [Int]
-    /// The cells, one array per column (in ``columnNames`` order), one string per row.
-    private var cells: [[String]]
+    /// The cells, one column per header name (in ``columnNames`` order).
+    private var cells: [ColumnStorage]
     /// Column name → position in ``columnNames``.
     private let columnIndex: [String: Int]
+
+    /// Files of at least this many bytes are stored compactly (numbers as
+    /// `Double`); smaller ones keep every cell as a `String` (faster to read,
+    /// and the memory is small). Behaviour is the same either way.
+    static let compactByteThreshold = 8 << 20
+    /// The same threshold for a ``CSVTable``, in cells.
+    static let compactCellThreshold = 500_000
 
     /// The name of the column that holds run names.
     public static let runNameColumn = "run_name"
@@ -40,24 +54,46 @@ public struct EvalMatrix: Sendable {
     /// - Complexity: O(n·m) for n rows and m columns.
     public init(table: CSVTable, source: String) {
         let m = table.header.count
-        var cells = [[String]](repeating: [], count: m)
-        for j in 0..<m { cells[j].reserveCapacity(table.rows.count) }
+        var builder = Builder(header: table.header, expectedRows: table.rows.count,
+                              compact: table.rows.count * m >= Self.compactCellThreshold)
         for row in table.rows {
             precondition(row.count == m, "CSVTable rows must be as long as the header")
-            for j in 0..<m { cells[j].append(row[j]) }
+            builder.append(row)
         }
-        var index = [String: Int](minimumCapacity: m)
-        for (j, name) in table.header.enumerated() where index[name] == nil { index[name] = j }
+        self.init(header: table.header, columns: builder.finish(), lines: table.lines, source: source)
+    }
+
+    /// Assembles a matrix from finished columns.
+    private init(header: [String], columns: [ColumnStorage], lines: [Int], source: String) {
+        var index = [String: Int](minimumCapacity: header.count)
+        for (j, name) in header.enumerated() where index[name] == nil { index[name] = j }
         self.source = source
-        self.columnNames = table.header
-        self.lines = table.lines
-        self.cells = cells
+        self.columnNames = header
+        self.lines = lines
+        self.cells = columns
         self.columnIndex = index
         if let j = index[Self.runNameColumn] {
-            self.runNames = cells[j]
+            self.runNames = columns[j].strings
         } else {
-            self.runNames = (0..<table.rows.count).map { "row \($0 + 1)" }
+            self.runNames = (0..<lines.count).map { "row \($0 + 1)" }
         }
+    }
+
+    /// Reads the rows of a CSV straight into column storage, one record at a
+    /// time (no table of strings in between).
+    private init(bytes: Span<UInt8>, source: String) throws(AnalysisError) {
+        var header: [String] = []
+        let compact = bytes.count >= Self.compactByteThreshold
+        var builder = Builder(header: [], expectedRows: 0, compact: compact)
+        var lines: [Int] = []
+        try CSVReader.scan(bytes, source: source, header: { names in
+            header = names
+            builder = Builder(header: names, expectedRows: 0, compact: compact)
+        }, row: { fields, line in
+            builder.append(fields)
+            lines.append(line)
+        })
+        self.init(header: header, columns: builder.finish(), lines: lines, source: source)
     }
 
     /// Parses CSV text.
@@ -69,7 +105,8 @@ public struct EvalMatrix: Sendable {
     ///   (empty file, header only, malformed CSV, ragged row, duplicate column, invalid UTF-8).
     /// - Complexity: O(b) in the size of the text.
     public init(csv text: String, source: String) throws(AnalysisError) {
-        self.init(table: try CSVReader.parse(text, source: source), source: source)
+        let bytes = Array(text.utf8)
+        try self.init(bytes: bytes.span, source: source)
     }
 
     /// Reads a CSV file; its last path component names it in error messages.
@@ -79,7 +116,10 @@ public struct EvalMatrix: Sendable {
     ///   be read, and every error of ``init(csv:source:)``.
     /// - Complexity: O(b) in the file size.
     public init(contentsOf url: URL) throws(AnalysisError) {
-        self.init(table: try CSVReader.read(contentsOf: url), source: url.lastPathComponent)
+        let source = url.lastPathComponent
+        self = try CSVReader.withFileBytes(contentsOf: url) { bytes throws(AnalysisError) in
+            try EvalMatrix(bytes: bytes, source: source)
+        }
     }
 
     /// The number of rows (runs).
@@ -90,9 +130,10 @@ public struct EvalMatrix: Sendable {
 
     /// The raw cells of `column`, one per row, or `nil` when there is no such column.
     ///
-    /// - Complexity: O(1) (the array is shared, not copied).
+    /// - Complexity: O(1) for a text column (the array is shared, not copied);
+    ///   O(n) for a numeric column, whose text is rebuilt from the numbers.
     public func strings(_ column: String) -> [String]? {
-        columnIndex[column].map { cells[$0] }
+        columnIndex[column].map { cells[$0].strings }
     }
 
     /// The cells of `column` as numbers; `nil` marks a missing value.
@@ -135,6 +176,16 @@ public struct EvalMatrix: Sendable {
             indices.append(j)
         }
         let n = rowCount, p = indices.count
+        // Fast path: every column is numbers with no missing cell and no
+        // irregular text; a straight copy, column by column.
+        if let fast = Self.denseCopy(indices.map { cells[$0] }, rows: n) {
+            do {
+                return try Matrix(rows: n, columns: p, columnMajor: fast)
+            } catch {
+                throw .numerical(error)   // unreachable: the storage has n·p elements
+            }
+        }
+        // Otherwise row by row, so that the first bad cell in row order is the one named.
         var storage = [Double](repeating: 0, count: n * p)
         for i in 0..<n {
             for (k, j) in indices.enumerated() {
@@ -157,10 +208,11 @@ public struct EvalMatrix: Sendable {
     /// - Complexity: O(n·m) for n rows and m columns.
     public func filteringRows(_ keep: (Int) -> Bool) -> EvalMatrix {
         let kept = (0..<rowCount).filter(keep)
+        if kept.count == rowCount { return self }   // nothing dropped: share the storage
         var copy = self
         copy.lines = kept.map { lines[$0] }
         copy.runNames = kept.map { runNames[$0] }
-        copy.cells = cells.map { column in kept.map { column[$0] } }
+        copy.cells = cells.map { $0.selecting(kept) }
         return copy
     }
 
@@ -192,11 +244,136 @@ public struct EvalMatrix: Sendable {
 
     /// The number in row `i`, column `j`, `nil` when missing.
     private func number(row i: Int, column j: Int) throws(AnalysisError) -> Double? {
-        let text = cells[j][i]
+        let text: String
+        switch cells[j] {
+        case let .numeric(values, irregular):
+            guard let raw = irregular[i] else {
+                // The text is `values[i].description`, which parses back to `values[i]`.
+                let value = values[i]
+                return value.isNaN ? nil : value
+            }
+            text = raw
+        case let .text(strings):
+            text = strings[i]
+        }
         if let value = Double(text) { return value.isNaN ? nil : value }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return nil }
         if let value = Double(trimmed) { return value.isNaN ? nil : value }
         throw .nonNumericCell(file: source, line: lines[i], column: columnNames[j], value: text)
+    }
+}
+
+// MARK: - Column storage
+
+/// One column of an ``EvalMatrix``.
+private enum ColumnStorage: Sendable {
+    /// A mostly numeric column: `values[i]` for row i, whose text is exactly
+    /// `values[i].description` unless `irregular[i]` holds the text (then
+    /// `values[i]` is NaN and unused).
+    case numeric(values: [Double], irregular: [Int: String])
+    /// Any other column: the text of every cell.
+    case text([String])
+
+    /// The text of every cell, as in the file.
+    var strings: [String] {
+        switch self {
+        case let .text(strings):
+            return strings
+        case let .numeric(values, irregular):
+            return values.indices.map { irregular[$0] ?? values[$0].description }
+        }
+    }
+
+    /// The rows at `rows`, in that order.
+    func selecting(_ rows: [Int]) -> ColumnStorage {
+        switch self {
+        case let .text(strings):
+            return .text(rows.map { strings[$0] })
+        case let .numeric(values, irregular):
+            var kept: [Int: String] = [:]
+            if !irregular.isEmpty {
+                for (newRow, oldRow) in rows.enumerated() { if let t = irregular[oldRow] { kept[newRow] = t } }
+            }
+            return .numeric(values: rows.map { values[$0] }, irregular: kept)
+        }
+    }
+}
+
+extension EvalMatrix {
+    /// The columns' numbers copied into one column-major buffer, or `nil`
+    /// when some cell is irregular text or missing (NaN): then the caller takes
+    /// the row-by-row path that names the first bad cell.
+    fileprivate static func denseCopy(_ columns: [ColumnStorage], rows n: Int) -> [Double]? {
+        for column in columns {
+            guard case let .numeric(values, irregular) = column, irregular.isEmpty,
+                  !values.contains(where: \.isNaN) else { return nil }
+        }
+        var storage = [Double]()
+        storage.reserveCapacity(n * columns.count)
+        for case let .numeric(values, _) in columns { storage.append(contentsOf: values) }
+        return storage
+    }
+
+    /// Accumulates rows into per-column storage, deciding per column whether
+    /// it is numbers or text.
+    fileprivate struct Builder {
+        /// Per column: numbers so far, irregular texts, or (once the column is
+        /// mostly text) the strings.
+        private var values: [[Double]]
+        private var irregular: [[Int: String]]
+        private var texts: [[String]?]
+        private var count = 0
+
+        /// - Parameter compact: whether to try numbers first; `false` keeps
+        ///   every column as text (cheapest for small files, where parsing every
+        ///   cell up front costs more time than the strings cost memory).
+        init(header: [String], expectedRows: Int, compact: Bool) {
+            let m = header.count
+            values = Array(repeating: [], count: m)
+            irregular = Array(repeating: [:], count: m)
+            texts = Array(repeating: compact ? nil : [], count: m)
+            if expectedRows > 0 { for j in 0..<m { values[j].reserveCapacity(expectedRows) } }
+        }
+
+        mutating func append(_ row: [String]) {
+            let i = count
+            for j in row.indices {
+                let cell = row[j]
+                if texts[j] != nil {
+                    texts[j]!.append(cell)
+                    continue
+                }
+                if let value = Double(cell), value.description == cell {
+                    values[j].append(value)
+                } else {
+                    values[j].append(.nan)
+                    irregular[j][i] = cell
+                    // Mostly text (a name, a status, a flag): keep strings from now on.
+                    if irregular[j].count > 8, irregular[j].count * 2 > i + 1 { switchToText(j) }
+                }
+            }
+            count += 1
+        }
+
+        private mutating func switchToText(_ j: Int) {
+            let column = ColumnStorage.numeric(values: values[j], irregular: irregular[j])
+            var strings = column.strings
+            strings.reserveCapacity(Swift.max(strings.count * 2, 16))
+            texts[j] = strings
+            values[j] = []
+            irregular[j] = [:]
+        }
+
+        /// The finished columns: a column stays numeric when at most half its cells are irregular.
+        mutating func finish() -> [ColumnStorage] {
+            (0..<values.count).map { j in
+                if let strings = texts[j] { return .text(strings) }
+                if irregular[j].count * 2 > values[j].count {
+                    return .text(ColumnStorage.numeric(values: values[j], irregular: irregular[j]).strings)
+                }
+                return .numeric(values: values[j], irregular: irregular[j])
+            }
+        }
     }
 }

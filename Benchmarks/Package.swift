@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+//
+// IRTKit benchmarks: a separate package so that ordo-one/benchmark (and its
+// ~3-minute first release build) stays out of `swift test` and CI.
+//
+//   swift package --disable-sandbox benchmark        # ordo-one suites
+//   swift run -c release bench-report                # markdown ratio table
+//
+// Every workload pairs the LAPACK/BLAS-backed `Linalg` path with the
+// pure-Swift `LinalgReference` baseline on the same inputs (BenchSupport).
+
+import PackageDescription
+
+// A path dependency's identity is the last component of its path, lowercased:
+// "irtkit" in a plain clone, the worktree's folder name elsewhere.
+let irtkit: String = {
+    let parent = Context.packageDirectory.split(separator: "/").dropLast().last.map(String.init) ?? "IRTKit"
+    return parent.lowercased()
+}()
+
+let package = Package(
+    name: "IRTKitBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // MARK: - Implementation details
+        // The workloads, shared by the ordo-one suites and bench-report.
+        .target(
+            name: "BenchSupport",
+            dependencies: [
+                .product(name: "Linalg", package: irtkit),
+                .product(name: "LinalgReference", package: irtkit),
+                .product(name: "IRTModel", package: irtkit),
+            ]
+        ),
+        // Times every pair itself (best of N, ContinuousClock) and prints a markdown table.
+        .executableTarget(
+            name: "bench-report",
+            dependencies: ["BenchSupport"]
+        ),
+        // Throwaway stand-in for `irt-report SWEEP --noise NOISE --json OUT`: Analysis + JSON.
+        .executableTarget(
+            name: "bench-analysis",
+            dependencies: [.product(name: "IRTModel", package: irtkit)]
+        ),
+
+        // MARK: - ordo-one/benchmark suites
+        .executableTarget(
+            name: "LinalgBenchmarks",
+            dependencies: ["BenchSupport", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/LinalgBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "AnalysisBenchmarks",
+            dependencies: ["BenchSupport", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/AnalysisBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

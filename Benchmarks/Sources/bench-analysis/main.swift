@@ -1,0 +1,45 @@
+// Throwaway stand-in for `irt-report SWEEP --noise NOISE --json OUT [--out DIR] [--quiet]`
+// while the real CLI is being written: reads both files, runs Analysis, writes
+// the result JSON. Extra flag: `--draws N` (default 500). Phase times go to stderr.
+import Foundation
+import IRTModel
+
+var args = Array(CommandLine.arguments.dropFirst())
+@MainActor func option(_ name: String) -> String? {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    let value = args[i + 1]
+    args.removeSubrange(i...(i + 1))
+    return value
+}
+let noisePath = option("--noise")
+let jsonPath = option("--json")
+_ = option("--out")
+let draws = option("--draws").flatMap(Int.init) ?? 500
+args.removeAll { $0 == "--quiet" }
+guard let sweepPath = args.first else {
+    FileHandle.standardError.write("usage: bench-analysis SWEEP [--noise NOISE] [--json OUT] [--draws N]\n".data(using: .utf8)!)
+    exit(2)
+}
+let clock = ContinuousClock()
+func seconds(_ d: Duration) -> String { String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) }
+do {
+    let t0 = clock.now
+    let sweep = try EvalMatrix(contentsOf: URL(fileURLWithPath: sweepPath))
+    let noise = try noisePath.map { try EvalMatrix(contentsOf: URL(fileURLWithPath: $0)) }
+    let t1 = clock.now
+    var options = AnalysisOptions()
+    options.draws = draws
+    let result = try Analysis(sweep: sweep, noise: noise, options: options).run()
+    let t2 = clock.now
+    if let jsonPath {
+        let encoder = JSONEncoder()
+        try encoder.encode(result).write(to: URL(fileURLWithPath: jsonPath))
+    }
+    let t3 = clock.now
+    FileHandle.standardError.write(
+        "n=\(result.nRuns) p=\(result.nTasks) k=\(result.k) em_iters=\(result.em.iterations) read=\(seconds(t1 - t0))s analysis=\(seconds(t2 - t1))s json=\(seconds(t3 - t2))s total=\(seconds(t3 - t0))s\n"
+            .data(using: .utf8)!)
+} catch {
+    FileHandle.standardError.write("bench-analysis: \(error)\n".data(using: .utf8)!)
+    exit(1)
+}
