@@ -50,7 +50,7 @@ public enum CSVReader {
     /// - Returns: the header and the rows with their line numbers.
     /// - Throws: ``AnalysisError/unreadableFile(file:reason:)`` when the file
     ///   cannot be read or is not valid UTF-8, and every error of
-    ///   ``parse(_:source:)``.
+    ///   ``parse(_:source:)-(Span<UInt8>,_)``.
     /// - Complexity: O(b) in the file size b.
     public static func read(contentsOf url: URL) throws(AnalysisError) -> CSVTable {
         let source = url.lastPathComponent
@@ -93,7 +93,7 @@ public enum CSVReader {
     /// - Parameters:
     ///   - text: the whole file.
     ///   - source: the file name used in error messages.
-    /// - Throws: as ``parse(_:source:)``.
+    /// - Throws: as ``parse(_:source:)-(Span<UInt8>,_)``.
     /// - Complexity: O(b) in the UTF-8 size b of `text`.
     public static func parse(_ text: String, source: String) throws(AnalysisError) -> CSVTable {
         let bytes = Array(text.utf8)
@@ -126,14 +126,14 @@ public enum CSVReader {
         return CSVTable(header: header, rows: rows, lines: lines)
     }
 
-    /// The streaming form of ``parse(_:source:)``: the same checks and errors,
+    /// The streaming form of ``parse(_:source:)-(Span<UInt8>,_)``: the same checks and errors,
     /// but each record is handed to `row` (with its 1-based starting line) as
     /// soon as it is read, so no table of every cell is ever built.
     ///
     /// - Parameters:
     ///   - header: called once with the (unique) header names before any row.
     ///   - row: called per data row, in file order; every row has `header.count` fields.
-    /// - Throws: as ``parse(_:source:)``, and whatever `header` or `row` throws.
+    /// - Throws: as ``parse(_:source:)-(Span<UInt8>,_)``, and whatever `header` or `row` throws.
     static func scan(
         _ bytes: Span<UInt8>, source: String,
         header onHeader: ([String]) throws(AnalysisError) -> Void,
