@@ -51,7 +51,7 @@ public struct SignalToNoise: Sendable, Equatable, Codable {
     }
 
     /// χ² quantile by the Wilson–Hilferty cube approximation.
-    static func chiSquareQuantile(_ p: Double, _ k: Double) -> Double {
+    public static func chiSquareQuantile(_ p: Double, _ k: Double) -> Double {
         let z = normalQuantile(p)
         let a = 2 / (9 * k)
         let c = 1 - a + z * a.squareRoot()
@@ -59,7 +59,7 @@ public struct SignalToNoise: Sendable, Equatable, Codable {
     }
 
     /// Standard normal quantile (Acklam's rational approximation, |ε| < 1.2e-9).
-    static func normalQuantile(_ p: Double) -> Double {
+    public static func normalQuantile(_ p: Double) -> Double {
         let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
                  1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
         let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,

@@ -47,7 +47,9 @@ public struct SignalToNoiseSummary: Sendable, Equatable {
         let aggSweep = (0..<theta.rows).map { i in theta.row(i).reduce(0, +) / Double(k) }
         let aggNoise = (0..<m).map { i in thetaNoise.row(i).reduce(0, +) / Double(k) }
         aggregate = try SignalToNoise(factor: nil, sweep: aggSweep, noise: aggNoise)
-        var caveats = ["SNR rests on \(m) replicate runs: a variance ratio from \(m) runs has a 95% interval of roughly [\(Self.format(SignalToNoise.chiSquareQuantile(0.025, Double(m - 1)) / Double(m - 1)))×, \(Self.format(SignalToNoise.chiSquareQuantile(0.975, Double(m - 1)) / Double(m - 1)))×] of its estimate"]
+        let dof = Double(m - 1)
+        let low = SignalToNoise.chiSquareQuantile(0.025, dof) / dof, high = SignalToNoise.chiSquareQuantile(0.975, dof) / dof
+        var caveats = ["SNR rests on \(m) replicate runs: the estimate can be \(Self.format(1 / high))×–\(Self.format(1 / low))× the true value (95%), so the true SNR lies within about [\(Self.format(low))×, \(Self.format(high))×] of the estimate"]
         if missing > 0 {
             caveats.append("\(missing) task(s) are missing from the noise file and count as noise-free: the noise variance is a lower bound and the SNR an upper bound")
         }

@@ -30,8 +30,15 @@ enum SNRBars {
     /// The small-sample caveat shown under the chart.
     static func caveat(_ r: AnalysisResult) -> String? {
         guard let snr = r.snr else { return nil }
-        var s = "Small sample: var_noise rests on \(snr.noiseRuns) replicate runs, so each SNR is uncertain by a "
-            + "factor of two or more either way (the whiskers); read the order of magnitude, not the digits."
+        var s = "Small sample: var_noise rests on \(snr.noiseRuns) replicate runs. "
+        if snr.noiseRuns >= 2 {
+            let dof = Double(snr.noiseRuns - 1)
+            let low = SignalToNoise.chiSquareQuantile(0.025, dof) / dof
+            let high = SignalToNoise.chiSquareQuantile(0.975, dof) / dof
+            s += "A variance estimated from \(snr.noiseRuns) runs can be \(NumberFormat.fixed(1 / high, decimals: 1))×–"
+                + "\(NumberFormat.fixed(1 / low, decimals: 1))× its true value (95%), so each SNR is uncertain by that factor "
+                + "(the whiskers); read the order of magnitude, not the digits."
+        }
         let missing = r.tasksMissingFromNoise.count
         if missing > 0 {
             s += " \(missing) \(missing == 1 ? "task is" : "tasks are") missing from the noise file and count as "
