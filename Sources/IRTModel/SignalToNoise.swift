@@ -58,7 +58,7 @@ public struct SignalToNoise: Sendable, Equatable, Codable {
         return k * c * c * c
     }
 
-    /// Standard normal quantile (Acklam's rational approximation, |ε| < 1.2e-9).
+    /// Standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9).
     static func normalQuantile(_ p: Double) -> Double {
         let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
                  1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
