@@ -50,8 +50,11 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     ///   - seed: seed of the null's generator.
     ///   - rule: how ranks are counted.
     ///   - threads: worker threads for the draws (default: all cores). BLAS runs
-    ///     single-threaded meanwhile. The result is bit-identical for any value.
-    ///   - progress: called with the number of finished draws, from any thread.
+    ///     single-threaded meanwhile (for `threads == 1` too). The result is
+    ///     bit-identical for any value. OpenBLAS's thread count is process-wide,
+    ///     so concurrent calls compute their eigenvalues one at a time.
+    ///   - progress: called with the number of finished draws, from any thread;
+    ///     it must not wait for another parallel analysis.
     /// - Throws: ``AnalysisError/invalidOption(_:)`` for `draws < 1`;
     ///   ``AnalysisError/tooFewRuns(file:needed:actual:)`` below 3 rows;
     ///   ``AnalysisError/numerical(_:)`` if an eigenvalue solve fails.
@@ -63,16 +66,20 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
         guard draws >= 1 else { throw .invalidOption("draws must be at least 1, got \(draws)") }
         let n = z.rows, p = z.columns
         guard n >= 3 else { throw .tooFewRuns(file: "data", needed: 3, actual: n) }
-        let real: [Double]
-        do throws(LinalgError) {
-            var corr = z.gram(alpha: 1 / Double(n))
-            for i in 0..<p { corr[i, i] = 1 }
-            real = try SymmetricEigen.values(of: corr).reversed()
-        } catch { throw .numerical(error) }
-
-        let null = try NullEigenvalues.compute(n: n, p: p, draws: draws, seed: seed,
+        // OpenBLAS rounds differently with different thread counts, so the real
+        // eigenvalues and every draw are computed with BLAS single-threaded: the
+        // result never depends on `threads` or on the BLAS default. That setting
+        // is process-wide, so analyses running at the same time take turns here
+        // rather than restore each other's setting mid-run.
+        let real: [Double], null: [Double]
+        do {
+            Self.blasSection.lock()
+            defer { Self.blasSection.unlock() }
+            real = try Self.correlationEigenvalues(z)
+            null = try NullEigenvalues.compute(n: n, p: p, draws: draws, seed: seed,
                                                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                                progress: progress)
+        }
         var p95 = [Double](repeating: 0, count: p)
         var mean = [Double](repeating: 0, count: p)
         var column = [Double](repeating: 0, count: draws)
@@ -83,6 +90,20 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
             mean[r] = column.reduce(0, +) / Double(draws)
         }
         self.init(eigenvalues: real, p95: p95, mean: mean, draws: draws, seed: seed, rule: rule)
+    }
+
+    /// Held while OpenBLAS is pinned to one thread for an analysis (see `init(z:…)`).
+    private static let blasSection = NSLock()
+
+    /// Descending eigenvalues of the correlation matrix `ZᵀZ / n` (unit diagonal), BLAS single-threaded.
+    private static func correlationEigenvalues(_ z: Matrix) throws(AnalysisError) -> [Double] {
+        do throws(LinalgError) {
+            return try BLASThreading.withThreadCount(1) { () throws(LinalgError) -> [Double] in
+                var corr = z.gram(alpha: 1 / Double(z.rows))
+                for i in 0..<z.columns { corr[i, i] = 1 }
+                return try SymmetricEigen.values(of: corr).reversed()
+            }
+        } catch { throw .numerical(error) }
     }
 
     /// Assembles a result from eigenvalue curves (e.g. read back from JSON), counting k95 and kMean.
@@ -153,10 +174,12 @@ enum NullEigenvalues {
                 if let progress { progress(finished.increment()) }
             }
         }
-        if workers == 1 {
-            work(0)
-        } else {
-            BLASThreading.withThreadCount(1) {
+        // BLAS single-threaded for one worker too: its rounding depends on its
+        // thread count, and the draws must not depend on `threads`.
+        BLASThreading.withThreadCount(1) {
+            if workers == 1 {
+                work(0)
+            } else {
                 DispatchQueue.concurrentPerform(iterations: workers, execute: work)
             }
         }

@@ -36,29 +36,72 @@ public struct SignalToNoise: Sendable, Equatable, Codable {
                                           noiseRuns: noise.count, sweepRuns: sweep.count)
     }
 
-    /// The ratio `var_noise / var_sweep` scaled by F quantiles (Wilson–Hilferty
-    /// approximation), turned into an SNR interval.
+    /// The 95% interval of the true SNR given the estimate: the noise variance
+    /// is the uncertain one, `(m − 1) var_noise / σ² ~ χ²(m − 1)` over m runs, so
+    ///
+    /// ```
+    /// SNR + 1 ∈ (var_sweep / var_noise) · [χ²₀.₀₂₅, χ²₀.₉₇₅] / (m − 1)
+    /// ```
+    ///
+    /// (the sweep variance, over hundreds of runs, is taken as known).
     static func interval(varSweep: Double, varNoise: Double, noiseRuns: Int, sweepRuns: Int) -> ClosedRange<Double>? {
         guard noiseRuns >= 2, sweepRuns >= 2, varNoise > 0 else { return nil }
-        let d1 = Double(noiseRuns - 1), d2 = Double(sweepRuns - 1)
+        let d1 = Double(noiseRuns - 1)
         let ratio = varSweep / varNoise
         // var_noise / σ²_noise ~ χ²(d1)/d1; the sweep variance is far better known.
         let lowChi = chiSquareQuantile(0.025, d1) / d1, highChi = chiSquareQuantile(0.975, d1) / d1
-        _ = d2
         // True noise variance lies in [varNoise / highChi, varNoise / lowChi].
         let snrLow = ratio * lowChi - 1, snrHigh = ratio * highChi - 1
         return Swift.min(snrLow, snrHigh)...Swift.max(snrLow, snrHigh)
     }
 
-    /// χ² quantile by the Wilson–Hilferty cube approximation.
+    /// The `p`-quantile of the χ² distribution with `k` degrees of freedom:
+    /// the `x` with `P(k/2, x/2) = p`, `P` the regularized lower incomplete
+    /// gamma function, found by bisection (exact to ~1e-12 relative for any k,
+    /// unlike the Wilson–Hilferty approximation, which is 48% low at k = 2).
     public static func chiSquareQuantile(_ p: Double, _ k: Double) -> Double {
-        let z = normalQuantile(p)
-        let a = 2 / (9 * k)
-        let c = 1 - a + z * a.squareRoot()
-        return k * c * c * c
+        guard p > 0, p < 1, k > 0 else { return p <= 0 ? 0 : .infinity }
+        var lo = 0.0, hi = Swift.max(1.0, k)
+        while regularizedGammaP(k / 2, hi / 2) < p { hi *= 2 }
+        for _ in 0..<200 {
+            let mid = (lo + hi) / 2
+            if regularizedGammaP(k / 2, mid / 2) < p { lo = mid } else { hi = mid }
+            if hi - lo <= 1e-13 * hi { break }
+        }
+        return (lo + hi) / 2
     }
 
-    /// Standard normal quantile (Acklam's rational approximation, |ε| < 1.2e-9).
+    /// The regularized lower incomplete gamma function `P(a, x) = γ(a, x) / Γ(a)`,
+    /// by its series for `x < a + 1` and Lentz's continued fraction otherwise.
+    static func regularizedGammaP(_ a: Double, _ x: Double) -> Double {
+        guard x > 0 else { return 0 }
+        let logPrefix = a * Foundation.log(x) - x - lgamma(a)
+        if x < a + 1 {
+            var term = 1 / a, sum = term, n = a
+            for _ in 0..<1000 {
+                n += 1
+                term *= x / n
+                sum += term
+                if abs(term) < abs(sum) * 1e-16 { break }
+            }
+            return sum * Foundation.exp(logPrefix)
+        }
+        let tiny = 1e-300
+        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
+        for i in 1..<1000 {
+            let an = -Double(i) * (Double(i) - a)
+            b += 2
+            d = an * d + b; if abs(d) < tiny { d = tiny }
+            c = b + an / c; if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let delta = d * c
+            h *= delta
+            if abs(delta - 1) < 1e-16 { break }
+        }
+        return 1 - Foundation.exp(logPrefix) * h
+    }
+
+    /// Standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9).
     public static func normalQuantile(_ p: Double) -> Double {
         let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
                  1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
