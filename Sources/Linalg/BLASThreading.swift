@@ -1,4 +1,5 @@
 internal import CLAPACKE
+import Foundation
 
 /// Control over OpenBLAS's own thread pool.
 ///
@@ -10,13 +11,19 @@ public enum BLASThreading {
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
     /// Runs `body` with OpenBLAS limited to `threads` threads, then restores the
-    /// previous setting (also when `body` throws). The setting is process-wide.
+    /// previous setting (also when `body` throws).
+    ///
+    /// The setting is process-wide, so overlapping callers share it: the first
+    /// one to enter sets it, the last one to leave restores what was there
+    /// before. (Callers that overlap should therefore ask for the same count;
+    /// IRTKit only ever asks for 1.)
     public static func withThreadCount<R, E: Error>(_ threads: Int, _ body: () throws(E) -> R) throws(E) -> R {
-        let previous = openblas_get_num_threads()
-        openblas_set_num_threads(blasInt(Swift.max(1, threads)))
-        defer { openblas_set_num_threads(previous) }
+        section.enter(threads)
+        defer { section.leave() }
         return try body()
     }
+
+    private static let section = ThreadCountSection()
 
     /// The CPU kernel set OpenBLAS chose at load time (e.g. `SkylakeX`, `Haswell`,
     /// `Prescott`), for benchmarks and diagnostics.
@@ -28,5 +35,29 @@ public enum BLASThreading {
     public static var coreName: String {
         guard let name = openblas_get_corename() else { return "unknown" }
         return String(cString: name)
+    }
+}
+
+/// The nesting count behind ``BLASThreading/withThreadCount(_:_:)``.
+private final class ThreadCountSection: @unchecked Sendable {
+    private let lock = NSLock()
+    private var depth = 0
+    private var saved: Int32 = 1
+
+    func enter(_ threads: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if depth == 0 {
+            saved = openblas_get_num_threads()
+            openblas_set_num_threads(blasInt(Swift.max(1, threads)))
+        }
+        depth += 1
+    }
+
+    func leave() {
+        lock.lock()
+        defer { lock.unlock() }
+        depth -= 1
+        if depth == 0 { openblas_set_num_threads(saved) }
     }
 }
