@@ -5,21 +5,6 @@ import Linalg
 ///
 /// Arrays over tasks follow ``tasks``; arrays over runs follow ``runNames`` (file order).
 public struct AnalysisResult: Sendable, Codable, Equatable {
-    /// Horn's parallel analysis as written to JSON.
-    public struct Horn: Sendable, Codable, Equatable {
-        public let eigenvalues: [Double]
-        public let p95: [Double]
-        public let mean: [Double]
-        public let k95: Int
-        public let kMean: Int
-        public let draws: Int
-        public let seed: UInt64
-        public let rule: String
-        enum CodingKeys: String, CodingKey {
-            case eigenvalues, p95, mean, k95, kMean = "k_mean", draws, seed, rule
-        }
-    }
-
     /// The EM fit as written to JSON.
     public struct EM: Sendable, Codable, Equatable {
         public let iterations: Int
@@ -55,7 +40,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     public let nTasks: Int
     public let tasks: [String]
     public let droppedTasks: [String]
-    public let horn: Horn
+    public let horn: ParallelAnalysis
     public let k: Int
     public let em: EM
     /// p rows of k.
@@ -105,8 +90,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         nTasks = prepared.tasks.count
         tasks = prepared.tasks
         droppedTasks = prepared.droppedTasks
-        self.horn = Horn(eigenvalues: horn.eigenvalues, p95: horn.p95, mean: horn.mean, k95: horn.k95,
-                         kMean: horn.kMean, draws: horn.draws, seed: horn.seed, rule: horn.rule.rawValue)
+        self.horn = horn
         self.k = k
         let d = model.diagnostics
         let stopRule: String = switch d.stopRule {

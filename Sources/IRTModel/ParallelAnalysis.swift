@@ -42,6 +42,10 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     /// The counting rule used for k95 and kMean.
     public let rule: Rule
 
+    enum CodingKeys: String, CodingKey {
+        case eigenvalues, p95, mean, k95, kMean = "k_mean", draws, seed, rule
+    }
+
     /// Runs the analysis on z-scored data.
     ///
     /// - Parameters:
@@ -150,27 +154,18 @@ enum NullEigenvalues {
             let start = worker * draws / workers, end = (worker + 1) * draws / workers
             guard start < end else { return }
             var stream = base.stream(start)
-            var x = Matrix(rows: n, columns: p)
-            var corr = Matrix(rows: p, columns: p)
+            var draw = NullDraw(rows: n, columns: p)
             var values = [Double](repeating: 0, count: p)
-            var solver = SymmetricEigenvalueSolver(order: p)
             for d in start..<end {
                 var rng = stream
                 stream.jump()
-                var normal = NormalSampler()
-                x.withMutableElements { span in
-                    for i in span.indices { span[i] = normal.next(using: &rng) }
-                }
-                x.standardizeColumnsInPlace()
-                x.gram(alpha: 1 / Double(n), into: &corr)
-                for i in 0..<p { corr[i, i] = 1 }
                 do throws(LinalgError) {
-                    try solver.eigenvalues(destroying: &corr, into: &values)
+                    try draw.eigenvalues(using: &rng, into: &values)
                 } catch {
                     failures.record(error)
                     return
                 }
-                for r in 0..<p { out.buffer[d * p + r] = values[p - 1 - r] }
+                for r in 0..<p { out.buffer[d * p + r] = values[r] }
                 if let progress { progress(finished.increment()) }
             }
         }
@@ -185,6 +180,53 @@ enum NullEigenvalues {
         }
         if let error = failures.error { throw .numerical(error) }
         return Array(output)
+    }
+}
+
+/// One draw of Horn's null with every buffer allocated once: an n × p matrix
+/// of independent standard normals, standardized per column (population sd),
+/// its correlation matrix `ZᵀZ / n` by syrk, and that matrix's eigenvalues by
+/// dsyevd with a workspace queried once. Nothing is allocated per draw, so a
+/// Monte Carlo loop keeps one per thread.
+public struct NullDraw: Sendable {
+    /// Rows n of each draw.
+    public let rows: Int
+    /// Columns p of each draw.
+    public let columns: Int
+    private var x: Matrix
+    private var correlation: Matrix
+    private var ascending: [Double]
+    private var solver: SymmetricEigenvalueSolver
+
+    /// Buffers for n × p draws.
+    public init(rows n: Int, columns p: Int) {
+        rows = n
+        columns = p
+        x = Matrix(rows: n, columns: p)
+        correlation = Matrix(rows: p, columns: p)
+        ascending = [Double](repeating: 0, count: p)
+        solver = SymmetricEigenvalueSolver(order: p)
+    }
+
+    /// Draws with `rng` and writes the correlation matrix's eigenvalues,
+    /// **descending**, into `values` (p entries).
+    ///
+    /// - Precondition: `values.count == columns` (a caller's buffer).
+    /// - Throws: ``LinalgError/noConvergence(count:)`` if dsyevd fails.
+    /// - Complexity: n·p normals, 5np + np² flops (syrk) + O(p³) (eigenvalues).
+    public mutating func eigenvalues(
+        using rng: inout some RandomNumberGenerator, into values: inout [Double]
+    ) throws(LinalgError) {
+        precondition(values.count == columns, "values must hold one eigenvalue per column")
+        var normal = NormalSampler()
+        x.withMutableElements { span in
+            for i in span.indices { span[i] = normal.next(using: &rng) }
+        }
+        x.standardizeColumnsInPlace()
+        x.gram(alpha: 1 / Double(rows), into: &correlation)
+        for i in 0..<columns { correlation[i, i] = 1 }
+        try solver.eigenvalues(destroying: &correlation, into: &ascending)
+        for r in 0..<columns { values[r] = ascending[columns - 1 - r] }
     }
 }
 

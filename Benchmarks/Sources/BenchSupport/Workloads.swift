@@ -82,23 +82,19 @@ public enum Flops {
     public static func hornDraw(n: Int, p: Int) -> Double { 5 * Double(n * p) + syrk(rows: n, columns: p) + eigenvalues(p) }
 }
 
-/// One Horn null draw exactly as `NullEigenvalues` does it, with its buffers
-/// allocated once (per thread, as there).
+/// One Horn null draw exactly as `NullEigenvalues` does it (IRTModel's
+/// `NullDraw`, buffers allocated once per thread, as there).
 public struct HornDrawLinalg {
     public let n: Int, p: Int
-    var x: Matrix
-    var corr: Matrix
+    var draw: NullDraw
     var values: [Double]
-    var solver: SymmetricEigenvalueSolver
     var stream: Xoshiro256StarStar
 
     public init(n: Int, p: Int, seed: UInt64 = 42) {
         self.n = n
         self.p = p
-        x = Matrix(rows: n, columns: p)
-        corr = Matrix(rows: p, columns: p)
+        draw = NullDraw(rows: n, columns: p)
         values = [Double](repeating: 0, count: p)
-        solver = SymmetricEigenvalueSolver(order: p)
         stream = Xoshiro256StarStar(seed: seed)
     }
 
@@ -106,15 +102,8 @@ public struct HornDrawLinalg {
     public mutating func run() -> Double {
         var rng = stream
         stream.jump()
-        var normal = NormalSampler()
-        x.withMutableElements { span in
-            for i in span.indices { span[i] = normal.next(using: &rng) }
-        }
-        x.standardizeColumnsInPlace()
-        x.gram(alpha: 1 / Double(n), into: &corr)
-        for i in 0..<p { corr[i, i] = 1 }
-        try! solver.eigenvalues(destroying: &corr, into: &values)
-        return values[p - 1]
+        try! draw.eigenvalues(using: &rng, into: &values)
+        return values[0]
     }
 }
 

@@ -24,7 +24,7 @@ enum ScreePlot {
     /// crossing with the random curves, near 1, must stay readable. The
     /// lower end stops four decades below the largest value, so a
     /// rank-deficient tail (eigenvalues ≈ 1e-15) does not flatten the rest.
-    static func yScale(_ h: AnalysisResult.Horn, range from: Double, _ to: Double) -> LogScale {
+    static func yScale(_ h: ParallelAnalysis, range from: Double, _ to: Double) -> LogScale {
         let all = (h.eigenvalues + h.p95 + h.mean).filter { $0.isFinite && $0 > 0 }
         let top = all.max() ?? 1
         let bottom = Swift.max(all.min() ?? top / 10, top * 1e-4)
