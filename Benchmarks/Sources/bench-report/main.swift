@@ -168,7 +168,8 @@ do {
 
 // MARK: - Fit to convergence on the sample
 do {
-    for (label, options) in [("SQUAREM (default)", FitOptions()), ("plain EM", FitOptions(acceleration: .none))] {
+    for (label, options) in [("Anderson (default)", FitOptions()), ("SQUAREM", FitOptions(acceleration: .squarem)),
+                             ("plain EM", FitOptions(acceleration: .none))] {
         var iterations = 0
         let t = best(minRuns: 2, budget: quick ? 0.3 : 2) {
             let model = EMBench.converge(z: sample.z, k: sampleK, anchors: sample.anchors, options: options)
