@@ -52,7 +52,7 @@ enum NullEigenvalues {
 }
 
 /// One draw of Horn's null with every buffer allocated once: an n × p matrix
-/// of independent standard normals, standardized per column (population sd),
+/// of independent standard normals (``ZigguratNormal``), standardized per column (population sd),
 /// its correlation matrix `ZᵀZ / n` by syrk, and that matrix's eigenvalues by
 /// dsyevd with a workspace queried once. Nothing is allocated per draw, so a
 /// Monte Carlo loop keeps one per thread.
@@ -86,7 +86,7 @@ public struct NullDraw: Sendable {
         using rng: inout some RandomNumberGenerator, into values: inout [Double]
     ) throws(LinalgError) {
         precondition(values.count == columns, "values must hold one eigenvalue per column")
-        var normal = NormalSampler()
+        var normal = ZigguratNormal()
         x.withMutableElements { span in
             for i in span.indices { span[i] = normal.next(using: &rng) }
         }

@@ -46,7 +46,7 @@ struct ParallelAnalysisTests {
         var perRank = [[Double]](repeating: [], count: p)
         for d in 0..<draws {
             var rng = base.stream(d)
-            var normal = NormalSampler()
+            var normal = ZigguratNormal()
             let x = try Matrix(rows: n, columns: p, columnMajor: (0..<(n * p)).map { _ in normal.next(using: &rng) })
             let values = Reference.jacobiEigenvalues(Reference.correlation(x)).reversed()
             for (r, v) in values.enumerated() { perRank[r].append(v) }

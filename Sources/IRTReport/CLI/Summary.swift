@@ -24,7 +24,7 @@ public enum Summary {
             ?? "estimated distance unknown (steps not contracting)"
         let acceleration = ["none": "plain EM", "squarem": "SQUAREM", "anderson": "Anderson acceleration"][r.em.acceleration] ?? r.em.acceleration
         lines.append("EM: \(r.em.iterations) iterations, \(r.em.converged ? "converged" : "NOT converged"), \(distance)")
-        lines.append("    (\(acceleration), \(r.em.mStep) M-step, stop rule \(r.em.stopRule) < \(sci(r.em.tolerance)), log-likelihood \(String(format: "%.4f", r.em.logLikelihood)))")
+        lines.append("    (\(acceleration), \(r.em.mStep) M-step, stop rule \(r.em.stopRule) < \(sci(r.em.tolerance)), log-likelihood \(cFormat("%.4f", r.em.logLikelihood)))")
 
         lines.append("")
         lines.append(contentsOf: leaderboard(r, top: top))
@@ -38,7 +38,7 @@ public enum Summary {
             let width = r.validation.keys.map(\.count).max() ?? 0
             for metric in r.validation.keys.sorted() {
                 let rs = (r.validation[metric] ?? []).enumerated().map { j, value in
-                    "θ\(j + 1) " + (value.map { String(format: "%+.3f", $0) } ?? "n/a")
+                    "θ\(j + 1) " + (value.map { cFormat("%+.3f", $0) } ?? "n/a")
                 }
                 lines.append("  " + pad(metric, width) + "  " + rs.joined(separator: "   "))
             }
@@ -92,17 +92,17 @@ public enum Summary {
         guard x.isFinite else { return "n/a" }
         let magnitude = abs(x)
         let digits = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2
-        return String(format: "%.\(digits)f×", x)
+        return cFormat("%.\(digits)f×", x)
     }
 
     static func percent(_ share: Double) -> String {
         guard share.isFinite else { return "n/a" }
         let value = share * 100
-        return String(format: abs(value) >= 1 ? "%.1f%%" : "%.2f%%", value)
+        return cFormat(abs(value) >= 1 ? "%.1f%%" : "%.2f%%", value)
     }
 
-    static func fixed(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "n/a" }
-    static func sci(_ x: Double) -> String { String(format: "%.2g", x) }
+    static func fixed(_ x: Double) -> String { x.isFinite ? cFormat("%.3f", x) : "n/a" }
+    static func sci(_ x: Double) -> String { cFormat("%.2g", x) }
 
     static func truncate(_ s: String, _ width: Int) -> String {
         s.count <= width ? s : String(s.prefix(width - 1)) + "…"

@@ -13,7 +13,7 @@ enum NumberFormat {
         let digits = max(1, digits)
         let magnitude = Int(Foundation.floor(Foundation.log10(Swift.abs(x))))
         if magnitude < -4 || magnitude >= 6 {
-            let s = String(format: "%.\(digits - 1)e", x)
+            let s = cFormat("%.\(digits - 1)e", x)
             // "1.20e-05" → "1.2e-5"
             guard let e = s.firstIndex(of: "e") else { return s }
             let mantissa = trimZeros(String(s[..<e]))
@@ -23,14 +23,35 @@ enum NumberFormat {
             return minusSign(mantissa + "e" + (negative ? "-" : "") + (exponent.isEmpty ? "0" : exponent))
         }
         let decimals = max(0, digits - 1 - magnitude)
-        let s = trimZeros(String(format: "%.\(decimals)f", x))
+        let s = trimZeros(plain(x, decimals: decimals))
         return s == "-0" ? "0" : minusSign(s)
     }
+
+    /// `x` in plain notation with `decimals` decimals, like `%.Nf`; by integer
+    /// arithmetic when `|x| · 10^decimals` is an exact-enough integer (< 2⁵²),
+    /// the C formatter otherwise. (The page prints thousands of numbers and
+    /// `vsnprintf` through `withVaList` costs several thousand instructions each.)
+    static func plain(_ x: Double, decimals: Int) -> String {
+        let scale = powersOfTen[min(decimals, powersOfTen.count - 1)]
+        let scaled = (Swift.abs(x) * scale).rounded()
+        guard decimals < powersOfTen.count, scaled < 0x1p52 else { return cFormat("%.\(decimals)f", x) }
+        let units = UInt64(scaled)
+        let divisor = UInt64(scale)
+        var s = x < 0 && units != 0 ? "-" : ""
+        s += String(units / divisor)
+        if decimals > 0 {
+            let fraction = String(units % divisor)
+            s += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        }
+        return s
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { Foundation.pow(10, Double($0)) }
 
     /// `x` with exactly `decimals` decimals (for table columns that should line up).
     static func fixed(_ x: Double, decimals: Int) -> String {
         guard x.isFinite else { return significant(x) }
-        let s = String(format: "%.\(max(0, decimals))f", x)
+        let s = plain(x, decimals: max(0, decimals))
         let zero = Double(s) == 0
         return zero ? String(s.drop { $0 == "-" }) : minusSign(s)
     }

@@ -31,7 +31,7 @@ enum Palette {
         let u = x - Double(i)
         let a = blues[i], b = blues[i + 1]
         func mix(_ p: Double, _ q: Double) -> Int { Int((p + (q - p) * u).rounded()) }
-        return String(format: "#%02x%02x%02x", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+        return cFormat("#%02x%02x%02x", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
     }
 
     /// Whether text on `sequential(t)` should be white for contrast.

@@ -23,7 +23,10 @@ struct SVGCanvas {
     static func f(_ x: Double) -> String {
         guard x.isFinite else { return "0" }
         let r = (x * 10).rounded() / 10
-        return r == r.rounded() ? String(Int(r)) : String(format: "%.1f", r)
+        if r == r.rounded() { return String(Int(r)) }
+        // One decimal, exactly as "%.1f" would print it, without a formatter.
+        let tenths = Int((Swift.abs(r) * 10).rounded())
+        return (r < 0 ? "-" : "") + String(tenths / 10) + "." + String(tenths % 10)
     }
 
     private static func attributes(_ list: [(String, String?)]) -> String {
