@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IRTModelTests",
-            dependencies: ["IRTModel", "IRTSampleData", "Linalg", "LinalgReference"],
+            dependencies: ["IRTModel", "IRTReport", "IRTSampleData", "Linalg", "LinalgReference"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -18,6 +18,10 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateColumn(file: String, column: String)
     /// A cell in a numeric (task or metric) column is not a number.
     case nonNumericCell(file: String, line: Int, column: String, value: String)
+    /// A numeric cell holds an infinity (or a number too large for a `Double`).
+    case nonFiniteCell(file: String, line: Int, column: String, value: String)
+    /// Every selected task is constant across the kept runs.
+    case allTasksConstant(file: String, tasks: [String])
     /// A task cell is empty in a run the analysis keeps.
     case missingCell(file: String, line: Int, run: String, column: String)
     /// No column of the file matches the task selection.
@@ -53,6 +57,10 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file):1: column \"\(column)\" appears more than once in the header"
         case let .nonNumericCell(file, line, column, value):
             return "\(file):\(line): column \"\(column)\": expected a number, found \"\(value)\""
+        case let .nonFiniteCell(file, line, column, value):
+            return "\(file):\(line): column \"\(column)\": expected a finite number, found \"\(value)\""
+        case let .allTasksConstant(file, tasks):
+            return "\(file): all \(tasks.count) selected task column(s) are constant across the kept runs (\(tasks.prefix(3).joined(separator: ", "))\(tasks.count > 3 ? ", …" : "")); expected tasks that vary between runs"
         case let .missingCell(file, line, run, column):
             return "\(file):\(line): run \"\(run)\" has no value for task \"\(column)\"; expected a number (fill it, or drop the run or the task)"
         case let .noTaskColumns(file):

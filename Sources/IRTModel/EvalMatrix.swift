@@ -140,14 +140,16 @@ public struct EvalMatrix: Sendable {
     ///
     /// A cell is missing when it is empty (or only spaces) or spells NaN
     /// (`nan`, `NaN`, `NAN`, the way pandas and NumPy write missing floats).
-    /// Other cells must be decimal numbers (`0.81`, `-1e-3`, `inf`), read with
+    /// Other cells must be finite decimal numbers (`0.81`, `-1e-3`), read with
     /// correct rounding (the same `Double` as Python's `float`).
     ///
     /// - Parameter column: a column name.
     /// - Returns: one value per row, in row order.
     /// - Throws: ``AnalysisError/missingColumn(file:column:)`` for an unknown column;
     ///   ``AnalysisError/nonNumericCell(file:line:column:value:)`` for the first cell
-    ///   (in row order) that is neither a number nor missing.
+    ///   (in row order) that is neither a number nor missing, and
+    ///   ``AnalysisError/nonFiniteCell(file:line:column:value:)`` for an infinity
+    ///   (`inf`, or a literal beyond `Double`'s range such as `1e400`).
     /// - Complexity: O(n) for n rows.
     public func numbers(_ column: String) throws(AnalysisError) -> [Double?] {
         guard let j = columnIndex[column] else { throw .missingColumn(file: source, column: column) }
@@ -250,17 +252,25 @@ public struct EvalMatrix: Sendable {
             guard let raw = irregular[i] else {
                 // The text is `values[i].description`, which parses back to `values[i]`.
                 let value = values[i]
+                if value.isInfinite {
+                    throw .nonFiniteCell(file: source, line: lines[i], column: columnNames[j], value: value.description)
+                }
                 return value.isNaN ? nil : value
             }
             text = raw
         case let .text(strings):
             text = strings[i]
         }
-        if let value = Double(text) { return value.isNaN ? nil : value }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return nil }
-        if let value = Double(trimmed) { return value.isNaN ? nil : value }
-        throw .nonNumericCell(file: source, line: lines[i], column: columnNames[j], value: text)
+        guard let value = Double(trimmed) else {
+            throw .nonNumericCell(file: source, line: lines[i], column: columnNames[j], value: text)
+        }
+        if value.isInfinite {
+            // "inf", "-Infinity", or a literal beyond Double's range such as 1e400.
+            throw .nonFiniteCell(file: source, line: lines[i], column: columnNames[j], value: text)
+        }
+        return value.isNaN ? nil : value
     }
 }
 

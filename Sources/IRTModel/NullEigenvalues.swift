@@ -30,7 +30,7 @@ enum NullEigenvalues {
                 do throws(LinalgError) {
                     try draw.eigenvalues(using: &rng, into: &values)
                 } catch {
-                    failures.record(error)
+                    failures.record(error, draw: d)
                     return
                 }
                 for r in 0..<p { out.buffer[d * p + r] = values[r] }
@@ -106,9 +106,14 @@ private struct SendableBuffer: @unchecked Sendable {
 
 private final class FailureBox: @unchecked Sendable {
     private let lock = NSLock()
-    private var first: LinalgError?
-    func record(_ e: LinalgError) { lock.lock(); if first == nil { first = e }; lock.unlock() }
-    var error: LinalgError? { lock.lock(); defer { lock.unlock() }; return first }
+    private var first: (draw: Int, error: LinalgError)?
+    /// Keeps the failure of the lowest draw, so the report does not depend on thread timing.
+    func record(_ e: LinalgError, draw: Int) {
+        lock.lock()
+        if first.map({ draw < $0.draw }) ?? true { first = (draw, e) }
+        lock.unlock()
+    }
+    var error: LinalgError? { lock.lock(); defer { lock.unlock() }; return first?.error }
 }
 
 private final class Counter: @unchecked Sendable {

@@ -69,6 +69,10 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     ) throws(AnalysisError) {
         guard draws >= 1 else { throw .invalidOption("draws must be at least 1, got \(draws)") }
         let n = z.rows, p = z.columns
+        guard !draws.multipliedReportingOverflow(by: Swift.max(p, 1)).overflow,
+              draws * Swift.max(p, 1) <= 1 << 34 else {
+            throw .invalidOption("draws × tasks = \(draws) × \(p) is too large to hold in memory; use fewer draws")
+        }
         guard n >= 3 else { throw .tooFewRuns(file: "data", needed: 3, actual: n) }
         // OpenBLAS rounds differently with different thread counts, so the real
         // eigenvalues and every draw are computed with BLAS single-threaded: the

@@ -33,7 +33,8 @@ public struct PreparedSweep: Sendable {
     ///   - selection: which columns are tasks and which way is better.
     ///   - zeroVarianceThreshold: drop a task whose population sd is at most this.
     ///   - minimumRuns: fewest runs the analysis accepts.
-    /// - Throws: ``AnalysisError/noTaskColumns(file:)``, ``AnalysisError/tooFewRuns(file:needed:actual:)``,
+    /// - Throws: ``AnalysisError/noTaskColumns(file:)``, ``AnalysisError/allTasksConstant(file:tasks:)``,
+    ///   ``AnalysisError/tooFewRuns(file:needed:actual:)``,
     ///   ``AnalysisError/missingCell(file:line:run:column:)`` and
     ///   ``AnalysisError/nonNumericCell(file:line:column:value:)`` naming the cell.
     public init(
@@ -49,9 +50,14 @@ public struct PreparedSweep: Sendable {
         sds = try numerical { () throws(LinalgError) in try all.columnStandardDeviations(ddof: 0) }
         var keep: [Int] = [], dropped: [String] = []
         for (j, sd) in sds.enumerated() {
-            if sd > zeroVarianceThreshold { keep.append(j) } else { dropped.append(candidates[j]) }
+            // Exactly equal values are constant even when the two-pass sd
+            // rounds above the threshold (a mean that does not round-trip).
+            let constant = !(sd > zeroVarianceThreshold) || all.withColumn(j) { c in
+                (1..<c.count).allSatisfy { c[$0] == c[0] }
+            }
+            if constant { dropped.append(candidates[j]) } else { keep.append(j) }
         }
-        guard !keep.isEmpty else { throw .noTaskColumns(file: sweep.source) }
+        guard !keep.isEmpty else { throw .allTasksConstant(file: sweep.source, tasks: candidates) }
         tasks = keep.map { candidates[$0] }
         droppedTasks = dropped
         runNames = sweep.runNames

@@ -5,7 +5,8 @@ import Linalg
 /// The replicate runs are put on the sweep's scale — signed, then standardized
 /// with the **sweep's** mean and population sd — and projected with the
 /// fitted model, `θ_noise = Z_noise B V`. Tasks missing from the noise file
-/// (and missing cells) are set to 0, so the noise variance is a lower bound.
+/// are set to 0 (no noise), so the noise variance is then a lower bound; a
+/// missing cell of a present task takes the mean of that task's replicates.
 public struct SignalToNoiseSummary: Sendable, Equatable {
     /// Per factor, in factor order.
     public let factors: [SignalToNoise]
@@ -32,8 +33,13 @@ public struct SignalToNoiseSummary: Sendable, Equatable {
             guard noise.hasColumn(task) else { missing += 1; continue }
             let column = try noise.numbers(task)
             let mean = prepared.standardization.means[j], sd = prepared.standardization.standardDeviations[j]
+            // A missing replicate cell takes the mean of the replicates that have
+            // the task: it adds no spread (0, the sweep's mean, would add some).
+            let present = column.compactMap { $0 }
+            guard !present.isEmpty else { missing += 1; continue }
+            let fill = present.reduce(0, +) / Double(present.count)
             for i in 0..<m {
-                if let v = column[i] { zNoise[i, j] = (prepared.signs[j] * v - mean) / sd }
+                zNoise[i, j] = (prepared.signs[j] * (column[i] ?? fill) - mean) / sd
             }
         }
         let thetaNoise = try model.scores(zNoise)
@@ -50,6 +56,9 @@ public struct SignalToNoiseSummary: Sendable, Equatable {
         let dof = Double(m - 1)
         let low = SignalToNoise.chiSquareQuantile(0.025, dof) / dof, high = SignalToNoise.chiSquareQuantile(0.975, dof) / dof
         var caveats = ["SNR rests on \(m) replicate runs: the estimate can be \(Self.format(1 / high))×–\(Self.format(1 / low))× the true value (95%), so the true SNR lies within about [\(Self.format(low))×, \(Self.format(high))×] of the estimate"]
+        if (factors + [aggregate]).contains(where: { $0.varNoise == 0 }) {
+            caveats.append("the replicate runs agree exactly on at least one score (noise variance 0): its SNR is unbounded; check that the noise file holds distinct replicate runs")
+        }
         if missing > 0 {
             caveats.append("\(missing) task(s) are missing from the noise file and count as noise-free: the noise variance is a lower bound and the SNR an upper bound")
         }

@@ -196,11 +196,24 @@ struct CLIValidationTests {
 
         try FileManager.default.createDirectory(atPath: scratch.path("mine"), withIntermediateDirectories: true)
         _ = try scratch.write("keep me", to: "mine/notes.txt")
-        #expect(validationMessage(["--out", scratch.path("mine")]).contains("is not an irt-report output"))
+        #expect(validationMessage(["--out", scratch.path("mine")]).contains("not an irt-report output"))
+        // A user's own index.html does not make their folder a report to delete.
+        _ = try scratch.write("<html>mine</html>", to: "mine/index.html")
+        #expect(validationMessage(["--out", scratch.path("mine")]).contains("not an irt-report output"))
+        #expect(IRTReportCommand.exitCode(running: ["--draws", "5", "--out", scratch.path("mine"), "-q"]) == 2)
+        #expect(try String(contentsOfFile: scratch.path("mine/notes.txt"), encoding: .utf8) == "keep me")
 
-        let sweep = try scratch.write(raggedCSV, to: "mine/sweep.csv")
-        _ = try scratch.write("<html>", to: "mine/index.html")
-        #expect(validationMessage([sweep, "--out", scratch.path("mine")]).contains("is inside --out"))
+        // An input that happens to carry a report file's name, inside a report folder.
+        try FileManager.default.createDirectory(atPath: scratch.path("old"), withIntermediateDirectories: true)
+        _ = try scratch.write("<html>", to: "old/index.html")
+        let sweep = try scratch.write(raggedCSV, to: "old/loadings.csv")
+        #expect(validationMessage([sweep, "--out", scratch.path("old")]).contains("is inside --out"))
+
+        // --json must neither land inside --out nor overwrite an input.
+        #expect(validationMessage(["--out", scratch.path("old"), "--json", scratch.path("old/r.json")]).contains("is inside --out"))
+        let input = try scratch.write(raggedCSV, to: "input.csv")
+        #expect(validationMessage([input, "--out", scratch.path("o2"), "--json", input]).contains("would overwrite your input"))
+        #expect(validationMessage(["--draws", "2000000"]).contains("at most"))
 
         try FileManager.default.createDirectory(atPath: scratch.path("dir.json"), withIntermediateDirectories: true)
         #expect(validationMessage(["--json", scratch.path("dir.json")]).contains("is a directory"))
@@ -335,12 +348,12 @@ struct CLIEndToEndTests {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let sweep = try scratch.write(raggedCSV, to: "ragged.csv")
-        // A previous report, with a nested file, whose bytes must survive.
+        // A previous report (with its screenshot) whose bytes must survive.
         let report = scratch.url.appendingPathComponent("report")
-        try FileManager.default.createDirectory(at: report.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: report, withIntermediateDirectories: true)
         _ = try scratch.write("<html>old</html>", to: "report/index.html")
         _ = try scratch.write("old,loadings\n", to: "report/loadings.csv")
-        _ = try scratch.write("nested", to: "report/sub/file.bin")
+        _ = try scratch.write("png", to: "report/index.png")
         let before = try snapshot(report)
         #expect(before.count == 3)
 
@@ -364,7 +377,7 @@ struct CLIEndToEndTests {
         let report = scratch.url.appendingPathComponent("report")
         try FileManager.default.createDirectory(at: report, withIntermediateDirectories: true)
         _ = try scratch.write("{}", to: "report/result.json")
-        _ = try scratch.write("stale", to: "report/stale.txt")
+        _ = try scratch.write("stale screenshot", to: "report/index.png")
         let command = try IRTReportCommand.parse(["--draws", "5", "--factors", "2", "--out", report.path, "-q"])
         try command.run()
         #expect(try FileManager.default.contentsOfDirectory(atPath: report.path).sorted() == reportFiles)

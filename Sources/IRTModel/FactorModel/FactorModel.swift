@@ -29,11 +29,14 @@ public struct FactorModel: Sendable, Equatable {
     /// The number of factors k.
     public var factorCount: Int { loadings.columns }
 
-    /// Posterior factor scores `θ = Z · B V` of z-scored rows (n × k).
+    /// Posterior factor scores `θ = Z · B V` of z-scored rows (n × k), with BLAS
+    /// single-threaded so that the scores do not depend on its thread count.
     ///
     /// - Throws: ``AnalysisError/numerical(_:)`` when `z` has not p columns.
     public func scores(_ z: Matrix) throws(AnalysisError) -> Matrix {
-        try numerical { () throws(LinalgError) in try z.multiplied(by: scoreProjection) }
+        try numerical { () throws(LinalgError) in
+            try BLASThreading.withThreadCount(1) { () throws(LinalgError) in try z.multiplied(by: scoreProjection) }
+        }
     }
 
     /// Fits the model to z-scored data.
@@ -58,7 +61,9 @@ public struct FactorModel: Sendable, Equatable {
         guard anchors.count == p else {
             throw .invalidOption("anchors has \(anchors.count) entries, expected one per task (\(p))")
         }
-        let s = z.gram(alpha: 1 / Double(n))
+        // BLAS single-threaded throughout: its rounding depends on its thread
+        // count, and the fit must not (the products are p × p × k: small).
+        let s = BLASThreading.withThreadCount(1) { z.gram(alpha: 1 / Double(n)) }
         let start = try Self.startingLoadings(p: p, k: k, options: options)
         let clamped = anchors.map { a -> Double? in
             a.map { Swift.min(Swift.max($0, options.anchorClamp.lowerBound), options.anchorClamp.upperBound) }
@@ -67,11 +72,12 @@ public struct FactorModel: Sendable, Equatable {
                                     psiFloor: options.psiFloor)
         let x0 = FactorParameters(lambda: start, psi: clamped.map { $0 ?? 1.0 })
         var run = EMRun(options: options, progress: progress)
-        let fitted: FactorParameters
-        switch options.acceleration {
-        case .none: fitted = try run.plain(from: x0, workspace: &workspace)
-        case .squarem: fitted = try run.squarem(from: x0, workspace: &workspace)
-        case .anderson: fitted = try run.anderson(from: x0, memory: 8, workspace: &workspace)
+        let fitted = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) -> FactorParameters in
+            switch options.acceleration {
+            case .none: return try run.plain(from: x0, workspace: &workspace)
+            case .squarem: return try run.squarem(from: x0, workspace: &workspace)
+            case .anderson: return try run.anderson(from: x0, memory: 8, workspace: &workspace)
+            }
         }
 
         // Order factors by descending Σ_t λ_tj² (stable).
@@ -108,6 +114,10 @@ public struct FactorModel: Sendable, Equatable {
             }
             guard rows.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0.isFinite } }) else {
                 throw .invalidOption("initial loadings must be finite and non-negative")
+            }
+            // A zero column stays zero under the EM (its column of C is zero): a dead factor.
+            if let dead = (0..<k).first(where: { j in rows.allSatisfy { $0[j] == 0 } }) {
+                throw .invalidOption("initial loadings: factor \(dead + 1) is zero for every task; each factor needs a positive loading to move")
             }
             var flat = [Double](repeating: 0, count: p * k)
             for i in 0..<p { for j in 0..<k { flat[i + j * p] = rows[i][j] } }

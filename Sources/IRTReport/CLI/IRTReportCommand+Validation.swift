@@ -4,9 +4,15 @@ import Foundation
 extension IRTReportCommand {
     /// Checks what can be checked before reading any file: value ranges, that
     /// input files exist, and that `--out` names a directory that may be replaced.
+    /// The most Monte Carlo draws accepted (memory grows as draws × p).
+    static let maximumDraws = 1_000_000
+
     public func validate() throws {
         guard draws >= 1 else {
             throw ValidationError("--draws must be at least 1 (got \(draws)); Horn's parallel analysis needs Monte Carlo draws (the reference uses 500)")
+        }
+        guard draws <= Self.maximumDraws else {
+            throw ValidationError("--draws must be at most \(Self.maximumDraws) (got \(draws)); 500 draws already give the p95 curve about 1% Monte Carlo error")
         }
         if let factors, factors < 1 {
             throw ValidationError("--factors must be at least 1 (got \(factors)); omit it to take Horn's k95")
@@ -41,6 +47,16 @@ extension IRTReportCommand {
             guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw ValidationError("--json \(json): the directory \(parent.path) does not exist; create it first")
             }
+            if Self.isInside(url.resolvingSymlinksInPath(), outURL.resolvingSymlinksInPath()) {
+                throw ValidationError("--json \(json) is inside --out \(out), which is replaced on every run (it gets result.json anyway); choose a path outside it")
+            }
+            for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit)] {
+                guard let path else { continue }
+                let input = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+                if input.path == url.resolvingSymlinksInPath().path {
+                    throw ValidationError("--json \(json) is the \(label) file; writing the result there would overwrite your input")
+                }
+            }
         }
     }
 
@@ -58,7 +74,7 @@ extension IRTReportCommand {
                 throw ValidationError("--out \(out) exists and is not a directory; choose a directory path")
             }
             guard ReportWriter.mayReplace(url) else {
-                throw ValidationError("--out \(out) exists and is not an irt-report output (no index.html or result.json, and not empty); it would be replaced, so choose another directory or remove it")
+                throw ValidationError("--out \(out) exists and holds files that are not an irt-report output; it would be replaced, so choose another directory or move those files")
             }
         }
         return url

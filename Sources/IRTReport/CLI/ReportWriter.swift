@@ -8,8 +8,13 @@ import IRTModel
 /// renamed away, the new one renamed in, and the old one deleted. A failure
 /// before that point removes the temporaries and leaves `DIR` untouched.
 enum ReportWriter {
-    /// Files whose presence marks a directory as an earlier report that may be replaced.
-    static let markers = ["index.html", "result.json"]
+    /// The names a report directory holds; a directory is replaced only if it
+    /// holds nothing else (so a folder with a user's own `index.html` and other
+    /// files is never deleted).
+    static let reportFileNames: Set<String> = [
+        "index.html", "loadings.csv", "leaderboard.csv", "horn.csv", "snr.csv", "noise_floor.csv", "result.json",
+        "index.png",   // scripts/screenshot-report writes it beside the page
+    ]
 
     /// The report's files, in memory: index.html, the CSV tables and result.json.
     static func files(for result: AnalysisResult, title: String?) throws(ReportError) -> [(name: String, data: Data)] {
@@ -28,10 +33,11 @@ enum ReportWriter {
         ]
     }
 
-    /// Whether an existing directory may be replaced: it is empty or holds an earlier report.
+    /// Whether an existing directory may be replaced: it is empty, or every
+    /// entry in it is a file of an earlier report.
     static func mayReplace(_ directory: URL) -> Bool {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return false }
-        return names.isEmpty || names.contains(where: markers.contains)
+        return names.allSatisfy(reportFileNames.contains)
     }
 
     /// Writes `files` as the directory `directory` (replacing it) and, if asked, `json.data` at `json.url`.

@@ -3,8 +3,10 @@ import IRTModel
 /// View 6: signal-to-noise per factor and for the aggregate, on a log axis.
 enum SNRBars {
     /// "1484×" for large ratios, "3.2×" for small ones.
+    /// An infinite ratio (replicates that agree exactly: no measurable noise) reads "∞×".
     static func ratio(_ x: Double) -> String {
-        x >= 100 ? "\(Int(x.rounded()))×" : NumberFormat.significant(x, digits: 2) + "×"
+        guard x.isFinite else { return x > 0 ? "∞×" : "−∞×" }
+        return x >= 100 && x < 1e15 ? "\(Int(x.rounded()))×" : NumberFormat.significant(x, digits: 2) + "×"
     }
 
     /// The bar label: "N× (noise = x%)".

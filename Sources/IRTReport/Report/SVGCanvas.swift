@@ -22,7 +22,8 @@ struct SVGCanvas {
     /// A coordinate with at most one decimal (`12.5`, `300`).
     static func f(_ x: Double) -> String {
         guard x.isFinite else { return "0" }
-        let r = (x * 10).rounded() / 10
+        // Far outside any drawing (a degenerate scale): clamp rather than overflow Int.
+        let r = Swift.min(Swift.max((x * 10).rounded() / 10, -1e9), 1e9)
         if r == r.rounded() { return String(Int(r)) }
         // One decimal, exactly as "%.1f" would print it, without a formatter.
         let tenths = Int((Swift.abs(r) * 10).rounded())
