@@ -80,7 +80,7 @@ public struct NullDraw: Sendable {
     /// **descending**, into `values` (p entries).
     ///
     /// - Precondition: `values.count == columns` (a caller's buffer).
-    /// - Throws: ``LinalgError/noConvergence(count:)`` if dsyevd fails.
+    /// - Throws: `LinalgError.noConvergence` (from Linalg) if dsyevd fails.
     /// - Complexity: n·p normals, 5np + np² flops (syrk) + O(p³) (eigenvalues).
     public mutating func eigenvalues(
         using rng: inout some RandomNumberGenerator, into values: inout [Double]
