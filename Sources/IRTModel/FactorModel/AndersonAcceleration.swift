@@ -45,11 +45,9 @@ extension EMRun {
         var gamma = rhs, scratch = rhs
 
         while iterations < options.maxIterations {
-            let ll = try workspace.step(x, into: &fx)
-            record(ll)
-            let residual = Self.maxDifference(fx.lambda, x.lambda)
-            // The projected map's fixed point is not a likelihood maximum, so
-            // its safeguard watches the residual; the exact (nnls) map's, ℓ.
+            let (ll, residual) = try evaluate(x, into: &fx, &workspace)
+            // Far from the fixed point ℓ must not drop; near it the residual
+            // must not grow (the projected map's fixed point is no ℓ maximum).
             let improves = residual < nearResidual
                 ? residual <= acceptedResidual
                 : ll >= acceptedLL - 1e-9 * abs(acceptedLL)
@@ -59,17 +57,16 @@ extension EMRun {
                 acceptedF = fx
             } else {
                 // Safeguard: fall back to the plain step from the last accepted
-                // point and damp later extrapolations; the memory stays.
+                // point and start the memory afresh.
                 x = acceptedF
                 dG.removeAll(); dF.removeAll(); havePrevious = false
                 acceptedLL = -Double.infinity
                 acceptedResidual = .infinity
                 continue
             }
-            let step = Self.maxDifference(fx.lambda, x.lambda)
-            lastStep = step
-            if case let .step(tolerance) = options.stopRule, step < tolerance { converged = true; return fx }
-            if case let .estimatedDistance(tolerance) = options.stopRule, step < certifyBelow {
+            lastStep = residual
+            if case let .step(tolerance) = options.stopRule, residual < tolerance { converged = true; return fx }
+            if case let .estimatedDistance(tolerance) = options.stopRule, residual < certifyBelow {
                 let (certified, ok) = try certify(from: fx, workspace: &workspace)
                 if ok { converged = true; return certified }
                 // The burst measured the slow rate: ask for a step that small.

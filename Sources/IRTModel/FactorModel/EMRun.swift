@@ -26,10 +26,20 @@ struct EMRun {
         return m
     }
 
-    mutating func record(_ logLikelihood: Double) {
+    private mutating func record(_ logLikelihood: Double) {
         iterations += 1
         if options.recordTrace { trace.append(logLikelihood) }
         if let progress, iterations % 1000 == 0 { progress(iterations, lastStep) }
+    }
+
+    /// One EM map evaluation `next = F(x)`, counted (and traced); returns
+    /// `ℓ(x)` and the step `max |Λ' − Λ|`.
+    mutating func evaluate(
+        _ x: FactorParameters, into next: inout FactorParameters, _ workspace: inout EMWorkspace
+    ) throws(AnalysisError) -> (logLikelihood: Double, step: Double) {
+        let logLikelihood = try workspace.step(x, into: &next)
+        record(logLikelihood)
+        return (logLikelihood, Self.maxDifference(next.lambda, x.lambda))
     }
 
     /// Updates ρ̂ and the distance estimate from a new plain-EM step; returns
@@ -53,9 +63,7 @@ struct EMRun {
     mutating func plain(from x0: FactorParameters, workspace: inout EMWorkspace) throws(AnalysisError) -> FactorParameters {
         var x = x0, next = x0
         while iterations < options.maxIterations {
-            let ll = try workspace.step(x, into: &next)
-            record(ll)
-            let step = Self.maxDifference(next.lambda, x.lambda)
+            let step = try evaluate(x, into: &next, &workspace).step
             swap(&x, &next)
             if observe(step: step) { converged = true; break }
         }
@@ -88,15 +96,11 @@ struct EMRun {
         let certifyBelow = 1e-4
         let certifyEvery = 100
         while iterations < options.maxIterations {
-            let ll0 = try workspace.step(x, into: &x1)
-            record(ll0)
-            let s1 = Self.maxDifference(x1.lambda, x.lambda)
+            let s1 = try evaluate(x, into: &x1, &workspace).step
             lastStep = s1
             if case let .step(tolerance) = options.stopRule, s1 < tolerance { converged = true; return x1 }
             if iterations >= options.maxIterations { return x1 }
-            let ll1 = try workspace.step(x1, into: &x2)
-            record(ll1)
-            let s2 = Self.maxDifference(x2.lambda, x1.lambda)
+            let (ll1, s2) = try evaluate(x1, into: &x2, &workspace)
             lastStep = s2
             if case let .step(tolerance) = options.stopRule, s2 < tolerance { converged = true; return x2 }
             if iterations >= options.maxIterations { return x2 }
@@ -138,8 +142,7 @@ struct EMRun {
                 }
             }
             // Stabilising EM step from the extrapolated point; ℓ(xe) comes with it.
-            let lle = try workspace.step(xe, into: &x3)
-            record(lle)
+            let lle = try evaluate(xe, into: &x3, &workspace).logLikelihood
             if lle.isFinite && lle >= ll1 {
                 x = x3
                 if -alpha >= stepMax { stepMax *= 4 }
@@ -162,9 +165,7 @@ struct EMRun {
         history.removeAll()
         for _ in 0..<certificationSteps {
             if iterations >= options.maxIterations { return (x, false) }
-            let ll = try workspace.step(x, into: &next)
-            record(ll)
-            let step = Self.maxDifference(next.lambda, x.lambda)
+            let step = try evaluate(x, into: &next, &workspace).step
             swap(&x, &next)
             if observe(step: step) && history.count >= 11 { return (x, true) }
         }
