@@ -76,8 +76,6 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         case noiseTheta = "noise_theta", warnings
     }
 
-    /// Whether run `name` is a baseline (highlighted in plots).
-    public static func isBaseline(_ name: String) -> Bool { name.contains("baseline") }
 
     init(
         source: String, noiseSource: String?, prepared: PreparedSweep, horn: ParallelAnalysis, k: Int,

@@ -39,7 +39,7 @@ public struct Leaderboard: Sendable, Equatable {
             let theta = scores.row(i)
             entries.append(Entry(
                 runName: runNames[i], aggregate: k > 0 ? theta.reduce(0, +) / Double(k) : 0, theta: theta,
-                isBaseline: runNames[i].contains("baseline"),
+                isBaseline: EvalMatrix.isBaseline(run: runNames[i]),
                 heldOut: metrics.map { i < $0.count ? $0[i] : nil },
                 extra: extras.map { i < $0.count ? $0[i] : "" }))
         }

@@ -46,13 +46,21 @@ public struct SignalToNoise: Sendable, Equatable, Codable {
     /// (the sweep variance, over hundreds of runs, is taken as known).
     static func interval(varSweep: Double, varNoise: Double, noiseRuns: Int, sweepRuns: Int) -> ClosedRange<Double>? {
         guard noiseRuns >= 2, sweepRuns >= 2, varNoise > 0 else { return nil }
-        let d1 = Double(noiseRuns - 1)
         let ratio = varSweep / varNoise
-        // var_noise / σ²_noise ~ χ²(d1)/d1; the sweep variance is far better known.
-        let lowChi = chiSquareQuantile(0.025, d1) / d1, highChi = chiSquareQuantile(0.975, d1) / d1
-        // True noise variance lies in [varNoise / highChi, varNoise / lowChi].
-        let snrLow = ratio * lowChi - 1, snrHigh = ratio * highChi - 1
-        return Swift.min(snrLow, snrHigh)...Swift.max(snrLow, snrHigh)
+        // True noise variance lies in [varNoise / high, varNoise / low].
+        let range = sampleVarianceRange(runs: noiseRuns)
+        return (ratio * range.lowerBound - 1)...(ratio * range.upperBound - 1)
+    }
+
+    /// The central 95% range of `s² / σ²` for a sample variance `s²` over `runs`
+    /// normal observations: `[χ²₀.₀₂₅, χ²₀.₉₇₅] / (runs − 1)` with `runs − 1`
+    /// degrees of freedom (ten runs: [0.30, 2.11]).
+    ///
+    /// - Precondition: `runs >= 2`.
+    public static func sampleVarianceRange(runs: Int) -> ClosedRange<Double> {
+        precondition(runs >= 2, "a sample variance needs at least 2 runs")
+        let dof = Double(runs - 1)
+        return (chiSquareQuantile(0.025, dof) / dof)...(chiSquareQuantile(0.975, dof) / dof)
     }
 
     /// The `p`-quantile of the χ² distribution with `k` degrees of freedom:

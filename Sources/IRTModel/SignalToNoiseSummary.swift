@@ -53,8 +53,8 @@ public struct SignalToNoiseSummary: Sendable, Equatable {
         let aggSweep = (0..<theta.rows).map { i in theta.row(i).reduce(0, +) / Double(k) }
         let aggNoise = (0..<m).map { i in thetaNoise.row(i).reduce(0, +) / Double(k) }
         aggregate = try SignalToNoise(factor: nil, sweep: aggSweep, noise: aggNoise)
-        let dof = Double(m - 1)
-        let low = SignalToNoise.chiSquareQuantile(0.025, dof) / dof, high = SignalToNoise.chiSquareQuantile(0.975, dof) / dof
+        let range = SignalToNoise.sampleVarianceRange(runs: m)
+        let low = range.lowerBound, high = range.upperBound
         var caveats = ["SNR rests on \(m) replicate runs: the estimate can be \(Self.format(1 / high))×–\(Self.format(1 / low))× the true value (95%), so the true SNR lies within about [\(Self.format(low))×, \(Self.format(high))×] of the estimate"]
         if (factors + [aggregate]).contains(where: { $0.varNoise == 0 }) {
             caveats.append("the replicate runs agree exactly on at least one score (noise variance 0): its SNR is unbounded; check that the noise file holds distinct replicate runs")

@@ -34,9 +34,8 @@ enum SNRBars {
         guard let snr = r.snr else { return nil }
         var s = "Small sample: var_noise rests on \(snr.noiseRuns) replicate runs. "
         if snr.noiseRuns >= 2 {
-            let dof = Double(snr.noiseRuns - 1)
-            let low = SignalToNoise.chiSquareQuantile(0.025, dof) / dof
-            let high = SignalToNoise.chiSquareQuantile(0.975, dof) / dof
+            let range = SignalToNoise.sampleVarianceRange(runs: snr.noiseRuns)
+            let low = range.lowerBound, high = range.upperBound
             s += "A variance estimated from \(snr.noiseRuns) runs can be \(NumberFormat.fixed(1 / high, decimals: 1))×–"
                 + "\(NumberFormat.fixed(1 / low, decimals: 1))× its true value (95%), so each SNR is uncertain by that factor "
                 + "(the whiskers); read the order of magnitude, not the digits."
