@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "IRTModel", targets: ["IRTModel"]),
         .library(name: "LinalgReference", targets: ["LinalgReference"]),
         .library(name: "IRTReport", targets: ["IRTReport"]),
+        .library(name: "IRTCommandLine", targets: ["IRTCommandLine"]),
         .executable(name: "irt-report", targets: ["irt-report"]),
         .executable(name: "irt-generate", targets: ["irt-generate"]),
     ],
@@ -30,17 +31,24 @@ let package = Package(
             name: "IRTModel",
             dependencies: ["Linalg"]
         ),
+        // The report: HTML/SVG/CSV rendering and the JSON schemas (result.json, model.json).
         .target(
             name: "IRTReport",
+            dependencies: ["IRTModel"]
+        ),
+        // The `irt-report` command line: arguments, summary, atomic file writing.
+        .target(
+            name: "IRTCommandLine",
             dependencies: [
                 "IRTModel",
+                "IRTReport",
                 "IRTSampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "irt-report",
-            dependencies: ["IRTReport"]
+            dependencies: ["IRTCommandLine", "Linalg"]
         ),
         // Synthetic sweeps with a known factor structure (benchmarks, scale tests).
         .executableTarget(
@@ -75,12 +83,12 @@ let package = Package(
         ),
         .testTarget(
             name: "IRTModelTests",
-            dependencies: ["IRTModel", "IRTReport", "IRTSampleData", "Linalg", "LinalgReference"],
+            dependencies: ["IRTModel", "IRTSampleData", "Linalg", "LinalgReference"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "IRTReportTests",
-            dependencies: ["IRTReport", "IRTModel", "IRTSampleData"]
+            dependencies: ["IRTCommandLine", "IRTReport", "IRTModel", "IRTSampleData"]
         ),
     ],
     swiftLanguageModes: [.v6]

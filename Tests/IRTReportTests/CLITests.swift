@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IRTModel
 @testable import IRTReport
+@testable import IRTCommandLine
 import IRTSampleData
 import Testing
 
@@ -59,7 +60,7 @@ private func validationMessage(_ arguments: [String]) -> String {
 private let raggedCSV = "run_name,status,lm_eval/a/bpb,lm_eval/b/bpb\nr1,completed,1.0,2.0\nr2,completed,1.5\nr3,completed,1.2,2.2\n"
 
 private let reportFiles = [
-    "horn.csv", "index.html", "leaderboard.csv", "loadings.csv", "noise_floor.csv", "result.json", "snr.csv",
+    ".irtkit-report", "horn.csv", "index.html", "leaderboard.csv", "loadings.csv", "noise_floor.csv", "result.json", "snr.csv",
 ]
 
 // MARK: - Parsing

@@ -2,6 +2,7 @@ import Foundation
 import IRTModel
 import Testing
 @testable import IRTReport
+@testable import IRTCommandLine
 
 @Suite("Number formatting")
 struct NumberFormatTests {

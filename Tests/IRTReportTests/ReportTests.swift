@@ -3,6 +3,7 @@ import IRTModel
 import IRTSampleData
 import Testing
 @testable import IRTReport
+@testable import IRTCommandLine
 
 // MARK: - Fixtures
 

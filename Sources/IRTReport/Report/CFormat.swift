@@ -9,7 +9,7 @@ import Foundation
 /// - Parameters:
 ///   - format: a C format with numeric conversions only (`%f`, `%e`, `%g`, `%d`, `%x`, …).
 ///   - arguments: `Double`s and integers.
-func cFormat(_ format: String, _ arguments: CVarArg...) -> String {
+public func cFormat(_ format: String, _ arguments: CVarArg...) -> String {
     withVaList(arguments) { list in
         var buffer = [CChar](repeating: 0, count: 128)
         let needed = Int(vsnprintf(&buffer, buffer.count, format, list))

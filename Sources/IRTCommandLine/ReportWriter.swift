@@ -1,5 +1,6 @@
 import Foundation
 import IRTModel
+import IRTReport
 
 /// Writes a report directory and `--json` all-or-nothing.
 ///
@@ -8,36 +9,18 @@ import IRTModel
 /// renamed away, the new one renamed in, and the old one deleted. A failure
 /// before that point removes the temporaries and leaves `DIR` untouched.
 enum ReportWriter {
-    /// The names a report directory holds; a directory is replaced only if it
-    /// holds nothing else (so a folder with a user's own `index.html` and other
-    /// files is never deleted).
-    static let reportFileNames: Set<String> = [
-        "index.html", "loadings.csv", "leaderboard.csv", "horn.csv", "snr.csv", "noise_floor.csv", "result.json",
-        "index.png",   // scripts/screenshot-report writes it beside the page
-    ]
-
-    /// The report's files, in memory: index.html, the CSV tables and result.json.
+    /// The report's files, in memory (``ReportFiles``).
     static func files(for result: AnalysisResult, title: String?) throws(ReportError) -> [(name: String, data: Data)] {
-        let json: Data
-        do { json = try ResultJSON.encode(result) } catch {
+        do { return try ReportFiles.files(for: result, title: title) } catch {
             throw .output(path: "result.json", reason: "cannot encode the result: \(error)")
         }
-        return [
-            ("index.html", Data(HTMLReport.render(result, title: title).utf8)),
-            ("loadings.csv", Data(CSVExport.loadings(result).utf8)),
-            ("leaderboard.csv", Data(CSVExport.leaderboard(result).utf8)),
-            ("horn.csv", Data(CSVExport.horn(result).utf8)),
-            ("snr.csv", Data(CSVExport.snr(result).utf8)),
-            ("noise_floor.csv", Data(CSVExport.noiseFloor(result).utf8)),
-            ("result.json", json),
-        ]
     }
 
     /// Whether an existing directory may be replaced: it is empty, or every
     /// entry in it is a file of an earlier report.
     static func mayReplace(_ directory: URL) -> Bool {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return false }
-        return names.allSatisfy(reportFileNames.contains)
+        return names.allSatisfy(ReportFiles.names.contains)
     }
 
     /// Writes `files` as the directory `directory` (replacing it) and, if asked, `json.data` at `json.url`.

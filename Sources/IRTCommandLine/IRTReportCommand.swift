@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IRTModel
+import IRTReport
 import IRTSampleData
 
 /// `irt-report`: runs the analysis of METHOD.md on a sweep CSV and writes an
@@ -103,18 +104,4 @@ public struct IRTReportCommand: ParsableCommand {
     public var quiet = false
 
     public init() {}
-}
-
-/// The `--m-step` values.
-public enum MStepChoice: String, CaseIterable, Sendable, ExpressibleByArgument {
-    case projected
-    case nnls
-
-    /// The library's M-step.
-    public var mStep: MStep {
-        switch self {
-        case .projected: .projected
-        case .nnls: .nnls
-        }
-    }
 }

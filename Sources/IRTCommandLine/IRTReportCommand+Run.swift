@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IRTModel
+import IRTReport
 import IRTSampleData
 
 extension IRTReportCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import IRTModel
+import IRTReport
 import Synchronization
 
 /// Progress on stderr, rewritten in place on one line: Horn's draws, then EM

@@ -1,5 +1,6 @@
 import Foundation
 import IRTModel
+import IRTReport
 
 /// The stdout summary of `irt-report`: what a person reads after a run.
 public enum Summary {

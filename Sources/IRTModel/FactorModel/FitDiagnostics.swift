@@ -1,0 +1,24 @@
+/// How an EM fit ended.
+public struct FitDiagnostics: Sendable, Equatable, Codable {
+    /// EM map evaluations performed (an accelerated cycle counts each of its evaluations).
+    public let iterations: Int
+    /// Whether the stop rule was met before the cap.
+    public let converged: Bool
+    /// The last `max |Λ' − Λ|`.
+    public let finalStep: Double
+    /// Estimated `max`-norm distance of Λ to the fixed point, `step · ρ̂ / (1 − ρ̂)`
+    /// (infinite when the steps are not contracting).
+    public let estimatedDistance: Double
+    /// The contraction rate ρ̂ of plain EM steps observed last.
+    public let contractionRate: Double
+    /// Log-likelihood of the fitted parameters.
+    public let logLikelihood: Double
+    /// The Λ0 the iteration started from (p rows of k), for exact reproduction.
+    public let initialLoadings: [[Double]]
+    public let mStep: MStep
+    public let stopRule: StopRule
+    public let acceleration: Acceleration
+    public let maxIterations: Int
+    /// Log-likelihood of each iterate when ``FitOptions/recordTrace`` was set.
+    public let trace: [Double]
+}

@@ -1,0 +1,34 @@
+import Foundation
+import IRTModel
+
+/// The files of a report folder, in one list: their names and, for a result,
+/// their bytes.
+public enum ReportFiles {
+    /// Every file name a report folder may hold (`index.png` is written beside
+    /// the page by `scripts/screenshot-report`; `.irtkit-report` marks the folder).
+    public static let names: [String] = [
+        "index.html", "loadings.csv", "leaderboard.csv", "horn.csv", "snr.csv", "noise_floor.csv",
+        "result.json", "model.json", "index.png", marker,
+    ]
+
+    /// The marker file IRTKit writes into every report folder: a folder is
+    /// replaced only when it holds this file and nothing outside ``names``.
+    public static let marker = ".irtkit-report"
+
+    /// The report's files, in memory: `index.html`, the CSV tables, `result.json`,
+    /// `model.json` and the marker.
+    ///
+    /// - Throws: an `EncodingError` if the result cannot be encoded as JSON.
+    public static func files(for result: AnalysisResult, title: String?) throws -> [(name: String, data: Data)] {
+        [
+            ("index.html", Data(HTMLReport.render(result, title: title).utf8)),
+            ("loadings.csv", Data(CSVExport.loadings(result).utf8)),
+            ("leaderboard.csv", Data(CSVExport.leaderboard(result).utf8)),
+            ("horn.csv", Data(CSVExport.horn(result).utf8)),
+            ("snr.csv", Data(CSVExport.snr(result).utf8)),
+            ("noise_floor.csv", Data(CSVExport.noiseFloor(result).utf8)),
+            ("result.json", try ResultJSON.encode(result)),
+            (marker, Data("IRTKit \(IRTKitVersion.string) report folder: irt-report replaces this folder as a whole.\n".utf8)),
+        ]
+    }
+}
