@@ -21,9 +21,8 @@ extension EMRun {
     /// fixed point is not a likelihood maximum and the last steps towards it
     /// may lower ℓ. Convergence is certified as in SQUAREM: a burst of plain steps
     /// measures the slowest rate ρ̂ and applies `step · ρ̂/(1 − ρ̂) < tolerance`.
-    mutating func anderson(
-        from x0: FactorParameters, memory m: Int, workspace: inout EMWorkspace
-    ) throws(AnalysisError) -> FactorParameters {
+    mutating func anderson(from x0: FactorParameters, map: inout some EMMap) throws(AnalysisError) -> FactorParameters {
+        let m = options.tuning.andersonMemory
         let pk = x0.lambda.count, p = x0.psi.count
         let count = pk + p
         func flatten(_ x: FactorParameters, into v: inout [Double]) {
@@ -38,19 +37,19 @@ extension EMRun {
         var acceptedResidual = Double.infinity
         // Below this residual the map is in its linear regime and the
         // safeguard watches the residual (see the type's documentation).
-        let nearResidual = 1e-5
+        let nearResidual = options.tuning.nearResidual
         var acceptedF = x0
         var certifyBelow = options.stopRule.tolerance
         var gram = [Double](repeating: 0, count: m * m), rhs = [Double](repeating: 0, count: m)
         var gamma = rhs, scratch = rhs
 
         while iterations < options.maxIterations {
-            let (ll, residual) = try evaluate(x, into: &fx, &workspace)
+            let (ll, residual) = try evaluate(x, into: &fx, &map)
             // Far from the fixed point ℓ must not drop; near it the residual
             // must not grow (the projected map's fixed point is no ℓ maximum).
             let improves = residual < nearResidual
                 ? residual <= acceptedResidual
-                : ll >= acceptedLL - 1e-9 * abs(acceptedLL)
+                : ll >= acceptedLL - options.tuning.likelihoodSlack * abs(acceptedLL)
             if ll.isFinite, improves || !havePrevious {
                 acceptedLL = ll
                 acceptedResidual = residual
@@ -67,7 +66,7 @@ extension EMRun {
             lastStep = residual
             if case let .step(tolerance) = options.stopRule, residual < tolerance { converged = true; return fx }
             if case let .estimatedDistance(tolerance) = options.stopRule, residual < certifyBelow {
-                let (certified, ok) = try certify(from: fx, workspace: &workspace)
+                let (certified, ok) = try certify(from: fx, map: &map)
                 if ok { converged = true; return certified }
                 // The burst measured the slow rate: ask for a step that small.
                 // (A rate ≥ 1 means the burst was still in a transient: keep the bar.)
@@ -105,7 +104,7 @@ extension EMRun {
                     for i in 0..<count { s += dG[a][i] * g[i] }
                     rhs[a] = s
                 }
-                for a in 0..<columns { gram[a + a * columns] += 1e-12 * trace / Double(columns) }
+                for a in 0..<columns { gram[a + a * columns] += options.tuning.andersonRidge * trace / Double(columns) }
                 var factor = Array(gram.prefix(columns * columns))
                 if SmallSPD.cholesky(&factor, k: columns) {
                     var inverse = factor
@@ -118,9 +117,8 @@ extension EMRun {
                     for i in 0..<count {
                         var value = fv[i]
                         for a in 0..<columns { value -= dF[a][i] * gamma[a] }
-                        if i < pk { next.lambda[i] = Swift.max(0, value) } else {
-                            let t = i - pk
-                            next.psi[t] = workspace.anchored[t] ? workspace.anchors[t] : Swift.max(options.psiFloor, Foundation.exp(value))
+                        if i < pk { next.lambda[i] = map.constrainLoading(value) } else {
+                            next.psi[i - pk] = map.constrainUniqueness(Foundation.exp(value), task: i - pk)
                         }
                     }
                 } else {

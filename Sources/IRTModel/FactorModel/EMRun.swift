@@ -29,15 +29,15 @@ struct EMRun {
     private mutating func record(_ logLikelihood: Double) {
         iterations += 1
         if options.recordTrace { trace.append(logLikelihood) }
-        if let progress, iterations % 1000 == 0 { progress(iterations, lastStep) }
+        if let progress, iterations % options.tuning.progressEvery == 0 { progress(iterations, lastStep) }
     }
 
     /// One EM map evaluation `next = F(x)`, counted (and traced); returns
     /// `ℓ(x)` and the step `max |Λ' − Λ|`.
     mutating func evaluate(
-        _ x: FactorParameters, into next: inout FactorParameters, _ workspace: inout EMWorkspace
+        _ x: FactorParameters, into next: inout FactorParameters, _ map: inout some EMMap
     ) throws(AnalysisError) -> (logLikelihood: Double, step: Double) {
-        let logLikelihood = try workspace.step(x, into: &next)
+        let logLikelihood = try map.evaluate(x, into: &next)
         record(logLikelihood)
         return (logLikelihood, Self.maxDifference(next.lambda, x.lambda))
     }
@@ -47,7 +47,7 @@ struct EMRun {
     mutating func observe(step: Double) -> Bool {
         lastStep = step
         history.append(step)
-        if history.count > 11 { history.removeFirst(history.count - 11) }
+        if history.count > options.tuning.rateWindow { history.removeFirst(history.count - options.tuning.rateWindow) }
         if history.count >= 2, let first = history.first, first > 0, step > 0 {
             rate = Foundation.pow(step / first, 1 / Double(history.count - 1))
         }
@@ -60,10 +60,10 @@ struct EMRun {
     }
 
     /// Plain EM, `x ← F(x)`, until the stop rule or the cap.
-    mutating func plain(from x0: FactorParameters, workspace: inout EMWorkspace) throws(AnalysisError) -> FactorParameters {
+    mutating func plain(from x0: FactorParameters, map: inout some EMMap) throws(AnalysisError) -> FactorParameters {
         var x = x0, next = x0
         while iterations < options.maxIterations {
-            let step = try evaluate(x, into: &next, &workspace).step
+            let step = try evaluate(x, into: &next, &map).step
             swap(&x, &next)
             if observe(step: step) { converged = true; break }
         }
@@ -79,10 +79,10 @@ struct EMRun {
     /// (Varadhan & Roland's `step.max` rule). For one dominant mode with rate ρ,
     /// `|α| = 1/(1 − ρ)`; but the step lengths see mostly the fast modes, so a
     /// small cheap estimate `‖F(x) − x‖ · |α̂|` is only a candidate. It is
-    /// certified by ``certify(from:workspace:)``: plain EM steps that let the
+    /// certified by ``certify(from:map:)``: plain EM steps that let the
     /// fast modes die out and measure the slowest rate, exactly the plain rule.
     /// A failed certification resumes SQUAREM, which now sees the slow mode.
-    mutating func squarem(from x0: FactorParameters, workspace: inout EMWorkspace) throws(AnalysisError) -> FactorParameters {
+    mutating func squarem(from x0: FactorParameters, map: inout some EMMap) throws(AnalysisError) -> FactorParameters {
         var x = x0
         var x1 = x0, x2 = x0, xe = x0, x3 = x0
         let count = x0.lambda.count + x0.psi.count
@@ -93,14 +93,14 @@ struct EMRun {
         // A cheap estimate below this triggers a certification burst (at most
         // every `certifyEvery` evaluations): the burst also exposes the slow
         // mode to the next extrapolation.
-        let certifyBelow = 1e-4
-        let certifyEvery = 100
+        let certifyBelow = options.tuning.squaremCertifyBelow
+        let certifyEvery = options.tuning.squaremCertifyEvery
         while iterations < options.maxIterations {
-            let s1 = try evaluate(x, into: &x1, &workspace).step
+            let s1 = try evaluate(x, into: &x1, &map).step
             lastStep = s1
             if case let .step(tolerance) = options.stopRule, s1 < tolerance { converged = true; return x1 }
             if iterations >= options.maxIterations { return x1 }
-            let (ll1, s2) = try evaluate(x1, into: &x2, &workspace)
+            let (ll1, s2) = try evaluate(x1, into: &x2, &map)
             lastStep = s2
             if case let .step(tolerance) = options.stopRule, s2 < tolerance { converged = true; return x2 }
             if iterations >= options.maxIterations { return x2 }
@@ -125,7 +125,7 @@ struct EMRun {
             if case let .estimatedDistance(tolerance) = options.stopRule,
                estimatedDistance < tolerance || (estimatedDistance < certifyBelow && iterations - lastCertification >= certifyEvery) {
                 lastCertification = iterations
-                let (certified, ok) = try certify(from: x2, workspace: &workspace)
+                let (certified, ok) = try certify(from: x2, map: &map)
                 if ok { converged = true; return certified }
                 x = certified
                 recentAlphas.removeAll()
@@ -136,13 +136,12 @@ struct EMRun {
             let alpha = -Swift.min(Swift.max(rawAlpha, 1), stepMax)
             for i in 0..<count {
                 let value = (i < pk ? x.lambda[i] : x.psi[i - pk]) - 2 * alpha * r[i] + alpha * alpha * v[i]
-                if i < pk { xe.lambda[i] = Swift.max(0, value) } else {
-                    let t = i - pk
-                    xe.psi[t] = workspace.anchored[t] ? workspace.anchors[t] : Swift.max(options.psiFloor, value)
+                if i < pk { xe.lambda[i] = map.constrainLoading(value) } else {
+                    xe.psi[i - pk] = map.constrainUniqueness(value, task: i - pk)
                 }
             }
             // Stabilising EM step from the extrapolated point; ℓ(xe) comes with it.
-            let lle = try evaluate(xe, into: &x3, &workspace).logLikelihood
+            let lle = try evaluate(xe, into: &x3, &map).logLikelihood
             if lle.isFinite && lle >= ll1 {
                 x = x3
                 if -alpha >= stepMax { stepMax *= 4 }
@@ -158,16 +157,16 @@ struct EMRun {
     /// plain stop rule (`step · ρ̂/(1 − ρ̂) < tolerance`, ρ̂ the geometric mean
     /// ratio of the last 10 steps). Returns the last iterate and whether it passed.
     mutating func certify(
-        from start: FactorParameters, workspace: inout EMWorkspace
+        from start: FactorParameters, map: inout some EMMap
     ) throws(AnalysisError) -> (FactorParameters, Bool) {
-        let certificationSteps = 40
+        let certificationSteps = options.tuning.certificationSteps
         var x = start, next = start
         history.removeAll()
         for _ in 0..<certificationSteps {
             if iterations >= options.maxIterations { return (x, false) }
-            let step = try evaluate(x, into: &next, &workspace).step
+            let step = try evaluate(x, into: &next, &map).step
             swap(&x, &next)
-            if observe(step: step) && history.count >= 11 { return (x, true) }
+            if observe(step: step) && history.count >= options.tuning.rateWindow { return (x, true) }
         }
         return (x, false)
     }

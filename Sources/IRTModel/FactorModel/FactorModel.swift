@@ -68,15 +68,15 @@ public struct FactorModel: Sendable, Equatable {
         let clamped = anchors.map { a -> Double? in
             a.map { Swift.min(Swift.max($0, options.anchorClamp.lowerBound), options.anchorClamp.upperBound) }
         }
-        var workspace = EMWorkspace(s: s, n: n, k: k, anchors: clamped, mStep: options.mStep,
-                                    psiFloor: options.psiFloor)
+        var map = CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: options.mStep,
+                                  psiFloor: options.psiFloor)
         let x0 = FactorParameters(lambda: start, psi: clamped.map { $0 ?? 1.0 })
         var run = EMRun(options: options, progress: progress)
         let fitted = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) -> FactorParameters in
             switch options.acceleration {
-            case .none: return try run.plain(from: x0, workspace: &workspace)
-            case .squarem: return try run.squarem(from: x0, workspace: &workspace)
-            case .anderson: return try run.anderson(from: x0, memory: 8, workspace: &workspace)
+            case .none: return try run.plain(from: x0, map: &map)
+            case .squarem: return try run.squarem(from: x0, map: &map)
+            case .anderson: return try run.anderson(from: x0, map: &map)
             }
         }
 
@@ -94,10 +94,10 @@ public struct FactorModel: Sendable, Equatable {
             let ss = (0..<k).reduce(0.0) { $0 + lambda[i + $1 * p] * lambda[i + $1 * p] }
             return ss / (ss + fitted.psi[i])
         }
-        scoreProjection = try workspace.projection(ordered)
+        scoreProjection = try map.projection(ordered)
         // Log-likelihood of the final parameters.
         var scratch = ordered
-        let finalLogLikelihood = try workspace.step(ordered, into: &scratch)
+        let finalLogLikelihood = try map.evaluate(ordered, into: &scratch)
         diagnostics = FitDiagnostics(
             iterations: run.iterations, converged: run.converged, finalStep: run.lastStep,
             estimatedDistance: run.estimatedDistance, contractionRate: run.rate,

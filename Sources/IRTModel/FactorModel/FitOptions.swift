@@ -21,6 +21,8 @@ public struct FitOptions: Sendable, Equatable, Codable {
     public var anchorClamp: ClosedRange<Double>
     /// Record the log-likelihood of every iterate (for diagnostics and tests).
     public var recordTrace: Bool
+    /// The accelerated driver's constants (Anderson memory, safeguards, certification).
+    public var tuning: EMTuning = EMTuning()
 
     /// IRTKit's defaults: the converged answer (estimated distance to the
     /// fixed point below 1e-7, cap 200,000 map evaluations, Anderson acceleration).

@@ -1,14 +1,8 @@
 import Foundation
 import Linalg
 
-/// The parameters the EM moves: loadings `Λ` (p × k, column-major) and
-/// uniquenesses `ψ` (p).
-struct FactorParameters: Sendable, Equatable {
-    var lambda: [Double]
-    var psi: [Double]
-}
-
-/// One EM iteration of the non-negative factor model in covariance space.
+/// The EM map of the factor model in covariance space: one evaluation is one
+/// EM iteration, with non-negative loadings (or free ones) and fixed anchored ψ.
 ///
 /// Everything the iteration needs from the data is `S = ZᵀZ / n`, computed once:
 ///
@@ -24,7 +18,7 @@ struct FactorParameters: Sendable, Equatable {
 /// The last line is the log-likelihood of the *input* parameters, free from
 /// quantities the step computes anyway (Woodbury and the matrix determinant lemma).
 /// Cost: one p × p × k product (2p²k flops) plus O(pk²).
-struct EMWorkspace {
+struct CovarianceEMMap: EMMap {
     let p: Int
     let k: Int
     let n: Int
@@ -34,6 +28,8 @@ struct EMWorkspace {
     let anchors: [Double]
     let mStep: MStep
     let psiFloor: Double
+    /// Whether loadings are constrained to Λ ≥ 0 (`false`: classical free loadings).
+    let nonNegative: Bool
 
     private var b: Matrix
     private var sb: Matrix
@@ -47,7 +43,10 @@ struct EMWorkspace {
     private var scratch: [Double]
     private var nnls: NonNegativeQuadratic
 
-    init(s: Matrix, n: Int, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double) {
+    var taskCount: Int { p }
+    var factorCount: Int { k }
+
+    init(s: Matrix, n: Int, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double, nonNegative: Bool = true) {
         p = s.rows
         self.k = k
         self.n = n
@@ -57,6 +56,7 @@ struct EMWorkspace {
         self.anchors = anchors.map { $0 ?? .nan }
         self.mStep = mStep
         self.psiFloor = psiFloor
+        self.nonNegative = nonNegative
         b = Matrix(rows: p, columns: k)
         sb = Matrix(rows: p, columns: k)
         m = [Double](repeating: 0, count: k * k)
@@ -83,8 +83,14 @@ struct EMWorkspace {
         } catch { throw .numerical(error) }
     }
 
+    func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
+
+    func constrainUniqueness(_ value: Double, task: Int) -> Double {
+        anchored[task] ? anchors[task] : Swift.max(psiFloor, value)
+    }
+
     /// Applies one EM map `x ↦ F(x)` into `out` and returns `ℓ(x)`.
-    mutating func step(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
+    mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
         let p = self.p, k = self.k
         // B = Ψ⁻¹Λ
         b.withMutableElements { bs in
@@ -137,7 +143,8 @@ struct EMWorkspace {
         } }
 
         // M-step for Λ.
-        switch mStep {
+        // Free loadings: the unconstrained update, whatever the M-step.
+        switch nonNegative ? mStep : .projected {
         case .projected:
             for i in 0..<k * k { tInverse[i] = t[i] }
             guard SmallSPD.cholesky(&tInverse, k: k) else { throw .numerical(.notPositiveDefinite(minor: 0)) }
@@ -147,7 +154,7 @@ struct EMWorkspace {
                 for i in 0..<p {
                     var sum = 0.0
                     for a in 0..<k { sum += cn[i + a * p] * tInverse[a + c * k] }
-                    out.lambda[i + c * p] = Swift.max(0, sum)
+                    out.lambda[i + c * p] = constrainLoading(sum)
                 }
             }
         case .nnls:

@@ -1,0 +1,31 @@
+/// One EM map of a factor model, `x ↦ F(x)`, with the constraints it owns.
+///
+/// A map evaluation takes parameters `x = (Λ, ψ)` and writes `F(x)`, the next
+/// EM iterate, returning the log-likelihood **of the input** `ℓ(x)` (it falls
+/// out of quantities the E-step computes anyway). The map owns its constraint
+/// set — non-negative or free loadings, anchored uniquenesses, the ψ floor —
+/// so the accelerated driver (``EMRun``: plain, SQUAREM, Anderson) can project
+/// an extrapolated point back onto it without knowing which model it drives.
+/// Other maps (missing data, free loadings) plug into the same driver.
+///
+/// Conformers: ``CovarianceEMMap`` (complete data, through `S = ZᵀZ/n`).
+protocol EMMap {
+    /// Tasks p (rows of Λ, entries of ψ).
+    var taskCount: Int { get }
+    /// Factors k (columns of Λ).
+    var factorCount: Int { get }
+
+    /// Writes `F(x)` into `out` (same shape as `x`) and returns `ℓ(x)`.
+    ///
+    /// - Throws: ``AnalysisError/numerical(_:)`` when `I + ΛᵀΨ⁻¹Λ` is not
+    ///   positive definite (non-finite parameters).
+    /// - Complexity: the map's; O(p²k) for ``CovarianceEMMap``.
+    mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double
+
+    /// The nearest admissible loading to `value` (`max(0, value)` under `Λ ≥ 0`).
+    func constrainLoading(_ value: Double) -> Double
+
+    /// The nearest admissible uniqueness of `task` to `value`: the anchor for an
+    /// anchored task, `max(floor, value)` for a free one.
+    func constrainUniqueness(_ value: Double, task: Int) -> Double
+}
