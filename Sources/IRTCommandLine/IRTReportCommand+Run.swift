@@ -58,8 +58,8 @@ extension IRTReportCommand {
             return try analysis.run(progress: progress)
         } catch {
             // A Λ0 of the wrong number of rows is only found once p is known: name the file.
-            if case let .invalidOption(message) = error, let emInit, message.hasPrefix("initial loadings") {
-                throw ReportError.initialLoadings(file: emInit, reason: message)
+            if case .invalidInitialLoadings = error, let emInit {
+                throw ReportError.initialLoadings(file: emInit, reason: error.description)
             }
             throw error
         }
@@ -96,8 +96,7 @@ extension IRTReportCommand {
         if quiet {
             print(index.path)
         } else {
-            let kSource: Summary.KSource = factors != nil ? .factorsOption : emInit != nil ? .initialLoadings : .horn
-            print(Summary.text(result, kSource: kSource, reportPath: index.path))
+            print(Summary.text(result, reportPath: index.path))
         }
         if open {
             let line = Browser.open(index)
@@ -105,34 +104,9 @@ extension IRTReportCommand {
         }
     }
 
-    /// Parses `arguments`, runs the command and returns the process exit code:
-    /// 0 on success (and for `--help`, `--version`), 1 for an analysis or input
-    /// error (one line on stderr, `irt-report: error: …`), 2 for a usage error.
+    /// Parses `arguments` as the whole `irt-report` tool (``IRTReportTool``),
+    /// runs it and returns the process exit code.
     public static func exitCode(running arguments: [String]) -> Int32 {
-        do {
-            var command = try parseAsRoot(arguments)
-            try command.run()
-            return 0
-        } catch let error as AnalysisError {
-            return fail(error.description)
-        } catch let error as ReportError {
-            return fail(error.description)
-        } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                if !message.isEmpty { print(message) }
-                return 0
-            }
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            // argument-parser uses EX_USAGE (64) for usage and validation errors; ours is 2.
-            return code == .validationFailure ? 2 : code.rawValue
-        }
-    }
-
-    private static func fail(_ message: String) -> Int32 {
-        let line = message.replacingOccurrences(of: "\n", with: " ")
-        FileHandle.standardError.write(Data("irt-report: error: \(line)\n".utf8))
-        return 1
+        IRTReportTool.exitCode(running: arguments)
     }
 }

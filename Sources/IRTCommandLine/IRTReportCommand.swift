@@ -18,13 +18,13 @@ import IRTSampleData
 /// exit codes (0 ok, 1 analysis or input error, 2 usage error).
 public struct IRTReportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "irt-report",
+        commandName: "analyze",
         abstract: "Aggregate capability scores for a language-model evaluation sweep, by non-negative factor analysis.",
         discussion: """
             Reads SWEEP.csv (a header row, then one row per training run, one column per metric), \
             chooses the number of factors k by Horn's parallel analysis, fits a non-negative k-factor \
             model by EM and writes index.html, loadings.csv, leaderboard.csv, horn.csv, snr.csv, \
-            noise_floor.csv and result.json into --out, replacing that directory atomically. \
+            noise_floor.csv, result.json and model.json into --out, replacing that directory atomically. \
             Without SWEEP it analyses the bundled 300M sample with its replicate-noise file.
 
             Examples:
@@ -32,6 +32,8 @@ public struct IRTReportCommand: ParsableCommand {
                   Analyse the bundled sample into ./irt-report-output.
               irt-report sweep.csv --noise replicates.csv --out report --json r.json
                   Analyse your own sweep with seed-noise replicates of one mixture.
+              irt-report score report/model.json new_runs.csv
+                  Score new runs with the saved model and rank them among the sweep.
             """,
         version: IRTKitVersion.string)
 

@@ -4,28 +4,32 @@ import IRTReport
 
 /// The stdout summary of `irt-report`: what a person reads after a run.
 public enum Summary {
-    /// Where the fitted k came from, for the summary line.
-    public enum KSource: Sendable {
-        case horn, factorsOption, initialLoadings
-    }
-
-    /// The full summary, ending with the report path.
-    public static func text(_ r: AnalysisResult, kSource: KSource, reportPath: String, top: Int = 10) -> String {
+    /// The full summary, ending with the report path. Warnings (every
+    /// decision taken for the user and every doubt about the result) come right
+    /// after the fit, before the numbers they qualify.
+    public static func text(_ r: AnalysisResult, reportPath: String, top: Int = 10) -> String {
         var lines: [String] = []
         let dropped = r.droppedTasks.isEmpty ? "" : " (\(r.droppedTasks.count) constant task(s) dropped)"
-        lines.append("Runs n = \(r.nRuns), tasks p = \(r.nTasks)\(dropped)")
+        let skipped = r.skippedRuns.isEmpty ? "" : " (\(r.skippedRuns.count) row(s) skipped)"
+        lines.append("Runs n = \(r.nRuns)\(skipped), tasks p = \(r.nTasks)\(dropped)")
         lines.append("Horn's parallel analysis (\(r.horn.draws) draws, seed \(r.horn.seed)): k95 = \(r.horn.k95), k_mean = \(r.horn.kMean)")
-        let why = switch kSource {
-        case .factorsOption: "fixed by --factors"
-        case .initialLoadings: "from --em-init"
-        case .horn: r.horn.k95 == 0 ? "no factor above noise (k95 = 0), fitting 1" : "Horn's k95"
-        }
-        lines.append("Fitted k = \(r.k) (\(why))")
+        lines.append("Fitted \(r.kChoice)")
+        for j in 0..<r.k { lines.append("  θ\(j + 1): \(FactorName.label(r, j))") }
         let distance = r.em.estimatedDistance.map { "estimated distance to the fixed point \(sci($0))" }
             ?? "estimated distance unknown (steps not contracting)"
-        let acceleration = ["none": "plain EM", "squarem": "SQUAREM", "anderson": "Anderson acceleration"][r.em.acceleration] ?? r.em.acceleration
+        let acceleration = switch r.em.acceleration {
+        case .none: "plain EM"
+        case .squarem: "SQUAREM"
+        case .anderson: "Anderson acceleration"
+        }
         lines.append("EM: \(r.em.iterations) iterations, \(r.em.converged ? "converged" : "NOT converged"), \(distance)")
-        lines.append("    (\(acceleration), \(r.em.mStep) M-step, stop rule \(r.em.stopRule) < \(sci(r.em.tolerance)), log-likelihood \(cFormat("%.4f", r.em.logLikelihood)))")
+        lines.append("    (\(acceleration), \(r.em.mStep.rawValue) M-step, stop rule \(r.em.stopRule.name) < \(sci(r.em.stopRule.tolerance)), log-likelihood \(cFormat("%.4f", r.em.logLikelihood)))")
+
+        if !r.warnings.isEmpty {
+            lines.append("")
+            lines.append("Warnings:")
+            lines.append(contentsOf: r.warnings.map { "  - " + $0.message })
+        }
 
         lines.append("")
         lines.append(contentsOf: leaderboard(r, top: top))
@@ -44,12 +48,6 @@ public enum Summary {
                 lines.append("  " + pad(metric, width) + "  " + rs.joined(separator: "   "))
             }
         }
-
-        if !r.warnings.isEmpty {
-            lines.append("")
-            lines.append("Warnings:")
-            lines.append(contentsOf: r.warnings.map { "  - " + $0 })
-        }
         lines.append("")
         lines.append("Report: \(reportPath)")
         return lines.joined(separator: "\n")
@@ -58,17 +56,19 @@ public enum Summary {
     /// The top of the leaderboard as an aligned table.
     static func leaderboard(_ r: AnalysisResult, top: Int) -> [String] {
         let entries = r.leaderboard.prefix(top)
-        let header = ["rank", "run", "aggregate"] + (0..<r.k).map { "θ\($0 + 1)" }
-        let rows = entries.enumerated().map { i, e in
-            ["\(i + 1)", truncate(e.runName, 40), fixed(e.aggregate)] + e.theta.map(fixed)
+        let header = ["rank", "95% interval", "p_best", "run", "aggregate", "± sd"] + (0..<r.k).map { "θ\($0 + 1)" }
+        let rows = entries.map { e in
+            let interval = e.rankInterval.count == 2 ? "\(e.rankInterval[0])–\(e.rankInterval[1])" : ""
+            return ["\(e.rank)", interval, cFormat("%.2f", e.pBest), truncate(e.runName, 40), fixed(e.aggregate),
+                    fixed(e.aggregateSD)] + e.theta.map(fixed)
         }
         var widths = header.map(\.count)
         for row in rows { for (j, cell) in row.enumerated() { widths[j] = max(widths[j], cell.count) } }
         func format(_ row: [String]) -> String {
-            row.enumerated().map { j, cell in j == 1 ? pad(cell, widths[j]) : padLeft(cell, widths[j]) }
+            row.enumerated().map { j, cell in j == 3 ? pad(cell, widths[j]) : padLeft(cell, widths[j]) }
                 .joined(separator: "  ")
         }
-        return ["Top \(entries.count) of \(r.leaderboard.count) runs by aggregate (mean of θ):", "  " + format(header)]
+        return ["Top \(entries.count) of \(r.leaderboard.count) runs by aggregate (mean of θ; rank intervals and p_best from \(r.rankDraws) posterior draws, given the fitted loadings):", "  " + format(header)]
             + rows.map { "  " + format($0) }
     }
 

@@ -39,7 +39,15 @@ public struct Analysis: Sendable {
     /// - Throws: ``AnalysisError`` for bad input (naming file, line, column) or a numerical failure.
     /// - Complexity: `draws · (n p² + p³)` for Horn, `n p²` once plus `p² k` per EM iteration.
     public func run(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws(AnalysisError) -> AnalysisResult {
-        let kept = options.requiredStatus.map { sweep.completedRuns(statusColumn: "status", value: $0) } ?? sweep
+        var warnings: [AnalysisWarning] = []
+        let (kept, skipped) = Self.filterStatus(sweep, required: options.requiredStatus)
+        if !skipped.isEmpty {
+            let reasons = Dictionary(grouping: skipped, by: \.reason).map { "\($0.value.count) with \($0.key)" }.sorted()
+            warnings.append(AnalysisWarning(
+                .runsSkipped,
+                "skipped \(skipped.count) of \(sweep.rowCount) row(s) (\(reasons.joined(separator: ", "))): \(AnalysisWarning.list(skipped.map(\.run)))",
+                subjects: skipped.map(\.run)))
+        }
         let prepared = try PreparedSweep(sweep: kept, selection: options.selection,
                                          zeroVarianceThreshold: options.zeroVarianceThreshold)
         let p = prepared.tasks.count
@@ -50,56 +58,95 @@ public struct Analysis: Sendable {
             z: prepared.z, draws: draws, seed: options.seed, rule: options.hornRule, threads: options.threads,
             progress: hornProgress)
 
-        var warnings: [String] = []
         if !prepared.droppedTasks.isEmpty {
-            warnings.append("dropped \(prepared.droppedTasks.count) constant task(s): \(prepared.droppedTasks.joined(separator: ", "))")
+            warnings.append(AnalysisWarning(
+                .constantTasksDropped,
+                "dropped \(prepared.droppedTasks.count) constant task(s): \(AnalysisWarning.list(prepared.droppedTasks))",
+                subjects: prepared.droppedTasks))
         }
-        let k: Int
-        if let fixed = options.fit.factors {
-            guard fixed >= 1, fixed <= p else { throw .tooManyFactors(requested: fixed, tasks: p) }
-            k = fixed
-        } else if horn.k95 == 0 {
-            warnings.append("no factor stands above noise (k95 = 0); fitting k = 1")
-            k = 1
-        } else {
-            k = horn.k95
+        let kChoice = try Self.chooseK(options: options.fit, horn: horn, tasks: p)
+        if kChoice.rule == .hornZeroFallback {
+            warnings.append(AnalysisWarning(.noFactorAboveNoise, "no factor stands above noise (k95 = 0); fitting k = 1"))
         }
+        let k = kChoice.k
 
         let floor = try noise.map { noise throws(AnalysisError) in try NoiseFloor(sweep: prepared, noise: noise) }
             ?? NoiseFloor(unanchored: prepared.tasks)
         if noise != nil, !floor.tasksMissingFromNoise.isEmpty {
-            warnings.append("\(floor.tasksMissingFromNoise.count) task(s) have no noise anchor (free ψ, no ceiling): \(floor.tasksMissingFromNoise.joined(separator: ", "))")
+            warnings.append(AnalysisWarning(
+                .tasksWithoutNoiseAnchor,
+                "\(floor.tasksMissingFromNoise.count) task(s) have no noise anchor (free ψ, no ceiling): \(AnalysisWarning.list(floor.tasksMissingFromNoise))",
+                subjects: floor.tasksMissingFromNoise))
         }
 
         var emProgress: (@Sendable (Int, Double) -> Void)? = nil
         if let progress { emProgress = { iterations, step in progress(.emIterations(iterations, step: step)) } }
         let model = try FactorModel(
             z: prepared.z, k: k, anchors: floor.noiseShare, options: options.fit, progress: emProgress)
-        if !model.diagnostics.converged {
-            warnings.append("EM did not converge in \(model.diagnostics.iterations) iterations (last step \(model.diagnostics.finalStep), estimated distance \(model.diagnostics.estimatedDistance))")
+        let d = model.diagnostics
+        if !d.converged {
+            let distance = d.estimatedDistance.isFinite ? "estimated distance to the fixed point \(d.estimatedDistance)" : "distance to the fixed point unknown (steps not contracting)"
+            warnings.append(AnalysisWarning(
+                .emNotConverged,
+                "EM did NOT converge: stopped at the cap of \(d.iterations) map evaluations, last step \(d.finalStep), \(distance); the scores may be wrong — try --m-step nnls or a larger --max-iterations"))
         }
         let above = prepared.tasks.indices.filter { j in
             floor.h2Ceiling[j].map { model.communality[j] > $0 } ?? false
         }.map { prepared.tasks[$0] }
         if !above.isEmpty {
-            warnings.append("\(above.count) task(s) have h² above their noise ceiling: \(above.joined(separator: ", "))")
+            warnings.append(AnalysisWarning(
+                .aboveNoiseCeiling,
+                "\(above.count) task(s) have h² above their noise ceiling: \(AnalysisWarning.list(above))", subjects: above))
         }
 
-        let theta = try model.scores(prepared.z)
+        let provenance = FittedModel.Provenance(
+            sweepSource: kept.source, noiseSource: noise?.source, selection: options.selection, kChoice: kChoice,
+            hornDraws: draws, hornSeed: options.seed, mStep: d.mStep, stopRule: d.stopRule,
+            acceleration: d.acceleration, maxIterations: d.maxIterations, initSeed: options.fit.initSeed,
+            iterations: d.iterations, converged: d.converged, logLikelihood: d.logLikelihood)
+        let fitted = try FittedModel(prepared: prepared, fit: model, anchored: floor.noiseShare.map { $0 != nil },
+                                     provenance: provenance)
+        let theta = try numerical { () throws(LinalgError) in try Matrix(rows: fitted.sweep.theta) }
         let snr: SignalToNoiseSummary?
         if let noise {
-            snr = try SignalToNoiseSummary(prepared: prepared, noise: noise, model: model, sweepScores: theta)
+            snr = try SignalToNoiseSummary(prepared: prepared, noise: noise, model: fitted, sweepScores: theta)
             warnings.append(contentsOf: snr?.caveats ?? [])
         } else {
             snr = nil
         }
         let validation = try Validation(sweep: kept, metrics: options.heldOutMetrics, scores: theta)
-        let leaderboard = Leaderboard(sweep: kept, runNames: prepared.runNames, scores: theta,
+        let ranks = RankIntervals(aggregates: fitted.sweep.aggregate, sds: fitted.sweep.aggregateSD,
+                                  draws: options.rankDraws, seed: options.seed, threads: options.threads)
+        let leaderboard = Leaderboard(sweep: kept, model: fitted, ranks: ranks,
                                       heldOutMetrics: validation.metrics, extraColumns: options.leaderboardColumns)
 
         return AnalysisResult(
-            source: kept.source, noiseSource: noise?.source, prepared: prepared, horn: horn, k: k,
-            model: model, floor: floor, snr: snr, validation: validation, theta: theta,
-            leaderboard: leaderboard, warnings: warnings)
+            source: kept.source, noiseSource: noise?.source, skippedRuns: skipped, prepared: prepared, horn: horn,
+            kChoice: kChoice, model: model, fitted: fitted, floor: floor, snr: snr, validation: validation,
+            leaderboard: leaderboard, warnings: warnings, rankDraws: options.rankDraws)
+    }
+
+    /// k from the options and Horn's counts (METHOD.md §4).
+    static func chooseK(options: FitOptions, horn: ParallelAnalysis, tasks p: Int) throws(AnalysisError) -> FactorCountChoice {
+        if let fixed = options.factors {
+            guard fixed >= 1, fixed <= p else { throw .tooManyFactors(requested: fixed, tasks: p) }
+            let rule: FactorCountChoice.Rule = options.initialLoadings?.first?.count == fixed ? .initialLoadings : .fixed
+            return FactorCountChoice(rule: rule, k: fixed, k95: horn.k95, kMean: horn.kMean)
+        }
+        if horn.k95 == 0 { return FactorCountChoice(rule: .hornZeroFallback, k: 1, k95: 0, kMean: horn.kMean) }
+        return FactorCountChoice(rule: .horn, k: horn.k95, k95: horn.k95, kMean: horn.kMean)
+    }
+
+    /// Keeps rows whose status equals `required` (ignoring case and surrounding
+    /// spaces) when the file has a `status` column; lists the others.
+    public static func filterStatus(_ sweep: EvalMatrix, required: String?) -> (EvalMatrix, [SkippedRun]) {
+        guard let required, let status = sweep.strings("status") else { return (sweep, []) }
+        let want = required.trimmingCharacters(in: .whitespaces).lowercased()
+        let keep = status.map { $0.trimmingCharacters(in: .whitespaces).lowercased() == want }
+        let skipped = status.indices.filter { !keep[$0] }.map {
+            SkippedRun(run: sweep.runNames[$0], line: sweep.lines[$0],
+                       reason: status[$0].isEmpty ? "an empty status" : "status \"\(status[$0])\"")
+        }
+        return (sweep.filteringRows { keep[$0] }, skipped)
     }
 }

@@ -40,6 +40,12 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingColumn(file: String, column: String)
     /// A numerical failure in the linear algebra.
     case numerical(LinalgError)
+    /// Starting loadings (from a file or ``FitOptions/initialLoadings``) do not fit the problem.
+    case invalidInitialLoadings(reason: String)
+    /// No run of a file to score has a value for any of the model's tasks.
+    case noModelTask(file: String, tasks: [String])
+    /// A saved model cannot be used: unreadable, not a model, or of another schema version.
+    case invalidModel(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -79,6 +85,12 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): no column named \"\(column)\""
         case let .numerical(error):
             return "numerical failure: \(error)"
+        case let .invalidInitialLoadings(reason):
+            return "initial loadings \(reason)"
+        case let .noModelTask(file, tasks):
+            return "\(file): no run has a value for any of the model's \(tasks.count) task(s) (\(tasks.prefix(3).joined(separator: ", "))\(tasks.count > 3 ? ", …" : "")); expected the model's task columns"
+        case let .invalidModel(file, reason):
+            return "\(file): not a usable IRTKit model: \(reason)"
         }
     }
 }

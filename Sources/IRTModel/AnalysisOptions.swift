@@ -20,6 +20,8 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var leaderboardColumns: [String]
     /// A task with a population sd at most this is dropped as constant.
     public var zeroVarianceThreshold: Double
+    /// Joint posterior draws behind the leaderboard's rank intervals and `p_best` (seeded with ``seed``).
+    public var rankDraws: Int = 2000
 
     /// The held-out metrics of the reference.
     public static let defaultHeldOutMetrics = ["eval/uncheatable_eval/macro_loss", "eval/paloma/macro_loss"]

@@ -5,23 +5,25 @@ import Linalg
 ///
 /// Arrays over tasks follow ``tasks``; arrays over runs follow ``runNames`` (file order).
 public struct AnalysisResult: Sendable, Codable, Equatable {
+    /// The `result.json` schema this version writes (METHOD.md §10); bumped on every change.
+    public static let currentSchemaVersion = 2
+
     /// The EM fit as written to JSON.
     public struct EM: Sendable, Codable, Equatable {
         public let iterations: Int
         public let converged: Bool
-        public let mStep: String
+        public let mStep: MStep
         public let logLikelihood: Double
         public let `init`: [[Double]]
         public let maxIterations: Int
-        public let stopRule: String
-        public let tolerance: Double
-        public let acceleration: String
+        public let stopRule: StopRule
+        public let acceleration: Acceleration
         public let finalStep: Double
         /// `nil` when the steps were not contracting (distance unknown).
         public let estimatedDistance: Double?
         enum CodingKeys: String, CodingKey {
             case iterations, converged, mStep = "m_step", logLikelihood = "log_likelihood", `init`
-            case maxIterations = "max_iterations", stopRule = "stop_rule", tolerance, acceleration
+            case maxIterations = "max_iterations", stopRule = "stop_rule", acceleration
             case finalStep = "final_step", estimatedDistance = "estimated_distance"
         }
     }
@@ -34,14 +36,21 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         enum CodingKeys: String, CodingKey { case factors, aggregate, noiseRuns = "noise_runs" }
     }
 
+    public let schemaVersion: Int
     public let source: String
     public let noiseSource: String?
+    /// Rows of the sweep that were not analysed, and why.
+    public let skippedRuns: [SkippedRun]
     public let nRuns: Int
     public let nTasks: Int
     public let tasks: [String]
     public let droppedTasks: [String]
     public let horn: ParallelAnalysis
     public let k: Int
+    /// How k was chosen.
+    public let kChoice: FactorCountChoice
+    /// One short label per factor, from its highest-loading tasks.
+    public let factorLabels: [String]
     public let em: EM
     /// p rows of k.
     public let loadings: [[Double]]
@@ -64,40 +73,48 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     public let leaderboardExtra: [String]
     /// Noise runs' projected scores (rows of k), for plots.
     public let noiseTheta: [[Double]]?
-    /// Things a reader must know: unconverged EM, tasks above their ceiling, unanchored tasks, k95 = 0.
-    public let warnings: [String]
+    /// Decisions and doubts a reader must know (skipped rows, dropped tasks,
+    /// an unconverged EM, tasks above their ceiling, …), in the order they arose.
+    public let warnings: [AnalysisWarning]
+    /// Joint draws behind the leaderboard's rank intervals.
+    public let rankDraws: Int
+    /// The fitted model (what `model.json` holds); `nil` only in a result decoded from JSON.
+    public var model: FittedModel? = nil
 
     enum CodingKeys: String, CodingKey {
-        case source, noiseSource = "noise_source", nRuns = "n_runs", nTasks = "n_tasks", tasks
-        case droppedTasks = "dropped_tasks", horn, k, em, loadings, psi, communality
+        case schemaVersion = "schema_version", source, noiseSource = "noise_source", skippedRuns = "skipped_runs"
+        case nRuns = "n_runs", nTasks = "n_tasks", tasks
+        case droppedTasks = "dropped_tasks", horn, k, kChoice = "k_choice", factorLabels = "factor_labels", em
+        case loadings, psi, communality
         case noiseShare = "noise_share", h2Ceiling = "h2_ceiling", tasksMissingFromNoise = "tasks_missing_from_noise"
         case snr, validation, runNames = "run_names", theta, leaderboard
         case leaderboardHeldOut = "leaderboard_held_out", leaderboardExtra = "leaderboard_extra"
-        case noiseTheta = "noise_theta", warnings
+        case noiseTheta = "noise_theta", warnings, rankDraws = "rank_draws"
     }
 
 
     init(
-        source: String, noiseSource: String?, prepared: PreparedSweep, horn: ParallelAnalysis, k: Int,
-        model: FactorModel, floor: NoiseFloor, snr: SignalToNoiseSummary?, validation: Validation, theta: Matrix,
-        leaderboard: Leaderboard, warnings: [String]
+        source: String, noiseSource: String?, skippedRuns: [SkippedRun], prepared: PreparedSweep,
+        horn: ParallelAnalysis, kChoice: FactorCountChoice, model: FactorModel, fitted: FittedModel,
+        floor: NoiseFloor, snr: SignalToNoiseSummary?, validation: Validation, leaderboard: Leaderboard,
+        warnings: [AnalysisWarning], rankDraws: Int
     ) {
+        schemaVersion = Self.currentSchemaVersion
         self.source = source
         self.noiseSource = noiseSource
+        self.skippedRuns = skippedRuns
         nRuns = prepared.z.rows
         nTasks = prepared.tasks.count
         tasks = prepared.tasks
         droppedTasks = prepared.droppedTasks
         self.horn = horn
-        self.k = k
+        k = kChoice.k
+        self.kChoice = kChoice
+        factorLabels = fitted.factorLabels
         let d = model.diagnostics
-        let stopRule: String = switch d.stopRule {
-        case .step: "step"
-        case .estimatedDistance: "estimated-distance"
-        }
-        em = EM(iterations: d.iterations, converged: d.converged, mStep: d.mStep.rawValue,
+        em = EM(iterations: d.iterations, converged: d.converged, mStep: d.mStep,
                 logLikelihood: d.logLikelihood, init: d.initialLoadings, maxIterations: d.maxIterations,
-                stopRule: stopRule, tolerance: d.stopRule.tolerance, acceleration: d.acceleration.rawValue,
+                stopRule: d.stopRule, acceleration: d.acceleration,
                 finalStep: d.finalStep, estimatedDistance: d.estimatedDistance.isFinite ? d.estimatedDistance : nil)
         loadings = model.loadings.rowArrays
         psi = model.psi
@@ -109,12 +126,14 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         var v: [String: [Double?]] = [:]
         for (m, metric) in validation.metrics.enumerated() { v[metric] = validation.correlations[m] }
         self.validation = v
-        runNames = prepared.runNames
-        self.theta = theta.rowArrays
+        runNames = fitted.sweep.runNames
+        theta = fitted.sweep.theta
         self.leaderboard = leaderboard.entries
         leaderboardHeldOut = leaderboard.heldOutMetrics
         leaderboardExtra = leaderboard.extraColumns
         noiseTheta = snr?.noiseScores.rowArrays
         self.warnings = warnings
+        self.rankDraws = rankDraws
+        self.model = fitted
     }
 }

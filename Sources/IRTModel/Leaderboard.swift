@@ -1,6 +1,7 @@
 import Linalg
 
-/// Runs ranked by their aggregate score `a = mean_j θ_j`, highest first (ties keep file order).
+/// Runs ranked by their aggregate score `a = mean_j θ_j`, highest first (ties
+/// keep file order), each with its uncertainty (``RankIntervals``).
 public struct Leaderboard: Sendable, Equatable {
     /// One ranked run.
     public struct Entry: Sendable, Equatable, Codable {
@@ -9,6 +10,18 @@ public struct Leaderboard: Sendable, Equatable {
         public let aggregate: Double
         /// θ_1…θ_k.
         public let theta: [Double]
+        /// Posterior sds of θ_1…θ_k, `sqrt(diag V)`.
+        public let thetaSD: [Double]
+        /// Posterior sd of the aggregate, `sqrt(1ᵀV1)/k`.
+        public let aggregateSD: Double
+        /// 1-based rank of the aggregate (1 = best).
+        public let rank: Int
+        /// 95% interval `[low, high]` of the rank, conditional on the fitted loadings.
+        public let rankInterval: [Int]
+        /// Probability of ranking first.
+        public let pBest: Double
+        /// Share of the model's tasks the run was observed on.
+        public let coverage: Double
         /// Whether the run is a baseline (its name contains "baseline").
         public let isBaseline: Bool
         /// Held-out metric values (nil = missing), in ``Leaderboard/heldOutMetrics`` order.
@@ -17,7 +30,9 @@ public struct Leaderboard: Sendable, Equatable {
         public let extra: [String]
 
         enum CodingKeys: String, CodingKey {
-            case runName = "run_name", aggregate, theta, isBaseline = "is_baseline", heldOut = "held_out", extra
+            case runName = "run_name", aggregate, theta, thetaSD = "theta_sd", aggregateSD = "aggregate_sd", rank
+            case rankInterval = "rank_interval", pBest = "p_best", coverage, isBaseline = "is_baseline"
+            case heldOut = "held_out", extra
         }
     }
 
@@ -28,25 +43,25 @@ public struct Leaderboard: Sendable, Equatable {
     /// Entries, best aggregate first.
     public let entries: [Entry]
 
-    /// Ranks the runs.
-    public init(sweep: EvalMatrix, runNames: [String], scores: Matrix, heldOutMetrics: [String], extraColumns: [String]) {
-        let k = scores.columns
+    /// Ranks the sweep's runs of `model` (rows of `sweep` in the same order).
+    public init(sweep: EvalMatrix, model: FittedModel, ranks: RankIntervals, heldOutMetrics: [String],
+                extraColumns: [String]) {
+        let scored = model.sweep
         let present = extraColumns.filter(sweep.hasColumn)
         let extras = present.map { sweep.strings($0) ?? [] }
         let metrics = heldOutMetrics.map { (try? sweep.numbers($0)) ?? [] }
+        let thetaSDs = scored.covariances.map { v in v.indices.map { v[$0][$0].squareRoot() } }
         var entries: [Entry] = []
-        for i in 0..<scores.rows {
-            let theta = scores.row(i)
+        for i in scored.runNames.indices {
             entries.append(Entry(
-                runName: runNames[i], aggregate: k > 0 ? theta.reduce(0, +) / Double(k) : 0, theta: theta,
-                isBaseline: EvalMatrix.isBaseline(run: runNames[i]),
+                runName: scored.runNames[i], aggregate: scored.aggregate[i], theta: scored.theta[i],
+                thetaSD: thetaSDs[scored.covarianceIndex[i]], aggregateSD: scored.aggregateSD[i],
+                rank: ranks.rank[i], rankInterval: ranks.interval[i], pBest: ranks.pBest[i],
+                coverage: scored.coverage[i], isBaseline: EvalMatrix.isBaseline(run: scored.runNames[i]),
                 heldOut: metrics.map { i < $0.count ? $0[i] : nil },
                 extra: extras.map { i < $0.count ? $0[i] : "" }))
         }
-        let order = entries.indices.sorted { a, b in
-            entries[a].aggregate > entries[b].aggregate || (entries[a].aggregate == entries[b].aggregate && a < b)
-        }
-        self.entries = order.map { entries[$0] }
+        self.entries = entries.indices.sorted { ranks.rank[$0] < ranks.rank[$1] }.map { entries[$0] }
         self.heldOutMetrics = heldOutMetrics
         self.extraColumns = present
     }

@@ -17,12 +17,12 @@ public struct SignalToNoiseSummary: Sendable, Equatable {
     /// Projected noise scores (noise runs × k).
     public let noiseScores: Matrix
     /// Caveats a reader must see next to these numbers.
-    public let caveats: [String]
+    public let caveats: [AnalysisWarning]
 
     /// Projects the noise runs and compares variances.
     ///
     /// - Throws: ``AnalysisError/tooFewNoiseRuns(file:needed:actual:)`` below 2 runs; cell errors naming the noise file.
-    public init(prepared: PreparedSweep, noise: EvalMatrix, model: FactorModel, sweepScores theta: Matrix) throws(AnalysisError) {
+    public init(prepared: PreparedSweep, noise: EvalMatrix, model: FittedModel, sweepScores theta: Matrix) throws(AnalysisError) {
         guard noise.rowCount >= 2 else {
             throw .tooFewNoiseRuns(file: noise.source, needed: 2, actual: noise.rowCount)
         }
@@ -42,7 +42,7 @@ public struct SignalToNoiseSummary: Sendable, Equatable {
                 zNoise[i, j] = (prepared.signs[j] * (column[i] ?? fill) - mean) / sd
             }
         }
-        let thetaNoise = try model.scores(zNoise)
+        let thetaNoise = try model.posterior().means(zNoise)
         noiseScores = thetaNoise
         noiseRuns = m
         var factors: [SignalToNoise] = []
@@ -55,12 +55,12 @@ public struct SignalToNoiseSummary: Sendable, Equatable {
         aggregate = try SignalToNoise(factor: nil, sweep: aggSweep, noise: aggNoise)
         let range = SignalToNoise.sampleVarianceRange(runs: m)
         let low = range.lowerBound, high = range.upperBound
-        var caveats = ["SNR rests on \(m) replicate runs: the estimate can be \(Self.format(1 / high))×–\(Self.format(1 / low))× the true value (95%), so the true SNR lies within about [\(Self.format(low))×, \(Self.format(high))×] of the estimate"]
+        var caveats = [AnalysisWarning(.fewReplicates, "SNR rests on \(m) replicate runs: the estimate can be \(Self.format(1 / high))×–\(Self.format(1 / low))× the true value (95%), so the true SNR lies within about [\(Self.format(low))×, \(Self.format(high))×] of the estimate")]
         if (factors + [aggregate]).contains(where: { $0.varNoise == 0 }) {
-            caveats.append("the replicate runs agree exactly on at least one score (noise variance 0): its SNR is unbounded; check that the noise file holds distinct replicate runs")
+            caveats.append(AnalysisWarning(.unboundedSNR, "the replicate runs agree exactly on at least one score (noise variance 0): its SNR is unbounded; check that the noise file holds distinct replicate runs"))
         }
         if missing > 0 {
-            caveats.append("\(missing) task(s) are missing from the noise file and count as noise-free: the noise variance is a lower bound and the SNR an upper bound")
+            caveats.append(AnalysisWarning(.tasksMissingFromNoise, "\(missing) task(s) are missing from the noise file and count as noise-free: the noise variance is a lower bound and the SNR an upper bound"))
         }
         self.caveats = caveats
     }

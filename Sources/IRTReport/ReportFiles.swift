@@ -16,11 +16,11 @@ public enum ReportFiles {
     public static let marker = ".irtkit-report"
 
     /// The report's files, in memory: `index.html`, the CSV tables, `result.json`,
-    /// `model.json` and the marker.
+    /// `model.json` (the ``IRTModel/FittedModel``, for `irt-report score`) and the marker.
     ///
     /// - Throws: an `EncodingError` if the result cannot be encoded as JSON.
     public static func files(for result: AnalysisResult, title: String?) throws -> [(name: String, data: Data)] {
-        [
+        var files: [(name: String, data: Data)] = [
             ("index.html", Data(HTMLReport.render(result, title: title).utf8)),
             ("loadings.csv", Data(CSVExport.loadings(result).utf8)),
             ("leaderboard.csv", Data(CSVExport.leaderboard(result).utf8)),
@@ -30,5 +30,7 @@ public enum ReportFiles {
             ("result.json", try ResultJSON.encode(result)),
             (marker, Data("IRTKit \(IRTKitVersion.string) report folder: irt-report replaces this folder as a whole.\n".utf8)),
         ]
+        if let model = result.model { files.append(("model.json", try model.encoded())) }
+        return files
     }
 }

@@ -1,5 +1,5 @@
-// The entry point of `irt-report`; the command lives in IRTReport (IRTReportCommand).
+// The entry point of `irt-report`; the commands live in IRTCommandLine (IRTReportTool).
 import Foundation
 import IRTCommandLine
 
-exit(IRTReportCommand.exitCode(running: Array(CommandLine.arguments.dropFirst())))
+exit(IRTReportTool.exitCode(running: Array(CommandLine.arguments.dropFirst())))

@@ -140,7 +140,7 @@ struct AnalysisErrorTests {
     func invalidInitialLoadings(_ loadings: [[Double]], _ message: String) throws {
         let fit = FitOptions(factors: 1, initialLoadings: loadings)
         let e = try #require(try Self.failure(sweep: Self.sweepCSV, options: Self.options(fit: fit)))
-        #expect(e == .invalidOption(message))
+        #expect(e == .invalidInitialLoadings(reason: String(message.dropFirst("initial loadings ".count))))
         #expect(e.description == message)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
-import IRTModel
+import Linalg
+@testable import IRTModel
 import Testing
 
 /// Inputs at the edge of what the method can take: infinities, constant
@@ -46,7 +47,7 @@ struct DegenerateInputTests {
                                   options: Cases.options()).run()
         let snr = try #require(result.snr)
         #expect(snr.aggregate.varNoise == 0 && snr.aggregate.snr == .infinity)
-        #expect(result.warnings.contains { $0.contains("unbounded") })
+        #expect(result.warnings.contains { $0.kind == .unboundedSNR && $0.message.contains("unbounded") })
     }
 
     @Test("A missing replicate cell takes the replicates' mean: it adds no noise")
@@ -59,8 +60,10 @@ struct DegenerateInputTests {
                                     source: "noise.csv")
         // One model for both, so only the projection of the noise rows differs.
         let prepared = try PreparedSweep(sweep: sweep, selection: .reference)
-        let model = try FactorModel(z: prepared.z, k: 1, anchors: [nil, nil, nil])
-        let theta = try model.scores(prepared.z)
+        let fit = try FactorModel(z: prepared.z, k: 1, anchors: [nil, nil, nil])
+        let model = try FittedModel(prepared: prepared, fit: fit, anchored: [false, false, false],
+                                    selection: .reference, source: "sweep.csv")
+        let theta = try Matrix(rows: model.sweep.theta)
         let a = try SignalToNoiseSummary(prepared: prepared, noise: gap, model: model, sweepScores: theta)
         let b = try SignalToNoiseSummary(prepared: prepared, noise: filled, model: model, sweepScores: theta)
         #expect(abs(a.aggregate.varNoise - b.aggregate.varNoise) <= 1e-12 * b.aggregate.varNoise)
@@ -71,7 +74,7 @@ struct DegenerateInputTests {
         let start = [[0.5, 0.0], [0.4, 0.0], [0.3, 0.0]]
         let error = try Cases.failure(sweep: Cases.sweepCSV,
                                       options: Cases.options(fit: FitOptions(factors: 2, initialLoadings: start)))
-        #expect(error?.description.contains("factor 2 is zero for every task") == true)
+        #expect(error?.description.contains("give factor 2 a zero loading on every task") == true)
     }
 
     @Test("Absurd draw counts are an option error, not an overflow")

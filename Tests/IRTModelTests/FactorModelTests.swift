@@ -179,7 +179,7 @@ struct FactorModelTests {
         let full = try FactorModel(z: z8, k: 8, anchors: Array(repeating: nil, count: 8),
                                    options: FitOptions(factors: 8, maxIterations: 2000))
         #expect(full.loadings.columns == 8)
-        let scores = try full.scores(z8)
+        let scores = try Posterior(loadings: full.loadings, psi: full.psi, observed: Array(0..<8)).means(z8)
         #expect(scores.rows == 100 && scores.columns == 8)
     }
 
@@ -193,7 +193,7 @@ struct FactorModelTests {
         #expect(wrongShape?.description.contains("8 rows of 2") == true)
         let negative = (0..<8).map { _ in [0.1, -0.2] }
         #expect(fitError(z, k: 2, free, FitOptions(initialLoadings: negative))
-                == .invalidOption("initial loadings must be finite and non-negative"))
+                == .invalidInitialLoadings(reason: "must be finite and non-negative"))
     }
 }
 

@@ -197,10 +197,12 @@ struct ParallelAnalysisTests {
         #expect(result.horn.k95 == 0)
         #expect(result.k == 1)
         #expect(result.loadings.count == 2 && result.loadings.allSatisfy { $0.count == 1 })
-        #expect(result.warnings.contains { $0.contains("k95 = 0") })
+        #expect(result.warnings.contains { $0.kind == .noFactorAboveNoise && $0.message.contains("k95 = 0") })
+        #expect(result.kChoice.rule == .hornZeroFallback && result.k == 1)
         // A fixed k is taken as asked, without that warning.
         let fixed = try Analysis(sweep: sweep, options: AnalysisOptions(draws: 20, fit: FitOptions(factors: 1))).run()
         #expect(fixed.k == 1)
-        #expect(!fixed.warnings.contains { $0.contains("k95 = 0") })
+        #expect(!fixed.warnings.contains { $0.kind == .noFactorAboveNoise })
+        #expect(fixed.kChoice.rule == .fixed)
     }
 }

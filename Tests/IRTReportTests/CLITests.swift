@@ -60,7 +60,7 @@ private func validationMessage(_ arguments: [String]) -> String {
 private let raggedCSV = "run_name,status,lm_eval/a/bpb,lm_eval/b/bpb\nr1,completed,1.0,2.0\nr2,completed,1.5\nr3,completed,1.2,2.2\n"
 
 private let reportFiles = [
-    ".irtkit-report", "horn.csv", "index.html", "leaderboard.csv", "loadings.csv", "noise_floor.csv", "result.json", "snr.csv",
+    ".irtkit-report", "horn.csv", "index.html", "leaderboard.csv", "loadings.csv", "model.json", "noise_floor.csv", "result.json", "snr.csv",
 ]
 
 // MARK: - Parsing
@@ -324,10 +324,12 @@ struct CLIEndToEndTests {
         #expect(!text.contains("\\/"))
 
         // The summary a person reads.
-        let summary = Summary.text(decoded, kSource: .horn, reportPath: "/x/index.html")
-        #expect(summary.contains("Runs n = 242, tasks p = 43"))
+        let summary = Summary.text(decoded, reportPath: "/x/index.html")
+        #expect(summary.contains("Runs n = 242 (2 row(s) skipped), tasks p = 43"))
         #expect(summary.contains("k95 = \(decoded.horn.k95), k_mean = \(decoded.horn.kMean)"))
-        #expect(summary.contains("Fitted k = \(decoded.k) (Horn's k95)"))
+        #expect(summary.contains("Fitted k = \(decoded.k) from Horn's k95"))
+        #expect(summary.contains("skipped 2 of 244 row(s)"))
+        for label in decoded.factorLabels { #expect(summary.contains(label)) }
         #expect(summary.contains("EM: \(decoded.em.iterations) iterations, converged"))
         #expect(summary.contains("Top 10 of 242 runs"))
         #expect(summary.contains("× (noise = "))

@@ -77,7 +77,8 @@ struct HTMLReportTests {
         #expect(count("<svg", in: validation) == sample.leaderboardHeldOut.count)
         let leaderboard = try #require(section(sampleHTML, "leaderboard"))
         #expect(count("<svg", in: leaderboard) == 0)
-        #expect(count("<svg", in: sampleHTML) == 4 + sample.leaderboardHeldOut.count)
+        #expect(count("<svg", in: try #require(section(sampleHTML, "ranks"))) == 1)
+        #expect(count("<svg", in: sampleHTML) == 5 + sample.leaderboardHeldOut.count)
     }
 
     @Test("the leaderboard has a header row and one row per run, baselines marked")
@@ -261,19 +262,22 @@ struct CSVExportTests {
     @Test("a hostile leaderboard round-trips through CSVReader")
     func leaderboardRoundTrip() throws {
         let table = try CSVReader.parse(CSVExport.leaderboard(hostile), source: "leaderboard.csv")
-        #expect(table.header == ["rank", "run_name", "aggregate", "theta_1", "is_baseline"])
+        #expect(table.header == ["rank", "rank_low", "rank_high", "p_best", "run_name", "aggregate", "aggregate_sd",
+                                 "coverage", "theta_1 [\(hostile.factorLabels[0])]", "theta_sd_1", "is_baseline"])
         #expect(table.rows.count == hostile.nRuns)
-        #expect(table.rows.map { $0[1] } == hostile.leaderboard.map(\.runName))
-        #expect(table.rows.map { $0[1] }.contains(hostileRun))
-        #expect(table.rows.map { Double($0[2])! } == hostile.leaderboard.map(\.aggregate))
-        #expect(table.rows.map { $0[4] } == hostile.leaderboard.map { $0.isBaseline ? "true" : "false" })
+        #expect(table.rows.map { $0[4] } == hostile.leaderboard.map(\.runName))
+        #expect(table.rows.map { $0[4] }.contains(hostileRun))
+        #expect(table.rows.map { Double($0[5])! } == hostile.leaderboard.map(\.aggregate))
+        #expect(table.rows.map { Int($0[0])! } == Array(1...hostile.nRuns))
+        #expect(table.rows.allSatisfy { Int($0[1])! <= Int($0[0])! && Int($0[0])! <= Int($0[2])! })
+        #expect(table.rows.map { $0[10] } == hostile.leaderboard.map { $0.isBaseline ? "true" : "false" })
     }
 
     @Test("loadings: one row per task, full precision, empty cells for no anchor")
     func loadings() throws {
         let table = try CSVReader.parse(CSVExport.loadings(sample), source: "loadings.csv")
-        #expect(table.header == ["task", "lambda_1", "lambda_2", "lambda_3", "lambda_4", "psi", "communality",
-                                 "noise_share", "h2_ceiling"])
+        #expect(table.header == ["task"] + (1...4).map { "lambda_\($0) [\(sample.factorLabels[$0 - 1])]" }
+                                 + ["psi", "communality", "noise_share", "h2_ceiling"])
         #expect(table.rows.map { $0[0] } == sample.tasks)
         for (t, row) in table.rows.enumerated() {
             #expect((1...4).map { Double(row[$0])! } == sample.loadings[t])
@@ -294,7 +298,7 @@ struct CSVExportTests {
         #expect(horn.rows.map { Double($0[1])! } == sample.horn.eigenvalues)
 
         let snr = try CSVReader.parse(CSVExport.snr(sample), source: "snr.csv")
-        #expect(snr.rows.map { $0[0] } == ["factor_1", "factor_2", "factor_3", "factor_4", "aggregate"])
+        #expect(snr.rows.map { $0[0] } == (1...4).map { "factor_\($0) [\(sample.factorLabels[$0 - 1])]" } + ["aggregate"])
         #expect(Double(snr.rows[4][3])! == sample.snr!.aggregate.snr)
         #expect(snr.rows.allSatisfy { $0[7] == "10" })
         // Without a noise file: the header alone.

@@ -66,23 +66,6 @@ struct CovarianceEMMap: EMMap {
         nnls = NonNegativeQuadratic(k: k)
     }
 
-    /// Posterior projection `B V = Ψ⁻¹Λ (I + ΛᵀΨ⁻¹Λ)⁻¹` (p × k) of given parameters,
-    /// so that `θ = Z · BV`.
-    func projection(_ x: FactorParameters) throws(AnalysisError) -> Matrix {
-        var bm = Matrix(rows: p, columns: k)
-        for j in 0..<k { for i in 0..<p { bm[i, j] = x.lambda[i + j * p] / x.psi[i] } }
-        var mm = Matrix.identity(k)
-        for a in 0..<k { for c in 0..<k {
-            var sum = 0.0
-            for i in 0..<p { sum += x.lambda[i + a * p] * bm[i, c] }
-            mm[a, c] += sum
-        } }
-        do throws(LinalgError) {
-            let vm = try Cholesky(mm).inverse()
-            return try bm.multiplied(by: vm)
-        } catch { throw .numerical(error) }
-    }
-
     func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
 
     func constrainUniqueness(_ value: Double, task: Int) -> Double {

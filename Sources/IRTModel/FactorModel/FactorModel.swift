@@ -12,7 +12,7 @@ import Linalg
 /// fit the factors are ordered by descending `Σ_t λ_tj²`, and
 ///
 /// ```
-/// θ = Z B V  (posterior means),   h²_t = Σ_j λ_tj² / (Σ_j λ_tj² + ψ_t)
+/// θ = Z B V  (posterior means, ``Posterior``),   h²_t = Σ_j λ_tj² / (Σ_j λ_tj² + ψ_t)
 /// ```
 public struct FactorModel: Sendable, Equatable {
     /// Loadings Λ, p × k, factors ordered by descending sum of squares.
@@ -21,23 +21,11 @@ public struct FactorModel: Sendable, Equatable {
     public let psi: [Double]
     /// Communalities h² (p).
     public let communality: [Double]
-    /// The projection `B V` (p × k) that maps z-scored rows to posterior scores.
-    public let scoreProjection: Matrix
     /// Convergence report.
     public let diagnostics: FitDiagnostics
 
     /// The number of factors k.
     public var factorCount: Int { loadings.columns }
-
-    /// Posterior factor scores `θ = Z · B V` of z-scored rows (n × k), with BLAS
-    /// single-threaded so that the scores do not depend on its thread count.
-    ///
-    /// - Throws: ``AnalysisError/numerical(_:)`` when `z` has not p columns.
-    public func scores(_ z: Matrix) throws(AnalysisError) -> Matrix {
-        try numerical { () throws(LinalgError) in
-            try BLASThreading.withThreadCount(1) { () throws(LinalgError) in try z.multiplied(by: scoreProjection) }
-        }
-    }
 
     /// Fits the model to z-scored data.
     ///
@@ -94,7 +82,6 @@ public struct FactorModel: Sendable, Equatable {
             let ss = (0..<k).reduce(0.0) { $0 + lambda[i + $1 * p] * lambda[i + $1 * p] }
             return ss / (ss + fitted.psi[i])
         }
-        scoreProjection = try map.projection(ordered)
         // Log-likelihood of the final parameters.
         var scratch = ordered
         let finalLogLikelihood = try map.evaluate(ordered, into: &scratch)
@@ -110,14 +97,14 @@ public struct FactorModel: Sendable, Equatable {
     static func startingLoadings(p: Int, k: Int, options: FitOptions) throws(AnalysisError) -> [Double] {
         if let rows = options.initialLoadings {
             guard rows.count == p, rows.allSatisfy({ $0.count == k }) else {
-                throw .invalidOption("initial loadings must be \(p) rows of \(k) numbers (tasks × factors), got \(rows.count) rows of \(rows.first?.count ?? 0)")
+                throw .invalidInitialLoadings(reason: "must be \(p) rows of \(k) numbers (tasks × factors), got \(rows.count) rows of \(rows.first?.count ?? 0)")
             }
             guard rows.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0.isFinite } }) else {
-                throw .invalidOption("initial loadings must be finite and non-negative")
+                throw .invalidInitialLoadings(reason: "must be finite and non-negative")
             }
             // A zero column stays zero under the EM (its column of C is zero): a dead factor.
             if let dead = (0..<k).first(where: { j in rows.allSatisfy { $0[j] == 0 } }) {
-                throw .invalidOption("initial loadings: factor \(dead + 1) is zero for every task; each factor needs a positive loading to move")
+                throw .invalidInitialLoadings(reason: "give factor \(dead + 1) a zero loading on every task; each factor needs a positive loading to move")
             }
             var flat = [Double](repeating: 0, count: p * k)
             for i in 0..<p { for j in 0..<k { flat[i + j * p] = rows[i][j] } }

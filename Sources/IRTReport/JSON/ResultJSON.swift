@@ -8,27 +8,12 @@ import IRTModel
 /// undefined SNR, say) are written as the strings `"NaN"`, `"Infinity"` and
 /// `"-Infinity"`, which ``decoder()`` reads back.
 public enum ResultJSON {
-    /// An encoder with `irt-report`'s settings.
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return encoder
-    }
+    /// An encoder with `irt-report`'s settings (``IRTModel/JSONCoding``).
+    public static func encoder() -> JSONEncoder { JSONCoding.encoder() }
 
     /// A decoder that reads what ``encoder()`` writes.
-    public static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return decoder
-    }
+    public static func decoder() -> JSONDecoder { JSONCoding.decoder() }
 
     /// The encoded result, with a final newline.
-    public static func encode(_ result: AnalysisResult) throws -> Data {
-        var data = try encoder().encode(result)
-        data.append(0x0A)
-        return data
-    }
+    public static func encode(_ result: AnalysisResult) throws -> Data { try JSONCoding.encode(result) }
 }

@@ -12,10 +12,11 @@ import IRTModel
 ///
 /// Each table reads back with ``IRTModel/CSVReader/parse(_:source:)``.
 public enum CSVExport {
-    /// One row per task: `task, lambda_1…lambda_k, psi, communality, noise_share, h2_ceiling` (tasks in file order).
+    /// One row per task: `task, lambda_1 [label]…lambda_k [label], psi, communality, noise_share, h2_ceiling`
+    /// (tasks in file order; each factor column carries its label, ``FactorName``).
     public static func loadings(_ result: AnalysisResult) -> String {
         let r = result
-        var rows = [["task"] + (0..<r.k).map { "lambda_\($0 + 1)" } + ["psi", "communality", "noise_share", "h2_ceiling"]]
+        var rows = [["task"] + (0..<r.k).map { FactorName.csvColumn(r, $0, prefix: "lambda") } + ["psi", "communality", "noise_share", "h2_ceiling"]]
         for (t, task) in r.tasks.enumerated() {
             var row = [task]
             row += (0..<r.k).map { j in number(t < r.loadings.count && j < r.loadings[t].count ? r.loadings[t][j] : nil) }
@@ -28,17 +29,22 @@ public enum CSVExport {
         return table(rows)
     }
 
-    /// The leaderboard, best first: `rank, run_name, <extra columns>, <held-out metrics>, aggregate, theta_1…theta_k, is_baseline`.
+    /// The leaderboard, best first: `rank, rank_low, rank_high, p_best, run_name, <extra columns>,
+    /// <held-out metrics>, aggregate, aggregate_sd, coverage, theta_1 [label]…theta_k [label],
+    /// theta_sd_1…theta_sd_k, is_baseline` (rank interval and p_best conditional on the fitted loadings).
     public static func leaderboard(_ result: AnalysisResult) -> String {
         let r = result
-        var rows = [["rank", "run_name"] + r.leaderboardExtra + r.leaderboardHeldOut + ["aggregate"]
-            + (0..<r.k).map { "theta_\($0 + 1)" } + ["is_baseline"]]
-        for (i, e) in r.leaderboard.enumerated() {
-            var row = ["\(i + 1)", e.runName]
+        var rows = [["rank", "rank_low", "rank_high", "p_best", "run_name"] + r.leaderboardExtra + r.leaderboardHeldOut
+            + ["aggregate", "aggregate_sd", "coverage"] + (0..<r.k).map { FactorName.csvColumn(r, $0) }
+            + (0..<r.k).map { "theta_sd_\($0 + 1)" } + ["is_baseline"]]
+        for e in r.leaderboard {
+            var row = ["\(e.rank)", element(e.rankInterval, 0).map { "\($0)" } ?? "",
+                       element(e.rankInterval, 1).map { "\($0)" } ?? "", number(e.pBest), e.runName]
             row += r.leaderboardExtra.indices.map { element(e.extra, $0) ?? "" }
             row += r.leaderboardHeldOut.indices.map { number(element(e.heldOut, $0) ?? nil) }
-            row.append(number(e.aggregate))
+            row += [number(e.aggregate), number(e.aggregateSD), number(e.coverage)]
             row += (0..<r.k).map { number(element(e.theta, $0)) }
+            row += (0..<r.k).map { number(element(e.thetaSD, $0)) }
             row.append(e.isBaseline ? "true" : "false")
             rows.append(row)
         }
@@ -61,7 +67,7 @@ public enum CSVExport {
         var rows = [["score", "var_sweep", "var_noise", "snr", "noise_share", "snr_95_low", "snr_95_high", "noise_runs"]]
         if let s = result.snr {
             for x in s.factors + [s.aggregate] {
-                rows.append([x.factor.map { "factor_\($0)" } ?? "aggregate", number(x.varSweep), number(x.varNoise),
+                rows.append([x.factor.map { FactorName.csvColumn(result, $0 - 1, prefix: "factor") } ?? "aggregate", number(x.varSweep), number(x.varNoise),
                              number(x.snr), number(x.noiseShare), number(x.interval?.lowerBound),
                              number(x.interval?.upperBound), "\(s.noiseRuns)"])
             }
@@ -102,4 +108,21 @@ public enum CSVExport {
     }
 
     private static func element<T>(_ a: [T], _ i: Int) -> T? { i >= 0 && i < a.count ? a[i] : nil }
+}
+
+extension CSVExport {
+    /// Scored runs (`irt-report score --csv`): `run_name, aggregate, aggregate_sd, rank, rank_low, rank_high,
+    /// coverage, theta_1 [label]…, theta_sd_1…`, in file order.
+    public static func scores(_ report: ScoreReport) -> String {
+        let k = report.factorLabels.count
+        var rows = [["run_name", "aggregate", "aggregate_sd", "rank", "rank_low", "rank_high", "coverage"]
+            + (0..<k).map { "theta_\($0 + 1) [\(report.factorLabels[$0])]" } + (0..<k).map { "theta_sd_\($0 + 1)" }]
+        for i in report.runNames.indices {
+            var row = [report.runNames[i], number(report.aggregate[i]), number(report.aggregateSD[i]), "\(report.rank[i])",
+                       "\(report.rankInterval[i][0])", "\(report.rankInterval[i][1])", number(report.coverage[i])]
+            row += report.theta[i].map { number($0) } + report.thetaSD[i].map { number($0) }
+            rows.append(row)
+        }
+        return table(rows)
+    }
 }

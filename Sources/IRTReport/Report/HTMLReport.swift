@@ -6,9 +6,10 @@ import IRTModel
 /// that sort the leaderboard when a column header is clicked — so the page
 /// renders offline, from a file, with no fonts, scripts or images fetched.
 ///
-/// The page holds a header block (files, n, p, k, Horn's k95/k_mean, the EM
-/// fit, warnings) and seven views, each in a `<section>` with a stable id:
-/// `scree`, `loadings`, `ceiling`, `validation`, `snr` and `leaderboard`.
+/// The page holds a header block (files, n, p, k and how it was chosen,
+/// Horn's k95/k_mean, the EM fit, the factor labels, warnings) and the views,
+/// each in a `<section>` with a stable id: `scree`, `loadings`, `ceiling`,
+/// `validation`, `snr`, `ranks` and `leaderboard`.
 /// Titles are computed from the result (never a hard-coded factor count), and
 /// every string from the data is escaped by one function.
 ///
@@ -68,6 +69,8 @@ public enum HTMLReport {
         }
         body.append(section(id: "snr", title: SNRBars.title(r), caption: r.snr == nil ? nil : SNRBars.caption,
                             content: snr))
+        body.append(section(id: "ranks", title: RankIntervalChart.title(r), caption: RankIntervalChart.caption(r),
+                            content: figure(RankIntervalChart.svg(r))))
         body.append(section(id: "leaderboard", title: LeaderboardTable.title(r), caption: LeaderboardTable.caption,
                             content: LeaderboardTable.html(r)))
 
@@ -114,26 +117,29 @@ public enum HTMLReport {
         var items: [String] = []
         items.append(item("sweep file", r.source, wide: true))
         items.append(item("noise file", r.noiseSource ?? "none", wide: true))
-        items.append(item("runs (n)", "\(r.nRuns)"))
+        var runs = "\(r.nRuns)"
+        if !r.skippedRuns.isEmpty { runs += " (\(r.skippedRuns.count) row(s) skipped)" }
+        items.append(item("runs (n)", runs))
         var tasks = "\(r.nTasks)"
         if !r.droppedTasks.isEmpty { tasks += " (\(r.droppedTasks.count) constant dropped)" }
         items.append(item("tasks (p)", tasks))
-        items.append(item("factors fitted (k)", "\(r.k)"))
+        items.append(item("factors fitted (k)", r.kChoice.description))
         items.append(item("Horn: k95 / k_mean", "\(r.horn.k95) / \(r.horn.kMean) (\(r.horn.draws) draws, seed \(r.horn.seed))"))
         let em = r.em
         items.append(item("EM", "\(em.iterations) iterations, \(em.converged ? "converged" : "not converged") "
-            + "(\(em.mStep) M-step, \(em.acceleration), stop: \(em.stopRule) < \(NumberFormat.significant(em.tolerance)))"))
+            + "(\(em.mStep.rawValue) M-step, \(em.acceleration.rawValue), stop: \(em.stopRule.name) < \(NumberFormat.significant(em.stopRule.tolerance)))"))
         items.append(item("estimated distance to the fixed point",
                           em.estimatedDistance.map { NumberFormat.significant($0, digits: 2) } ?? "unknown (steps not contracting)"))
         items.append(item("log-likelihood", NumberFormat.significant(em.logLikelihood, digits: 6)))
         if let snr = r.snr { items.append(item("noise runs", "\(snr.noiseRuns)")) }
+        for (j, label) in r.factorLabels.enumerated() { items.append(item("factor \(j + 1)", label, wide: true)) }
         return "<dl class=\"summary\">\n" + items.joined(separator: "\n") + "\n</dl>"
     }
 
     static func warnings(_ r: AnalysisResult) -> String {
         guard !r.warnings.isEmpty else { return "<p class=\"ok\">No warnings.</p>" }
         return "<div class=\"warnings\"><h2>Warnings</h2>\n<ul>\n"
-            + r.warnings.map { "<li>\(HTMLEscaping.escape($0))</li>" }.joined(separator: "\n") + "\n</ul></div>"
+            + r.warnings.map { "<li>\(HTMLEscaping.escape($0.message))</li>" }.joined(separator: "\n") + "\n</ul></div>"
     }
 
     private static func navigation(_ r: AnalysisResult) -> String {

@@ -1,8 +1,9 @@
 import Foundation
 import IRTModel
 
-/// View 7: the leaderboard as a sortable HTML table (rank, run, extra columns,
-/// held-out metrics, aggregate, θ_1…θ_k), baselines highlighted.
+/// The leaderboard as a sortable HTML table (rank, its 95% interval, p_best,
+/// run, extra columns, held-out metrics, aggregate ± sd, coverage, θ_1…θ_k),
+/// baselines highlighted.
 enum LeaderboardTable {
     static func title(_ r: AnalysisResult) -> String {
         let baselines = r.leaderboard.filter(\.isBaseline).count
@@ -16,7 +17,10 @@ enum LeaderboardTable {
         Runs ranked by the aggregate, the mean of the factor scores θ (higher = better; scores are in standard \
         units across the sweep, so 1 is one standard deviation above the average run). Baselines are highlighted \
         and starred. Held-out metrics are \
-        shown as they are in the file (for a loss, lower is better). Click a column header to sort by it; click \
+        shown as they are in the file (for a loss, lower is better). "rank 95%" is the interval of the run's \
+        rank over joint draws of every run's posterior, and p_best the share of draws in which it ranked first; \
+        both are conditional on the fitted loadings (the uncertainty of the loadings themselves is not included). \
+        Coverage is the share of tasks the run was observed on. Click a column header to sort by it; click \
         again to reverse.
         """
 
@@ -36,15 +40,25 @@ enum LeaderboardTable {
     static func html(_ r: AnalysisResult) -> String {
         var out = "<div class=\"table-wrap\"><table class=\"sortable leaderboard\">\n<thead>\n<tr>"
         out += header("rank", numeric: true)
+        out += header("rank 95%", numeric: true, tip: "95% interval of the rank, given the fitted loadings")
+        out += header("p_best", numeric: true, tip: "probability of ranking first, given the fitted loadings")
         out += header("run_name", numeric: false)
         for name in r.leaderboardExtra { out += header(name, numeric: false) }
         for name in r.leaderboardHeldOut { out += header(name, numeric: true, tip: "held-out metric") }
         out += header("aggregate", numeric: true, tip: "mean of θ1…θ\(r.k)")
-        for j in 0..<r.k { out += header("θ\(j + 1)", numeric: true, tip: "factor \(j + 1) score") }
+        out += header("± sd", numeric: true, tip: "posterior sd of the aggregate")
+        out += header("coverage", numeric: true, tip: "share of tasks observed")
+        for j in 0..<r.k {
+            let label = j < r.factorLabels.count ? r.factorLabels[j] : "factor \(j + 1)"
+            out += header("θ\(j + 1)", numeric: true, tip: "factor \(j + 1) score: \(label)")
+        }
         out += "</tr>\n</thead>\n<tbody>\n"
-        for (i, e) in r.leaderboard.enumerated() {
+        for e in r.leaderboard {
             out += e.isBaseline ? "<tr class=\"baseline\">" : "<tr>"
-            out += "<td class=\"num\" data-v=\"\(i + 1)\">\(i + 1)</td>"
+            out += "<td class=\"num\" data-v=\"\(e.rank)\">\(e.rank)</td>"
+            let interval = e.rankInterval.count == 2 ? "\(e.rankInterval[0])–\(e.rankInterval[1])" : ""
+            out += "<td class=\"num\" data-v=\"\(e.rankInterval.last ?? 0)\">\(interval)</td>"
+            out += numberCell(e.pBest, decimals: 3)
             out += "<td class=\"run\">\(HTMLEscaping.escape(e.runName))"
                 + (e.isBaseline ? " <span class=\"tag\" title=\"baseline\">★</span>" : "") + "</td>"
             for m in r.leaderboardExtra.indices {
@@ -52,6 +66,8 @@ enum LeaderboardTable {
             }
             for m in r.leaderboardHeldOut.indices { out += numberCell(m < e.heldOut.count ? e.heldOut[m] : nil, decimals: 4) }
             out += numberCell(e.aggregate, decimals: 3)
+            out += numberCell(e.aggregateSD, decimals: 3)
+            out += numberCell(e.coverage, decimals: 2)
             for j in 0..<r.k { out += numberCell(j < e.theta.count ? e.theta[j] : nil, decimals: 3) }
             out += "</tr>\n"
         }

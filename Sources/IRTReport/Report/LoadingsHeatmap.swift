@@ -66,8 +66,8 @@ enum LoadingsHeatmap {
         // Column headers.
         for j in 0..<k {
             let cx = left + (Double(j) + 0.5) * cellWidth
-            c.text("factor \(j + 1)", cx, top - 12, anchor: .middle, weight: "600", fill: Palette.factor(j),
-                   className: "legend")
+            c.text("θ\(j + 1)", cx, top - 12, anchor: .middle, weight: "600", fill: Palette.factor(j),
+                   className: "legend", title: FactorName.titled(r, j, maxCharacters: 200))
         }
         c.text("h²", left + gridWidth + 12, top - 12, weight: "600", className: "legend")
 

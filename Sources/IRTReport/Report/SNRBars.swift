@@ -15,7 +15,12 @@ enum SNRBars {
         return s.snr > 0 ? "\(ratio(s.snr)) (\(noise))" : "no signal above noise (\(noise))"
     }
 
-    static func name(_ s: SignalToNoise) -> String { s.factor.map { "factor \($0)" } ?? "aggregate" }
+    static func name(_ s: SignalToNoise) -> String { s.factor.map { "θ\($0)" } ?? "aggregate" }
+
+    /// The row's tooltip name: "θ2 (arc_easy + piqa + sciq)" or "aggregate".
+    static func name(_ s: SignalToNoise, in r: AnalysisResult) -> String {
+        s.factor.map { FactorName.titled(r, $0 - 1, maxCharacters: 200) } ?? "aggregate"
+    }
 
     static func title(_ r: AnalysisResult) -> String {
         guard let snr = r.snr else { return "Signal-to-noise: no noise file given" }
@@ -81,7 +86,7 @@ enum SNRBars {
             let colour = s.factor.map { Palette.factor($0 - 1) } ?? Palette.aggregate
             if isAggregate { c.line(8, y - 5, right, y - 5, stroke: "#bbb", dash: "3 3") }
             c.text(name(s), left - 10, mid + 4, anchor: .end, weight: isAggregate ? "700" : nil, className: "legend")
-            var tip = "\(name(s)): SNR = \(NumberFormat.significant(s.snr)), noise share = "
+            var tip = "\(name(s, in: r)): SNR = \(NumberFormat.significant(s.snr)), noise share = "
                 + NumberFormat.percent(s.noiseShare, digits: 3)
                 + ", var_sweep = \(NumberFormat.significant(s.varSweep)), var_noise = \(NumberFormat.significant(s.varNoise))"
             if let iv = s.interval {

@@ -82,10 +82,10 @@ enum ValidationScatter {
 
             let rv = r.validation[metric].flatMap { j < $0.count ? $0[j] : nil }
             let rText = rv.map { "r = " + NumberFormat.fixed($0, decimals: 2) } ?? "r undefined"
-            c.text("θ\(j + 1) · \(rText)", (left + right) / 2, top - 12, anchor: .middle, weight: "600",
+            c.text(FactorName.titled(r, j, maxCharacters: 34) + " · \(rText)", (left + right) / 2, top - 12, anchor: .middle, weight: "600",
                    fill: Palette.factor(j), className: "panel-title")
             c.xAxis(ticks: x.ticks(count: 5).map { (x($0), NumberFormat.significant($0)) }, y: bottom, x0: left,
-                    x1: right, title: "θ\(j + 1) (factor score)", gridTop: top)
+                    x1: right, title: "θ\(j + 1) score (\(TextMetrics.truncate(FactorName.label(r, j), maxCharacters: 40)))", gridTop: top)
             c.yAxis(ticks: y.ticks(count: 5).map { (y($0), NumberFormat.significant($0)) }, x: left, y0: top,
                     y1: bottom, title: j % perRow == 0 ? TextMetrics.truncate(metric, maxCharacters: 40) : nil,
                     gridRight: right, titleOffset: 50)

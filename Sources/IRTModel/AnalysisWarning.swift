@@ -1,0 +1,49 @@
+/// Something a reader of the result must know: a decision the analysis took
+/// for the user, or a result that might be wrong. Said in the terminal
+/// summary, the report's first card and `result.json` (`warnings`).
+///
+/// The ``kind`` is what a program tests; the ``message`` is for people;
+/// ``subjects`` names the tasks or runs concerned (possibly empty).
+public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvertible {
+    /// What happened.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// Rows were skipped (e.g. a `status` other than `completed`).
+        case runsSkipped = "runs_skipped"
+        /// Constant tasks were dropped.
+        case constantTasksDropped = "constant_tasks_dropped"
+        /// Horn's k95 is 0: no factor stands above noise, k = 1 was fitted.
+        case noFactorAboveNoise = "no_factor_above_noise"
+        /// Tasks have no noise anchor (free ψ, no ceiling).
+        case tasksWithoutNoiseAnchor = "tasks_without_noise_anchor"
+        /// The EM stopped at its cap before its stop rule was met.
+        case emNotConverged = "em_not_converged"
+        /// Tasks' communality exceeds their noise ceiling.
+        case aboveNoiseCeiling = "above_noise_ceiling"
+        /// The SNR rests on few replicate runs (its interval is wide).
+        case fewReplicates = "few_replicates"
+        /// Replicates agree exactly on a score: its SNR is unbounded.
+        case unboundedSNR = "unbounded_snr"
+        /// Tasks absent from the noise file count as noise-free.
+        case tasksMissingFromNoise = "tasks_missing_from_noise"
+        /// Runs of a scored file have no task at all and were not scored.
+        case runsNotScored = "runs_not_scored"
+    }
+
+    public let kind: Kind
+    public let message: String
+    public let subjects: [String]
+
+    public init(_ kind: Kind, _ message: String, subjects: [String] = []) {
+        self.kind = kind
+        self.message = message
+        self.subjects = subjects
+    }
+
+    public var description: String { message }
+
+    /// `"a, b, c"`, or the first `limit` names and a count of the rest.
+    public static func list(_ names: [String], limit: Int = 12) -> String {
+        names.count <= limit ? names.joined(separator: ", ")
+            : names.prefix(limit).joined(separator: ", ") + " and \(names.count - limit) more"
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Linalg
+
+/// A fitted model, complete enough to score new runs exactly as the sweep was
+/// scored and to rank them among the sweep: what `model.json` holds.
+///
+/// A run's raw task values `x_t` are signed and standardized with the sweep's
+/// statistics, then projected with the Gaussian posterior of its observed tasks
+/// (``Posterior``):
+///
+/// ```
+/// z_t = (sign_t · x_t − mean_t) / sd_t,   θ̂ = z_O B V,   Cov(θ) = V,   a = mean_j θ_j
+/// ```
+///
+/// `Codable` to the versioned schema of METHOD.md §10 (snake_case keys); a
+/// file of another ``schemaVersion`` is refused by ``init(contentsOf:)``.
+public struct FittedModel: Sendable, Codable, Equatable {
+    /// The schema this version of IRTKit writes and reads. Bumped on every change of keys or meaning.
+    public static let currentSchemaVersion = 1
+
+    /// One task of the model.
+    public struct Task: Sendable, Codable, Equatable {
+        /// The column name.
+        public let name: String
+        /// Which way is better; values are multiplied by its sign before standardizing.
+        public let direction: TaskSelection.Direction
+        /// Mean of the signed values over the sweep runs.
+        public let mean: Double
+        /// Population sd (divisor n) of the signed values over the sweep runs.
+        public let sd: Double
+        /// The task's row of Λ (k loadings).
+        public let loadings: [Double]
+        /// Its uniqueness ψ.
+        public let psi: Double
+        /// Whether ψ was fixed by the noise floor (not estimated).
+        public let anchored: Bool
+
+        public init(name: String, direction: TaskSelection.Direction, mean: Double, sd: Double,
+                    loadings: [Double], psi: Double, anchored: Bool) {
+            self.name = name
+            self.direction = direction
+            self.mean = mean
+            self.sd = sd
+            self.loadings = loadings
+            self.psi = psi
+            self.anchored = anchored
+        }
+    }
+
+    /// How the model was fitted.
+    public struct Provenance: Sendable, Codable, Equatable {
+        /// The sweep file (as given) and the noise file, if any.
+        public let sweepSource: String
+        public let noiseSource: String?
+        /// The task selection used.
+        public let selection: TaskSelection
+        /// How k was chosen.
+        public let kChoice: FactorCountChoice
+        /// Horn's Monte Carlo draws and seed.
+        public let hornDraws: Int
+        public let hornSeed: UInt64
+        /// The EM's options and how it ended.
+        public let mStep: MStep
+        public let stopRule: StopRule
+        public let acceleration: Acceleration
+        public let maxIterations: Int
+        public let initSeed: UInt64
+        public let iterations: Int
+        public let converged: Bool
+        public let logLikelihood: Double
+
+        enum CodingKeys: String, CodingKey {
+            case sweepSource = "sweep_source", noiseSource = "noise_source", selection, kChoice = "k_choice"
+            case hornDraws = "horn_draws", hornSeed = "horn_seed", mStep = "m_step", stopRule = "stop_rule"
+            case acceleration, maxIterations = "max_iterations", initSeed = "init_seed", iterations, converged
+            case logLikelihood = "log_likelihood"
+        }
+    }
+
+    /// The sweep's runs as the model scored them, to rank new runs among.
+    public struct Sweep: Sendable, Codable, Equatable {
+        public let runNames: [String]
+        /// Posterior means θ̂ (runs × k).
+        public let theta: [[Double]]
+        /// Aggregates `mean_j θ̂_j` and their posterior sds.
+        public let aggregate: [Double]
+        public let aggregateSD: [Double]
+        /// Share of the model's tasks each run was observed on.
+        public let coverage: [Double]
+        /// Distinct posterior covariances V (each k × k, rows) and, per run, the index of its own.
+        public let covariances: [[[Double]]]
+        public let covarianceIndex: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case runNames = "run_names", theta, aggregate, aggregateSD = "aggregate_sd", coverage, covariances
+            case covarianceIndex = "covariance_index"
+        }
+    }
+
+    public let schemaVersion: Int
+    /// The IRTKit version that wrote the model.
+    public let irtkitVersion: String
+    /// The tasks, in the model's order.
+    public let tasks: [Task]
+    /// One short label per factor (``FactorLabels``).
+    public let factorLabels: [String]
+    public let provenance: Provenance
+    public let sweep: Sweep
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", irtkitVersion = "irtkit_version", tasks
+        case factorLabels = "factor_labels", provenance, sweep
+    }
+
+    /// The number of factors k.
+    public var factorCount: Int { factorLabels.count }
+
+    /// Λ (p × k).
+    public var loadings: Matrix {
+        Matrix(rows: tasks.count, columns: factorCount) { i, j in tasks[i].loadings[j] }
+    }
+
+    /// ψ (p).
+    public var psi: [Double] { tasks.map(\.psi) }
+
+    /// The posterior given tasks `observed` (indices into ``tasks``).
+    public func posterior(observed: [Int]) throws(AnalysisError) -> Posterior {
+        try Posterior(loadings: loadings, psi: psi, observed: observed)
+    }
+
+    /// The complete-data posterior (every task observed).
+    public func posterior() throws(AnalysisError) -> Posterior {
+        try posterior(observed: Array(tasks.indices))
+    }
+}
+
+extension FittedModel {
+    /// Builds the model of an analysis: the prepared sweep's tasks and
+    /// statistics, the fit, and the sweep's own posterior scores.
+    init(prepared: PreparedSweep, fit: FactorModel, anchored: [Bool], provenance: Provenance) throws(AnalysisError) {
+        let p = prepared.tasks.count, k = fit.factorCount
+        let taskList = (0..<p).map { t in
+            Task(name: prepared.tasks[t], direction: prepared.signs[t] < 0 ? .lowerIsBetter : .higherIsBetter,
+                 mean: prepared.standardization.means[t], sd: prepared.standardization.standardDeviations[t],
+                 loadings: (0..<k).map { fit.loadings[t, $0] }, psi: fit.psi[t], anchored: anchored[t])
+        }
+        let labels = FactorLabels.make(tasks: prepared.tasks, loadings: fit.loadings)
+        let partial = FittedModel(
+            schemaVersion: Self.currentSchemaVersion, irtkitVersion: IRTKitVersion.string, tasks: taskList,
+            factorLabels: labels, provenance: provenance,
+            sweep: Sweep(runNames: [], theta: [], aggregate: [], aggregateSD: [], coverage: [],
+                         covariances: [], covarianceIndex: []))
+        let scores = try partial.score(standardized: prepared.z, runNames: prepared.runNames, lines: prepared.lines)
+        self = partial.with(sweep: Sweep(
+            runNames: scores.runNames, theta: scores.theta.rowArrays, aggregate: scores.aggregate,
+            aggregateSD: scores.aggregateSD, coverage: scores.coverage,
+            covariances: scores.covariances.map { $0.rowArrays }, covarianceIndex: scores.covarianceIndex))
+    }
+
+    private func with(sweep: Sweep) -> FittedModel {
+        FittedModel(schemaVersion: schemaVersion, irtkitVersion: irtkitVersion, tasks: tasks,
+                    factorLabels: factorLabels, provenance: provenance, sweep: sweep)
+    }
+}
+
+extension FittedModel {
+    /// The model of a fit made outside ``Analysis`` (k fixed, Horn not run), with
+    /// the provenance the fit itself records.
+    init(prepared: PreparedSweep, fit: FactorModel, anchored: [Bool], selection: TaskSelection,
+         source: String) throws(AnalysisError) {
+        let d = fit.diagnostics
+        try self.init(prepared: prepared, fit: fit, anchored: anchored, provenance: Provenance(
+            sweepSource: source, noiseSource: nil, selection: selection,
+            kChoice: FactorCountChoice(rule: .fixed, k: fit.factorCount, k95: nil, kMean: nil), hornDraws: 0,
+            hornSeed: 0, mStep: d.mStep, stopRule: d.stopRule, acceleration: d.acceleration,
+            maxIterations: d.maxIterations, initSeed: 0, iterations: d.iterations, converged: d.converged,
+            logLikelihood: d.logLikelihood))
+    }
+}

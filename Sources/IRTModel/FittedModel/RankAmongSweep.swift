@@ -1,0 +1,46 @@
+import Foundation
+
+/// Where new runs would rank among a model's sweep, with the uncertainty of
+/// both: in draw d the sweep's aggregates are drawn as in ``RankIntervals``
+/// (same seeded streams) and each new run's own from `N(â, s²)`; its rank is
+/// 1 + the number of sweep runs above it. Conditional on the fitted loadings.
+public struct RankAmongSweep: Sendable, Equatable {
+    /// Per new run: the rank of its point estimate among the sweep's point estimates (1 = best).
+    public let rank: [Int]
+    /// Per new run: the 95% interval `[low, high]` of that rank.
+    public let interval: [[Int]]
+
+    /// - Parameters:
+    ///   - aggregates, sds: the new runs' aggregates and their posterior sds.
+    ///   - sweep: the model's sweep (aggregates and sds).
+    ///   - draws, seed: as in ``RankIntervals``.
+    /// - Complexity: O(draws · (n log n + m log n)) for n sweep runs and m new runs.
+    public init(aggregates: [Double], sds: [Double], sweep: FittedModel.Sweep, draws: Int = 2000, seed: UInt64 = 0) {
+        precondition(aggregates.count == sds.count && draws >= 1)
+        let m = aggregates.count, n = sweep.aggregate.count
+        let sortedSweep = sweep.aggregate.sorted(by: >)
+        rank = aggregates.map { 1 + Self.countAbove($0, in: sortedSweep) }
+        var ranks = [[Int32]](repeating: [Int32](repeating: 0, count: draws), count: m)
+        var sample = [Double](repeating: 0, count: n), own = [Double](repeating: 0, count: m)
+        for d in 0..<draws {
+            RankIntervals.sample(sweep.aggregate, sweep.aggregateSD, draw: d, seed: seed, into: &sample)
+            sample.sort(by: >)
+            RankIntervals.sample(aggregates, sds, draw: d, seed: ~seed, into: &own)
+            for i in 0..<m { ranks[i][d] = Int32(1 + Self.countAbove(own[i], in: sample)) }
+        }
+        interval = ranks.map { column in
+            let (lo, hi) = RankIntervals.centralRange(column.sorted())
+            return [lo, hi]
+        }
+    }
+
+    /// How many of `descending` are strictly above `x` (binary search).
+    static func countAbove(_ x: Double, in descending: [Double]) -> Int {
+        var lo = 0, hi = descending.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if descending[mid] > x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
