@@ -122,6 +122,17 @@ lavaan_hs <- list(
   uniquenesses = arr(diag(lav_std$theta))
 )
 
+# ---------------------------------------------------------------- pchisq
+# Central and non-central χ² values, to check the distribution functions.
+grid <- expand.grid(x = c(0.5, 5, 30, 226.68384472913996, 900), df = c(1, 2, 12, 186),
+                    ncp = c(0, 0.5, 10, 150))
+chisq_checks <- lapply(seq_len(nrow(grid)), function(i) {
+  g <- grid[i, ]
+  list(x = g$x, df = g$df, ncp = g$ncp,
+       cdf = pchisq(g$x, g$df, ncp = g$ncp),
+       upper = pchisq(g$x, g$df, ncp = g$ncp, lower.tail = FALSE))
+})
+
 # ---------------------------------------------------------------- sat.act
 sat_cor <- cor(sat.act, use = "pairwise")
 
@@ -134,6 +145,7 @@ ref <- list(
   factanal = list(holzinger_swineford = hs_factanal, harman74 = h74_factanal),
   psych_fa = list(harman74_k4 = fa_h74, holzinger_swineford_k3 = fa_hs),
   lavaan_efa = list(holzinger_swineford_k3 = lavaan_hs),
+  pchisq = chisq_checks,
   sat_act = list(columns = colnames(sat.act), cor_pairwise = mat(sat_cor))
 )
 writeLines(json(ref), "r_reference.json")
