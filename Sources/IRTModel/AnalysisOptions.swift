@@ -21,7 +21,7 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// A task with a population sd at most this is dropped as constant.
     public var zeroVarianceThreshold: Double
     /// Joint posterior draws behind the leaderboard's rank intervals and `p_best` (seeded with ``seed``).
-    public var rankDraws: Int = 2000
+    public var rankDraws: Int
 
     /// The held-out metrics of the reference.
     public static let defaultHeldOutMetrics = ["eval/uncheatable_eval/macro_loss", "eval/paloma/macro_loss"]
@@ -30,7 +30,8 @@ public struct AnalysisOptions: Sendable, Equatable {
         selection: TaskSelection = .reference, requiredStatus: String? = "completed", draws: Int = 500,
         seed: UInt64 = 42, hornRule: ParallelAnalysis.Rule = .count, threads: Int? = nil,
         fit: FitOptions = FitOptions(), heldOutMetrics: [String] = AnalysisOptions.defaultHeldOutMetrics,
-        leaderboardColumns: [String] = ["is_qsplit240_core"], zeroVarianceThreshold: Double = 1e-12
+        leaderboardColumns: [String] = ["is_qsplit240_core"], zeroVarianceThreshold: Double = 1e-12,
+        rankDraws: Int = 2000
     ) {
         self.selection = selection
         self.requiredStatus = requiredStatus
@@ -42,5 +43,6 @@ public struct AnalysisOptions: Sendable, Equatable {
         self.heldOutMetrics = heldOutMetrics
         self.leaderboardColumns = leaderboardColumns
         self.zeroVarianceThreshold = zeroVarianceThreshold
+        self.rankDraws = rankDraws
     }
 }

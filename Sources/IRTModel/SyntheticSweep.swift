@@ -114,6 +114,33 @@ public struct SyntheticSweep: Sendable {
         return z
     }
 
+    /// The true factor scores θ of every run (n × k), as drawn for ``signedScores()``
+    /// and ``writeSweep(to:)`` (the same stream): what a fit's θ̂ should recover.
+    ///
+    /// - Complexity: O(n p k) time (the rows are drawn again), n × k memory.
+    public func trueScores() -> Matrix {
+        var theta = Matrix(rows: runs, columns: factors)
+        var row = [Double](repeating: 0, count: tasks)
+        var generator = RowGenerator(self, stream: 1)
+        for r in 0..<runs {
+            generator.nextSweepRow(into: &row)
+            for j in 0..<factors { theta[r, j] = generator.theta[j] }
+        }
+        return theta
+    }
+
+    /// Writes the true θ of every run as CSV: `run_name,theta_1,…,theta_k`.
+    ///
+    /// - Throws: the file system's error when `url` cannot be written.
+    public func writeTrueScores(to url: URL) throws {
+        let theta = trueScores()
+        var text = "run_name," + (1...factors).map { "theta_\($0)" }.joined(separator: ",") + "\n"
+        for r in 0..<runs {
+            text += Self.runName(r) + "," + theta.row(r).map(\.description).joined(separator: ",") + "\n"
+        }
+        try Data(text.utf8).write(to: url)
+    }
+
     /// Writes the sweep CSV (`run_name,status,` + task columns; every run `completed`).
     ///
     /// - Throws: the file system's error when `url` cannot be written.

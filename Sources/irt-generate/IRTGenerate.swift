@@ -36,6 +36,9 @@ struct IRTGenerate: ParsableCommand {
     @Option(help: "Path of the replicate-noise CSV to write (optional).")
     var noise: String?
 
+    @Option(help: "Path of a CSV with the runs' true factor scores, run_name,theta_1…theta_k (optional).")
+    var theta: String?
+
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
         guard tasks >= 1 else { throw ValidationError("--tasks must be at least 1, got \(tasks)") }
@@ -49,5 +52,6 @@ struct IRTGenerate: ParsableCommand {
         let sweep = SyntheticSweep(runs: runs, tasks: tasks, factors: factors, seed: seed, noiseRuns: noiseRuns)
         try sweep.writeSweep(to: URL(fileURLWithPath: out))
         if let noise { try sweep.writeNoise(to: URL(fileURLWithPath: noise)) }
+        if let theta { try sweep.writeTrueScores(to: URL(fileURLWithPath: theta)) }
     }
 }

@@ -3,9 +3,11 @@ import Linalg
 /// Short labels for factors from their highest-loading tasks.
 ///
 /// A task's short name is the shortest run of consecutive `/`-separated
-/// segments of its name that no other task's name contains as a run of
-/// segments, preferring later segments on ties and dropping segments every
-/// task shares (`lm_eval/arc_easy_5shot/bpb` → `arc_easy_5shot`). A factor's
+/// segments of its name that holds its most specific segment (the last one not
+/// every task shares) and that no other task's name contains as a run of
+/// segments: `lm_eval/arc_easy_5shot/bpb` → `arc_easy_5shot`, and with both
+/// `lm_eval/mmlu_5shot/bpb` and `mcq_smooth/mmlu_5shot/bpb` present,
+/// `lm_eval/mmlu_5shot`. A factor's
 /// label joins the short names of its three highest-loading tasks with ` + `;
 /// a label that would repeat another factor's gets ` (factor j)` appended.
 public enum FactorLabels {
@@ -20,9 +22,8 @@ public enum FactorLabels {
                 .filter { loadings[$0, j] > 0 }
             return top.isEmpty ? "factor \(j + 1)" : top.map { short[$0] }.joined(separator: " + ")
         }
-        for j in 0..<k where labels.filter({ $0 == labels[j] }).count > 1 {
-            labels[j] += " (factor \(j + 1))"
-        }
+        let repeated = Set(labels.filter { label in labels.filter { $0 == label }.count > 1 })
+        for j in 0..<k where repeated.contains(labels[j]) { labels[j] += " (factor \(j + 1))" }
         return labels
     }
 
@@ -32,15 +33,16 @@ public enum FactorLabels {
         // Segments every name has are no help in telling them apart.
         let shared = split.dropFirst().reduce(Set(split.first ?? [])) { $0.intersection($1) }
         return split.enumerated().map { index, segments in
-            let useful = segments.indices.filter { !shared.contains(segments[$0]) || split.count == 1 }
+            // The most specific segment: the last one not every name shares.
+            let anchor = segments.indices.last { !shared.contains(segments[$0]) || split.count == 1 }
+                ?? segments.count - 1
             for length in 1...Swift.max(1, segments.count) {
-                // Candidate runs of `length` segments, later ones first.
-                for start in stride(from: segments.count - length, through: 0, by: -1) {
-                    let run = Array(segments[start..<(start + length)])
-                    if length == 1, !useful.contains(start) { continue }
-                    let clash = split.indices.contains { other in
-                        other != index && containsRun(split[other], run)
-                    }
+                // Runs of `length` segments that contain the anchor, extending left first.
+                for end in anchor..<Swift.min(segments.count, anchor + length) {
+                    let start = end - length + 1
+                    guard start >= 0 else { continue }
+                    let run = Array(segments[start...end])
+                    let clash = split.indices.contains { other in other != index && containsRun(split[other], run) }
                     if !clash { return run.joined(separator: "/") }
                 }
             }

@@ -19,7 +19,9 @@ public struct RankAmongSweep: Sendable, Equatable {
         precondition(aggregates.count == sds.count && draws >= 1)
         let m = aggregates.count, n = sweep.aggregate.count
         let sortedSweep = sweep.aggregate.sorted(by: >)
-        rank = aggregates.map { 1 + Self.countAbove($0, in: sortedSweep) }
+        // A value within rounding of a sweep run's ties with it, in the new run's
+        // favour: a sweep run scored again takes its own rank.
+        rank = aggregates.map { 1 + Self.countAbove($0 + 1e-12 * Swift.max(1, Swift.abs($0)), in: sortedSweep) }
         var ranks = [[Int32]](repeating: [Int32](repeating: 0, count: draws), count: m)
         var sample = [Double](repeating: 0, count: n), own = [Double](repeating: 0, count: m)
         for d in 0..<draws {
@@ -35,7 +37,7 @@ public struct RankAmongSweep: Sendable, Equatable {
     }
 
     /// How many of `descending` are strictly above `x` (binary search).
-    static func countAbove(_ x: Double, in descending: [Double]) -> Int {
+    public static func countAbove(_ x: Double, in descending: [Double]) -> Int {
         var lo = 0, hi = descending.count
         while lo < hi {
             let mid = (lo + hi) / 2

@@ -75,7 +75,7 @@ public struct RankIntervals: Sendable, Equatable {
     }
 
     /// Ranks 1…n of `values`, highest first (ties keep input order).
-    static func pointRanks(_ values: [Double]) -> [Int] {
+    public static func pointRanks(_ values: [Double]) -> [Int] {
         let order = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
         var ranks = [Int](repeating: 0, count: values.count)
         for (r, i) in order.enumerated() { ranks[i] = r + 1 }
