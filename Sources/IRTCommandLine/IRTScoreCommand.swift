@@ -110,7 +110,7 @@ public struct IRTScoreCommand: ParsableCommand {
         let header = ["run", "aggregate", "± sd", "rank", "95% interval", "coverage"]
         let rows = r.runNames.indices.map { i in
             [Summary.truncate(r.runNames[i], 40), Summary.fixed(r.aggregate[i]), Summary.fixed(r.aggregateSD[i]),
-             "\(r.rank[i])", "\(r.rankInterval[i][0])–\(r.rankInterval[i][1])", cFormat("%.0f%%", 100 * r.coverage[i])]
+             "\(r.rank[i])", "\(r.rankInterval[i][0])–\(r.rankInterval[i][1])", NumberFormat.fixed(100 * r.coverage[i], decimals: 0) + "%"]
         }
         var widths = header.map(\.count)
         for row in rows { for (j, cell) in row.enumerated() { widths[j] = max(widths[j], cell.count) } }

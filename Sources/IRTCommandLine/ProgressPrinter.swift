@@ -36,7 +36,7 @@ final class ProgressPrinter: Sendable {
                 if s.phase == .horn, s.lineOpen { Self.write("\n"); s.lineOpen = false }
                 force = s.phase != .em
                 s.phase = .em
-                line = "EM: \(iterations) iterations, last step \(cFormat("%.2e", step))"
+                line = "EM: \(iterations) iterations, last step \(NumberFormat.significant(step, digits: 3, ascii: true))"
             }
             if !force, let last = s.lastWrite, now - last < .milliseconds(100) { return }
             s.lastWrite = now

@@ -23,7 +23,7 @@ public enum Summary {
         case .anderson: "Anderson acceleration"
         }
         lines.append("EM: \(r.em.iterations) iterations, \(r.em.converged ? "converged" : "NOT converged"), \(distance)")
-        lines.append("    (\(acceleration), \(r.em.mStep.rawValue) M-step, stop rule \(r.em.stopRule.name) < \(sci(r.em.stopRule.tolerance)), log-likelihood \(cFormat("%.4f", r.em.logLikelihood)))")
+        lines.append("    (\(acceleration), \(r.em.mStep.rawValue) M-step, stop rule \(r.em.stopRule.name) < \(sci(r.em.stopRule.tolerance)), log-likelihood \(NumberFormat.fixed(r.em.logLikelihood, decimals: 4, ascii: true)))")
 
         if !r.warnings.isEmpty {
             lines.append("")
@@ -43,7 +43,7 @@ public enum Summary {
             let width = r.validation.keys.map(\.count).max() ?? 0
             for metric in r.validation.keys.sorted() {
                 let rs = (r.validation[metric] ?? []).enumerated().map { j, value in
-                    "θ\(j + 1) " + (value.map { cFormat("%+.3f", $0) } ?? "n/a")
+                    "θ\(j + 1) " + (value.map { (($0 >= 0 ? "+" : "") + fixed($0)) } ?? "n/a")
                 }
                 lines.append("  " + pad(metric, width) + "  " + rs.joined(separator: "   "))
             }
@@ -59,7 +59,7 @@ public enum Summary {
         let header = ["rank", "95% interval", "p_best", "run", "aggregate", "± sd"] + (0..<r.k).map { "θ\($0 + 1)" }
         let rows = entries.map { e in
             let interval = e.rankInterval.count == 2 ? "\(e.rankInterval[0])–\(e.rankInterval[1])" : ""
-            return ["\(e.rank)", interval, cFormat("%.2f", e.pBest), truncate(e.runName, 40), fixed(e.aggregate),
+            return ["\(e.rank)", interval, NumberFormat.fixed(e.pBest, decimals: 2), truncate(e.runName, 40), fixed(e.aggregate),
                     fixed(e.aggregateSD)] + e.theta.map(fixed)
         }
         var widths = header.map(\.count)
@@ -89,21 +89,12 @@ public enum Summary {
         return lines
     }
 
-    static func times(_ x: Double) -> String {
-        guard x.isFinite else { return "n/a" }
-        let magnitude = abs(x)
-        let digits = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2
-        return cFormat("%.\(digits)f×", x)
-    }
-
+    static func times(_ x: Double) -> String { NumberFormat.ratio(x, ascii: true) }
     static func percent(_ share: Double) -> String {
-        guard share.isFinite else { return "n/a" }
-        let value = share * 100
-        return cFormat(abs(value) >= 1 ? "%.1f%%" : "%.2f%%", value)
+        share.isFinite ? NumberFormat.percent(share, digits: 2, ascii: true) : "n/a"
     }
-
-    static func fixed(_ x: Double) -> String { x.isFinite ? cFormat("%.3f", x) : "n/a" }
-    static func sci(_ x: Double) -> String { cFormat("%.2g", x) }
+    static func fixed(_ x: Double) -> String { x.isFinite ? NumberFormat.fixed(x, decimals: 3, ascii: true) : "n/a" }
+    static func sci(_ x: Double) -> String { NumberFormat.significant(x, digits: 2, ascii: true) }
 
     static func truncate(_ s: String, _ width: Int) -> String {
         s.count <= width ? s : String(s.prefix(width - 1)) + "…"

@@ -1,13 +1,17 @@
 import Foundation
 
-/// Short, human-readable numbers for the page (never `0.30000000000000004`).
-enum NumberFormat {
+/// Short, human-readable numbers for the page, the CSVs' labels and the
+/// terminal summary (never `0.30000000000000004`): IRTKit's one number formatter.
+///
+/// The page uses the typographic minus (U+2212); the terminal passes
+/// `ascii: true` for a plain `-` that shells and `grep` expect.
+public enum NumberFormat {
     /// `x` rounded to `digits` significant digits, trailing zeros dropped;
     /// plain notation for magnitudes in [1e-4, 1e6), `1.2e-5` style outside.
     ///
     /// `0.30000000000000004` → `0.3`, `3.14159` → `3.14`, `-0.0` → `0`; the integer part is never
     /// rounded away (`1234.6` → `1235`), and a minus sign is the typographic `−`.
-    static func significant(_ x: Double, digits: Int = 3) -> String {
+    public static func significant(_ x: Double, digits: Int = 3, ascii: Bool = false) -> String {
         guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
         if x == 0 { return "0" }
         let digits = max(1, digits)
@@ -20,11 +24,11 @@ enum NumberFormat {
             var exponent = String(s[s.index(after: e)...])
             let negative = exponent.hasPrefix("-")
             exponent = String(exponent.drop { $0 == "+" || $0 == "-" }.drop { $0 == "0" })
-            return minusSign(mantissa + "e" + (negative ? "-" : "") + (exponent.isEmpty ? "0" : exponent))
+            return minusSign(mantissa + "e" + (negative ? "-" : "") + (exponent.isEmpty ? "0" : exponent), ascii)
         }
         let decimals = max(0, digits - 1 - magnitude)
         let s = trimZeros(plain(x, decimals: decimals))
-        return s == "-0" ? "0" : minusSign(s)
+        return s == "-0" ? "0" : minusSign(s, ascii)
     }
 
     /// `x` in plain notation with `decimals` decimals, like `%.Nf`; by integer
@@ -49,21 +53,29 @@ enum NumberFormat {
     private static let powersOfTen: [Double] = (0...15).map { Foundation.pow(10, Double($0)) }
 
     /// `x` with exactly `decimals` decimals (for table columns that should line up).
-    static func fixed(_ x: Double, decimals: Int) -> String {
+    public static func fixed(_ x: Double, decimals: Int, ascii: Bool = false) -> String {
         guard x.isFinite else { return significant(x) }
         let s = plain(x, decimals: max(0, decimals))
         let zero = Double(s) == 0
-        return zero ? String(s.drop { $0 == "-" }) : minusSign(s)
+        return zero ? String(s.drop { $0 == "-" }) : minusSign(s, ascii)
     }
 
     /// `x` as a percentage with `digits` significant digits: `0.0234` → `2.34%`.
-    static func percent(_ x: Double, digits: Int = 2) -> String {
-        significant(x * 100, digits: digits) + "%"
+    public static func percent(_ x: Double, digits: Int = 2, ascii: Bool = false) -> String {
+        significant(x * 100, digits: digits, ascii: ascii) + "%"
     }
 
-    /// A typographic minus (U+2212) for a leading `-`, as in print.
-    private static func minusSign(_ s: String) -> String {
-        s.hasPrefix("-") ? "−" + s.dropFirst() : s
+    /// A ratio as "1484×" when large, "3.2×" when small; an infinite ratio
+    /// (no measurable noise) reads "∞×", NaN "n/a".
+    public static func ratio(_ x: Double, ascii: Bool = false) -> String {
+        guard !x.isNaN else { return "n/a" }
+        guard x.isFinite else { return x > 0 ? "∞×" : "−∞×" }
+        return x >= 100 && x < 1e15 ? "\(Int(x.rounded()))×" : significant(x, digits: 2, ascii: ascii) + "×"
+    }
+
+    /// A typographic minus (U+2212) for a leading `-`, as in print, unless `ascii`.
+    private static func minusSign(_ s: String, _ ascii: Bool = false) -> String {
+        !ascii && s.hasPrefix("-") ? "−" + s.dropFirst() : s
     }
 
     private static func trimZeros(_ s: String) -> String {

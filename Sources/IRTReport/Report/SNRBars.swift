@@ -4,10 +4,7 @@ import IRTModel
 enum SNRBars {
     /// "1484×" for large ratios, "3.2×" for small ones.
     /// An infinite ratio (replicates that agree exactly: no measurable noise) reads "∞×".
-    static func ratio(_ x: Double) -> String {
-        guard x.isFinite else { return x > 0 ? "∞×" : "−∞×" }
-        return x >= 100 && x < 1e15 ? "\(Int(x.rounded()))×" : NumberFormat.significant(x, digits: 2) + "×"
-    }
+    static func ratio(_ x: Double) -> String { NumberFormat.ratio(x) }
 
     /// The bar label: "N× (noise = x%)".
     static func label(_ s: SignalToNoise) -> String {
