@@ -5,6 +5,6 @@
 #include <cblas.h>
 #include <lapacke.h>
 
-// OpenBLAS thread control, declared in OpenBLAS's cblas.h; re-declared here
-// only as documentation of what the Swift side uses.
+// The Swift side also calls OpenBLAS's own extensions declared in its cblas.h:
+// openblas_set_num_threads, openblas_get_num_threads, openblas_get_corename.
 #endif

@@ -38,7 +38,8 @@ extension IRTReportCommand {
         fit.factors = factors ?? initialLoadings?.first?.count
         return AnalysisOptions(
             draws: draws, seed: seed, fit: fit,
-            heldOutMetrics: heldOutMetrics.isEmpty ? AnalysisOptions.defaultHeldOutMetrics : heldOutMetrics)
+            heldOutMetrics: heldOutMetrics.isEmpty ? AnalysisOptions.defaultHeldOutMetrics : heldOutMetrics,
+            rankDraws: rankDraws)
     }
 
     /// Reads the inputs and runs the analysis; writes nothing.

@@ -14,6 +14,9 @@ extension IRTReportCommand {
         guard draws <= Self.maximumDraws else {
             throw ValidationError("--draws must be at most \(Self.maximumDraws) (got \(draws)); 500 draws already give the p95 curve about 1% Monte Carlo error")
         }
+        guard rankDraws >= 1, rankDraws <= Self.maximumDraws else {
+            throw ValidationError("--rank-draws must be between 1 and \(Self.maximumDraws) (got \(rankDraws)); 2000 draws give the rank intervals' ends to about ±1 rank")
+        }
         if let factors, factors < 1 {
             throw ValidationError("--factors must be at least 1 (got \(factors)); omit it to take Horn's k95")
         }

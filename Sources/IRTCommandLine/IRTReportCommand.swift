@@ -68,8 +68,12 @@ public struct IRTReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Monte Carlo draws of Horn's parallel analysis.", valueName: "N"))
     public var draws: Int = 500
 
-    @Option(help: ArgumentHelp("Seed of Horn's Monte Carlo null.", valueName: "S"))
+    @Option(help: ArgumentHelp("Seed of Horn's Monte Carlo null and of the rank draws.", valueName: "S"))
     public var seed: UInt64 = 42
+
+    @Option(name: .customLong("rank-draws"), help: ArgumentHelp(
+        "Joint posterior draws behind the leaderboard's rank intervals and p_best.", valueName: "N"))
+    public var rankDraws: Int = 2000
 
     @Option(name: .customLong("max-iterations"), help: ArgumentHelp(
         "Cap on EM map evaluations (default: 200000; 5000 with --reference-stop).", valueName: "N"))

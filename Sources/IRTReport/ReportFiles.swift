@@ -16,7 +16,7 @@ public enum ReportFiles {
     public static let marker = ".irtkit-report"
 
     /// The report's files, in memory: `index.html`, the CSV tables, `result.json`,
-    /// `model.json` (the ``IRTModel/FittedModel``, for `irt-report score`) and the marker.
+    /// `model.json` (the `FittedModel`, for `irt-report score`) and the marker.
     ///
     /// - Throws: an `EncodingError` if the result cannot be encoded as JSON.
     public static func files(for result: AnalysisResult, title: String?) throws -> [(name: String, data: Data)] {

@@ -1,6 +1,7 @@
-// Throwaway stand-in for `irt-report SWEEP --noise NOISE --json OUT [--out DIR] [--quiet]`
-// while the real CLI is being written: reads both files, runs Analysis, writes
-// the result JSON. Extra flag: `--draws N` (default 500). Phase times go to stderr.
+// The analysis without the report, for timing its phases: takes irt-report's
+// `SWEEP --noise NOISE --json OUT [--out DIR] [--quiet]`, reads both files, runs
+// Analysis and writes the result JSON. Extra flag: `--draws N` (default 500).
+// Phase times go to stderr.
 import Foundation
 import IRTModel
 

@@ -11,9 +11,11 @@ public struct RankAmongSweep: Sendable, Equatable {
     public let interval: [[Int]]
 
     /// - Parameters:
-    ///   - aggregates, sds: the new runs' aggregates and their posterior sds.
+    ///   - aggregates: the new runs' aggregates.
+    ///   - sds: their posterior sds.
     ///   - sweep: the model's sweep (aggregates and sds).
-    ///   - draws, seed: as in ``RankIntervals``.
+    ///   - draws: joint draws, as in ``RankIntervals``.
+    ///   - seed: seed of the draws, as in ``RankIntervals``.
     /// - Complexity: O(draws · (n log n + m log n)) for n sweep runs and m new runs.
     public init(aggregates: [Double], sds: [Double], sweep: FittedModel.Sweep, draws: Int = 2000, seed: UInt64 = 0) {
         precondition(aggregates.count == sds.count && draws >= 1)

@@ -10,7 +10,7 @@ import IRTModel
 ///   `Double(text)` gives the same value back).
 /// - Records end with LF; the first record is the header.
 ///
-/// Each table reads back with ``IRTModel/CSVReader/parse(_:source:)``.
+/// Each table reads back with `CSVReader/parse(_:source:)`.
 public enum CSVExport {
     /// One row per task: `task, lambda_1 [label]…lambda_k [label], psi, communality, noise_share, h2_ceiling`
     /// (tasks in file order; each factor column carries its label, ``FactorName``).

@@ -1,7 +1,7 @@
 import IRTModel
 
 /// How a factor is named on the page, in the CSVs and in the summary: its
-/// number and its label from the highest-loading tasks (``FactorLabels``).
+/// number and its label from the highest-loading tasks (`FactorLabels`).
 public enum FactorName {
     /// The label of factor `j` (0-based), or "factor j+1" when the result has none.
     public static func label(_ r: AnalysisResult, _ j: Int) -> String {
