@@ -64,14 +64,19 @@ public struct Analysis: Sendable {
                 "dropped \(prepared.droppedTasks.count) constant task(s): \(AnalysisWarning.list(prepared.droppedTasks))",
                 subjects: prepared.droppedTasks))
         }
-        let kChoice = try Self.chooseK(options: options.fit, horn: horn, tasks: p)
+        let floor = try noise.map { noise throws(AnalysisError) in try NoiseFloor(sweep: prepared, noise: noise) }
+            ?? NoiseFloor(unanchored: prepared.tasks)
+        let freeUniquenesses = floor.noiseShare.filter { $0 == nil }.count
+        let kChoice = try Self.chooseK(options: options.fit, horn: horn, tasks: p, freeUniquenesses: freeUniquenesses)
         if kChoice.rule == .hornZeroFallback {
             warnings.append(AnalysisWarning(.noFactorAboveNoise, "no factor stands above noise (k95 = 0); fitting k = 1"))
         }
+        if let asked = kChoice.capped {
+            warnings.append(AnalysisWarning(
+                .factorsCapped,
+                "\(asked) factors were asked for (\(kChoice.rule == .horn ? "Horn's k95" : "by you")), but with p = \(p) tasks and \(freeUniquenesses) free uniqueness(es) a \(asked)-factor model has more parameters than the correlation matrix has entries (negative degrees of freedom); fitting k = \(kChoice.k), Ledermann's bound"))
+        }
         let k = kChoice.k
-
-        let floor = try noise.map { noise throws(AnalysisError) in try NoiseFloor(sweep: prepared, noise: noise) }
-            ?? NoiseFloor(unanchored: prepared.tasks)
         if noise != nil, !floor.tasksMissingFromNoise.isEmpty {
             warnings.append(AnalysisWarning(
                 .tasksWithoutNoiseAnchor,
@@ -81,14 +86,43 @@ public struct Analysis: Sendable {
 
         var emProgress: (@Sendable (Int, Double) -> Void)? = nil
         if let progress { emProgress = { iterations, step in progress(.emIterations(iterations, step: step)) } }
-        let model = try FactorModel(
-            z: prepared.z, k: k, anchors: floor.noiseShare, options: options.fit, progress: emProgress)
+        // S = ZᵀZ/n, the correlation matrix: all the EM and the fit statistics need.
+        let s = BLASThreading.withThreadCount(1) { prepared.z.gram(alpha: 1 / Double(prepared.z.rows)) }
+        let multiStart = try MultiStartFit(
+            covariance: s, observations: prepared.z.rows, k: k, anchors: floor.noiseShare, options: options.fit,
+            starts: options.starts, check: options.startCheck, progress: emProgress)
+        let model = multiStart.model
         let d = model.diagnostics
         if !d.converged {
             let distance = d.estimatedDistance.isFinite ? "estimated distance to the fixed point \(d.estimatedDistance)" : "distance to the fixed point unknown (steps not contracting)"
             warnings.append(AnalysisWarning(
                 .emNotConverged,
                 "EM did NOT converge: stopped at the cap of \(d.iterations) map evaluations, last step \(d.finalStep), \(distance); the scores may be wrong — try --m-step nnls or a larger --max-iterations"))
+        }
+        if multiStart.checkFoundBetter, let gain = multiStart.starts.checkGain,
+           let better = multiStart.starts.checkBestLogLikelihood {
+            warnings.append(AnalysisWarning(
+                .betterOptimumFound,
+                "the EM's default start stopped at a local optimum: one of \(multiStart.starts.checkStarts) extra seeded starts reached log-likelihood \(better), higher by \(gain); rerun with --starts 16 to report the best of 16 starts"))
+        }
+        if options.starts > 1 {
+            warnings.append(AnalysisWarning(
+                .startsCompared,
+                "\(multiStart.starts.reachedBest) of \(multiStart.starts.requested) starts reached the best log-likelihood \(d.logLikelihood) (start \(multiStart.starts.best) reported)"))
+        }
+        let heywood = prepared.tasks.indices.filter { floor.noiseShare[$0] == nil && model.psi[$0] < 0.005 }
+            .map { prepared.tasks[$0] }
+        if !heywood.isEmpty {
+            warnings.append(AnalysisWarning(
+                .heywoodCase,
+                "Heywood case: \(heywood.count) task(s) have a free uniqueness below 0.005 (factanal's bound), i.e. the factors explain them almost entirely — an improper solution or too many factors: \(AnalysisWarning.list(heywood))",
+                subjects: heywood))
+        }
+        let modelFit = ModelFit.assess(
+            s: s, n: prepared.z.rows, tasks: prepared.tasks, model: model, anchors: floor.noiseShare,
+            options: options.fit, starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit)
+        if let why = modelFit.unavailable {
+            warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))
         }
         let above = prepared.tasks.indices.filter { j in
             floor.h2Ceiling[j].map { model.communality[j] > $0 } ?? false
@@ -123,18 +157,28 @@ public struct Analysis: Sendable {
         return AnalysisResult(
             source: kept.source, noiseSource: noise?.source, skippedRuns: skipped, prepared: prepared, horn: horn,
             kChoice: kChoice, model: model, fitted: fitted, floor: floor, snr: snr, validation: validation,
-            leaderboard: leaderboard, warnings: warnings, rankDraws: options.rankDraws)
+            leaderboard: leaderboard, warnings: warnings, rankDraws: options.rankDraws, fit: modelFit)
     }
 
     /// k from the options and Horn's counts (METHOD.md §4).
-    static func chooseK(options: FitOptions, horn: ParallelAnalysis, tasks p: Int) throws(AnalysisError) -> FactorCountChoice {
+    /// k is capped at Ledermann's bound (the largest k with df ≥ 0, counting free ψ only).
+    static func chooseK(options: FitOptions, horn: ParallelAnalysis, tasks p: Int,
+                        freeUniquenesses: Int) throws(AnalysisError) -> FactorCountChoice {
+        let bound = FactorCountChoice.ledermannBound(p: p, freeUniquenesses: freeUniquenesses)
+        func capped(_ rule: FactorCountChoice.Rule, _ k: Int) -> FactorCountChoice {
+            FactorCountChoice(rule: rule, k: Swift.min(k, bound), k95: horn.k95, kMean: horn.kMean,
+                              capped: k > bound ? k : nil)
+        }
         if let fixed = options.factors {
             guard fixed >= 1, fixed <= p else { throw .tooManyFactors(requested: fixed, tasks: p) }
-            let rule: FactorCountChoice.Rule = options.initialLoadings?.first?.count == fixed ? .initialLoadings : .fixed
-            return FactorCountChoice(rule: rule, k: fixed, k95: horn.k95, kMean: horn.kMean)
+            // Explicit starting loadings fix k: they cannot be capped.
+            if options.initialLoadings?.first?.count == fixed {
+                return FactorCountChoice(rule: .initialLoadings, k: fixed, k95: horn.k95, kMean: horn.kMean)
+            }
+            return capped(.fixed, fixed)
         }
         if horn.k95 == 0 { return FactorCountChoice(rule: .hornZeroFallback, k: 1, k95: 0, kMean: horn.kMean) }
-        return FactorCountChoice(rule: .horn, k: horn.k95, k95: horn.k95, kMean: horn.kMean)
+        return capped(.horn, horn.k95)
     }
 
     /// Keeps rows whose status equals `required` (ignoring case and surrounding

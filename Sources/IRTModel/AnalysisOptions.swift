@@ -22,6 +22,22 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var zeroVarianceThreshold: Double
     /// Joint posterior draws behind the leaderboard's rank intervals and `p_best` (seeded with ``seed``).
     public var rankDraws: Int
+    /// EM starts; start 1 is the ``FitOptions`` start, start i > 1 draws Λ0 from `initSeed + i − 1`;
+    /// the highest log-likelihood is reported.
+    public var starts: Int = 1
+    /// Extra seeded starts run (when ``starts`` is 1) only to warn when a better optimum exists; 0 skips the check.
+    public var startCheck: Int = 8
+    /// Fit k − 1, k + 1 and free loadings too, for the fit card's neighbours and the cost of non-negativity.
+    public var assessFit: Bool = true
+
+    /// These options without the start check and the k ± 1 and free-loading
+    /// fits: the fit itself is unchanged, only the fit card's extras are skipped.
+    public var withoutFitChecks: AnalysisOptions {
+        var o = self
+        o.startCheck = 0
+        o.assessFit = false
+        return o
+    }
 
     /// The held-out metrics of the reference.
     public static let defaultHeldOutMetrics = ["eval/uncheatable_eval/macro_loss", "eval/paloma/macro_loss"]

@@ -78,6 +78,8 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     public let warnings: [AnalysisWarning]
     /// Joint draws behind the leaderboard's rank intervals.
     public let rankDraws: Int
+    /// Fit statistics, neighbours, residuals, starts and the cost of non-negativity.
+    public let fit: ModelFit
     /// The fitted model (what `model.json` holds); `nil` only in a result decoded from JSON.
     public var model: FittedModel? = nil
 
@@ -89,7 +91,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         case noiseShare = "noise_share", h2Ceiling = "h2_ceiling", tasksMissingFromNoise = "tasks_missing_from_noise"
         case snr, validation, runNames = "run_names", theta, leaderboard
         case leaderboardHeldOut = "leaderboard_held_out", leaderboardExtra = "leaderboard_extra"
-        case noiseTheta = "noise_theta", warnings, rankDraws = "rank_draws"
+        case noiseTheta = "noise_theta", warnings, rankDraws = "rank_draws", fit
     }
 
 
@@ -97,7 +99,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         source: String, noiseSource: String?, skippedRuns: [SkippedRun], prepared: PreparedSweep,
         horn: ParallelAnalysis, kChoice: FactorCountChoice, model: FactorModel, fitted: FittedModel,
         floor: NoiseFloor, snr: SignalToNoiseSummary?, validation: Validation, leaderboard: Leaderboard,
-        warnings: [AnalysisWarning], rankDraws: Int
+        warnings: [AnalysisWarning], rankDraws: Int, fit: ModelFit
     ) {
         schemaVersion = Self.currentSchemaVersion
         self.source = source
@@ -134,6 +136,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         noiseTheta = snr?.noiseScores.rowArrays
         self.warnings = warnings
         self.rankDraws = rankDraws
+        self.fit = fit
         self.model = fitted
     }
 }

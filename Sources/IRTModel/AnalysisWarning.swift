@@ -27,6 +27,16 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         case tasksMissingFromNoise = "tasks_missing_from_noise"
         /// Runs of a scored file have no task at all and were not scored.
         case runsNotScored = "runs_not_scored"
+        /// k was capped at Ledermann's bound.
+        case factorsCapped = "factors_capped"
+        /// The start check found a better optimum than the reported fit.
+        case betterOptimumFound = "better_optimum_found"
+        /// Several starts were compared (how many reached the best).
+        case startsCompared = "starts_compared"
+        /// A free uniqueness fell below 0.005.
+        case heywoodCase = "heywood_case"
+        /// Fit statistics are undefined for this sweep.
+        case fitStatisticsUnavailable = "fit_statistics_unavailable"
     }
 
     public let kind: Kind

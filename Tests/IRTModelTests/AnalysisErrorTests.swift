@@ -27,7 +27,7 @@ struct AnalysisErrorTests {
 
     /// Fast options: few draws, one factor.
     static func options(fit: FitOptions = FitOptions(factors: 1), draws: Int = 20) -> AnalysisOptions {
-        AnalysisOptions(draws: draws, threads: 1, fit: fit)
+        AnalysisOptions(draws: draws, threads: 1, fit: fit).withoutFitChecks
     }
 
     /// The `AnalysisError` from analysing `sweep` (and `noise`), or `nil` when it succeeds.

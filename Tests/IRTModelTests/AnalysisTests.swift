@@ -94,8 +94,8 @@ struct AnalysisTests {
     @Test("JSON round trip gives an equal result")
     func jsonRoundTrip() throws {
         let r = Self.result
-        let data = try JSONEncoder().encode(r)
-        let back = try JSONDecoder().decode(AnalysisResult.self, from: data)
+        let data = try JSONCoding.encoder().encode(r)
+        let back = try JSONCoding.decoder().decode(AnalysisResult.self, from: data)
         // The fitted model travels in model.json, not result.json.
         #expect(back.model == nil && r.model != nil)
         var withoutModel = r
@@ -111,13 +111,13 @@ struct AnalysisTests {
     ]
     static let extraKeys: Set<String> = [
         "source", "noise_source", "leaderboard_held_out", "leaderboard_extra", "noise_theta", "warnings",
-        "schema_version", "skipped_runs", "k_choice", "factor_labels", "rank_draws",
+        "schema_version", "skipped_runs", "k_choice", "factor_labels", "rank_draws", "fit",
     ]
 
     @Test("JSON keys are METHOD.md §10's snake_case names plus our extras")
     func jsonKeys() throws {
         let r = Self.result
-        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: JSONCoding.encoder().encode(r)) as? [String: Any])
         #expect(Set(object.keys) == Self.methodKeys.union(Self.extraKeys))
         let horn = try #require(object["horn"] as? [String: Any])
         #expect(Set(["eigenvalues", "p95", "mean", "k95", "k_mean", "draws", "seed"]).isSubset(of: horn.keys))
@@ -157,14 +157,16 @@ struct AnalysisTests {
             r5,completed,1.30,2.20,3.45
             """
         let r = try Analysis(sweep: EvalMatrix(csv: csv, source: "small.csv"),
-                             options: AnalysisOptions(draws: 20, threads: 1, fit: FitOptions(factors: 1))).run()
-        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as? [String: Any])
+                             options: AnalysisOptions(draws: 20, threads: 1, fit: FitOptions(factors: 1)).withoutFitChecks).run()
+        let object = try #require(try JSONSerialization.jsonObject(with: JSONCoding.encoder().encode(r)) as? [String: Any])
         let noiseOnly: Set = ["snr", "noise_source", "noise_theta"]
         #expect(Set(object.keys) == Self.methodKeys.union(Self.extraKeys).subtracting(noiseOnly))
         #expect(r.noiseShare == [nil, nil, nil] && r.tasksMissingFromNoise == r.tasks)
         var withoutModel = r
         withoutModel.model = nil
-        #expect(try JSONDecoder().decode(AnalysisResult.self, from: JSONEncoder().encode(r)) == withoutModel)
+        // TLI is NaN here (df = 0), and NaN ≠ NaN: compare the JSON of the round trip instead.
+        let back = try JSONCoding.decoder().decode(AnalysisResult.self, from: JSONCoding.encoder().encode(r))
+        #expect(try JSONCoding.encoder().encode(back) == JSONCoding.encoder().encode(withoutModel))
     }
 
     @Test("The result crosses into a Task and an analysis runs inside one")
@@ -174,7 +176,7 @@ struct AnalysisTests {
         #expect(top == r.leaderboard.first?.runName)
         let sweep = SharedRuns.sweep
         let inside = try await Task.detached { () throws -> AnalysisResult in
-            try Analysis(sweep: sweep, options: AnalysisOptions(draws: 20, threads: 1, fit: FitOptions(factors: 2))).run()
+            try Analysis(sweep: sweep, options: AnalysisOptions(draws: 20, threads: 1, fit: FitOptions(factors: 2)).withoutFitChecks).run()
         }.value
         #expect(inside.nRuns == 242 && inside.k == 2)
         #expect(inside.runNames == r.runNames)

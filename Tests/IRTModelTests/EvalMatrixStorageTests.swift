@@ -67,7 +67,7 @@ struct EvalMatrixStorageTests {
         #expect(synthetic.loadings.elements.allSatisfy { $0 >= 0 })
         #expect(synthetic.psi.allSatisfy { $0 >= 0.1 - 1e-12 && $0 < 1 })
         let result = try Analysis(sweep: sweep, noise: noise, options: {
-            var o = AnalysisOptions(); o.draws = 20; return o
+            var o = AnalysisOptions().withoutFitChecks; o.draws = 20; return o
         }()).run()
         #expect(result.nTasks == 12)
     }

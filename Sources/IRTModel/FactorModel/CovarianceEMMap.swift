@@ -66,6 +66,24 @@ struct CovarianceEMMap: EMMap {
         nnls = NonNegativeQuadratic(k: k)
     }
 
+    /// With free loadings Λ is identified only up to a rotation `Λ R`, along
+    /// which the EM drifts without end; the step then measures what every
+    /// rotation shares: each task's `Σ_j λ_tj²` and ψ_t. With `Λ ≥ 0` it is
+    /// `max |ΔΛ|` (the zero bound pins the rotation where loadings sit on it).
+    func step(from x: FactorParameters, to y: FactorParameters) -> Double {
+        var m = 0.0
+        if nonNegative {
+            for i in x.lambda.indices { m = Swift.max(m, Swift.abs(y.lambda[i] - x.lambda[i])) }
+            return m
+        }
+        for t in 0..<p {
+            var a = 0.0, b = 0.0
+            for j in 0..<k { a += x.lambda[t + j * p] * x.lambda[t + j * p]; b += y.lambda[t + j * p] * y.lambda[t + j * p] }
+            m = Swift.max(m, Swift.abs(b - a), Swift.abs(y.psi[t] - x.psi[t]))
+        }
+        return m
+    }
+
     func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
 
     func constrainUniqueness(_ value: Double, task: Int) -> Double {

@@ -22,10 +22,23 @@ protocol EMMap {
     /// - Complexity: the map's; O(p²k) for ``CovarianceEMMap``.
     mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double
 
+    /// The size of the step from `x` to `y` that the stop rules measure. The
+    /// default is `max |Λ_y − Λ_x|`; a map whose loadings are identified only up
+    /// to a rotation measures rotation-invariant quantities instead.
+    func step(from x: FactorParameters, to y: FactorParameters) -> Double
+
     /// The nearest admissible loading to `value` (`max(0, value)` under `Λ ≥ 0`).
     func constrainLoading(_ value: Double) -> Double
 
     /// The nearest admissible uniqueness of `task` to `value`: the anchor for an
     /// anchored task, `max(floor, value)` for a free one.
     func constrainUniqueness(_ value: Double, task: Int) -> Double
+}
+
+extension EMMap {
+    func step(from x: FactorParameters, to y: FactorParameters) -> Double {
+        var m = 0.0
+        for i in x.lambda.indices { m = Swift.max(m, Swift.abs(y.lambda[i] - x.lambda[i])) }
+        return m
+    }
 }

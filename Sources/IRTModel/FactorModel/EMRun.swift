@@ -19,13 +19,6 @@ struct EMRun {
         self.progress = progress
     }
 
-    /// `max |Λa − Λb|`.
-    static func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
-        var m = 0.0
-        for i in a.indices { m = Swift.max(m, abs(a[i] - b[i])) }
-        return m
-    }
-
     private mutating func record(_ logLikelihood: Double) {
         iterations += 1
         if options.recordTrace { trace.append(logLikelihood) }
@@ -39,7 +32,7 @@ struct EMRun {
     ) throws(AnalysisError) -> (logLikelihood: Double, step: Double) {
         let logLikelihood = try map.evaluate(x, into: &next)
         record(logLikelihood)
-        return (logLikelihood, Self.maxDifference(next.lambda, x.lambda))
+        return (logLikelihood, map.step(from: x, to: next))
     }
 
     /// Updates ρ̂ and the distance estimate from a new plain-EM step; returns

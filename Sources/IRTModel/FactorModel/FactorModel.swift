@@ -1,7 +1,8 @@
 import Foundation
 import Linalg
 
-/// A fitted non-negative k-factor model of z-scored task scores.
+/// A fitted k-factor model of z-scored task scores: non-negative loadings by
+/// default, or classical free loadings (shown after varimax).
 ///
 /// ```
 /// z_r = Λ θ_r + ε_r,   θ_r ~ N(0, I_k),   ε_r ~ N(0, Ψ),   Ψ = diag(ψ),   Λ ≥ 0
@@ -44,23 +45,38 @@ public struct FactorModel: Sendable, Equatable {
         z: Matrix, k: Int, anchors: [Double?], options: FitOptions = FitOptions(),
         progress: (@Sendable (Int, Double) -> Void)? = nil
     ) throws(AnalysisError) {
-        let n = z.rows, p = z.columns
+        // BLAS single-threaded throughout: its rounding depends on its thread
+        // count, and the fit must not (the products are p × p × k: small).
+        let s = BLASThreading.withThreadCount(1) { z.gram(alpha: 1 / Double(Swift.max(z.rows, 1))) }
+        try self.init(covariance: s, observations: z.rows, k: k, anchors: anchors, options: options, progress: progress)
+    }
+
+    /// Fits the model to a covariance (or correlation) matrix S of n observations:
+    /// the EM needs the data only through S.
+    ///
+    /// - Parameters:
+    ///   - s: p × p, symmetric (the lower triangle is read by the products).
+    ///   - n: the observations behind S (scales the log-likelihood).
+    ///   - k, anchors, options, progress: as for ``init(z:k:anchors:options:progress:)``.
+    /// - Complexity: O(p²k) per iteration.
+    public init(
+        covariance s: Matrix, observations n: Int, k: Int, anchors: [Double?], options: FitOptions = FitOptions(),
+        progress: (@Sendable (Int, Double) -> Void)? = nil
+    ) throws(AnalysisError) {
+        let p = s.columns
         guard k >= 1, k <= p else { throw .tooManyFactors(requested: k, tasks: p) }
         guard anchors.count == p else {
             throw .invalidOption("anchors has \(anchors.count) entries, expected one per task (\(p))")
         }
-        // BLAS single-threaded throughout: its rounding depends on its thread
-        // count, and the fit must not (the products are p × p × k: small).
-        let s = BLASThreading.withThreadCount(1) { z.gram(alpha: 1 / Double(n)) }
         let start = try Self.startingLoadings(p: p, k: k, options: options)
         let clamped = anchors.map { a -> Double? in
             a.map { Swift.min(Swift.max($0, options.anchorClamp.lowerBound), options.anchorClamp.upperBound) }
         }
         var map = CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: options.mStep,
-                                  psiFloor: options.psiFloor)
+                                  psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
         let x0 = FactorParameters(lambda: start, psi: clamped.map { $0 ?? 1.0 })
         var run = EMRun(options: options, progress: progress)
-        let fitted = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) -> FactorParameters in
+        var fitted = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) -> FactorParameters in
             switch options.acceleration {
             case .none: return try run.plain(from: x0, map: &map)
             case .squarem: return try run.squarem(from: x0, map: &map)
@@ -68,6 +84,12 @@ public struct FactorModel: Sendable, Equatable {
             }
         }
 
+        // Free loadings are shown after varimax (ψ and ℓ do not depend on it).
+        if options.loadings == .free {
+            let raw = Matrix(rows: p, columns: k) { i, j in fitted.lambda[i + j * p] }
+            let rotated = try numerical { () throws(LinalgError) in try Varimax.rotate(raw).rotated }
+            fitted.lambda = rotated.elements
+        }
         // Order factors by descending Σ_t λ_tj² (stable).
         let sums = (0..<k).map { j in (0..<p).reduce(0.0) { $0 + fitted.lambda[$1 + j * p] * fitted.lambda[$1 + j * p] } }
         let order = (0..<k).sorted { sums[$0] > sums[$1] || (sums[$0] == sums[$1] && $0 < $1) }
@@ -90,7 +112,8 @@ public struct FactorModel: Sendable, Equatable {
             estimatedDistance: run.estimatedDistance, contractionRate: run.rate,
             logLikelihood: finalLogLikelihood, initialLoadings: (0..<p).map { i in (0..<k).map { start[i + $0 * p] } },
             mStep: options.mStep, stopRule: options.stopRule, acceleration: options.acceleration,
-            maxIterations: options.maxIterations, trace: run.trace)
+            maxIterations: options.maxIterations, trace: run.trace, loadings: options.loadings,
+            rotation: options.loadings == .free && k > 1 ? "varimax" : nil)
     }
 
     /// Λ0: the explicit one (validated), or `|N(0, 0.1²)|` from the init seed.

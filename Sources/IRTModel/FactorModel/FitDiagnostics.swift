@@ -21,4 +21,8 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     public let maxIterations: Int
     /// Log-likelihood of each iterate when ``FitOptions/recordTrace`` was set.
     public let trace: [Double]
+    /// The loading constraint of the fit.
+    public var loadings: LoadingConstraint = .nonnegative
+    /// The rotation applied for display (`"varimax"` for free loadings, k > 1), or `nil`.
+    public var rotation: String? = nil
 }

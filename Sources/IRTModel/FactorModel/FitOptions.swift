@@ -23,6 +23,8 @@ public struct FitOptions: Sendable, Equatable, Codable {
     public var recordTrace: Bool
     /// The accelerated driver's constants (Anderson memory, safeguards, certification).
     public var tuning: EMTuning = EMTuning()
+    /// Non-negative (default) or free loadings.
+    public var loadings: LoadingConstraint = .nonnegative
 
     /// IRTKit's defaults: the converged answer (estimated distance to the
     /// fixed point below 1e-7, cap 200,000 map evaluations, Anderson acceleration).

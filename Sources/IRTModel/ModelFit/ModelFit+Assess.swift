@@ -1,0 +1,79 @@
+import Linalg
+
+extension ModelFit {
+    /// Assesses a fit to the correlation matrix `s` of `n` runs.
+    ///
+    /// - Parameters:
+    ///   - neighbours: also fit k − 1 and k + 1 (when 1 ≤ k ± 1 and df ≥ 0).
+    ///   - cost: also fit free loadings at k, for the cost of non-negativity
+    ///     (only when `options.loadings` is `.nonnegative`).
+    static func assess(
+        s: Matrix, n: Int, tasks: [String], model: FactorModel, anchors: [Double?], options: FitOptions,
+        starts: Starts, neighbours: Bool, cost: Bool
+    ) -> ModelFit {
+        let k = model.factorCount, p = tasks.count
+        let free = anchors.map { $0 == nil }
+        let (statistics, unavailable) = Self.statistics(s: s, n: n, model: model, free: free)
+        var around: [Neighbour] = []
+        if neighbours {
+            for kk in [k - 1, k + 1] where kk >= 1 && kk <= p && FactorCountChoice.degreesOfFreedom(p: p, k: kk, freeUniquenesses: free.filter { $0 }.count) >= 0 {
+                var o = MultiStartFit.auxiliary(options, seed: options.initSeed)
+                o.factors = kk
+                do {
+                    let fit = try FactorModel(covariance: s, observations: n, k: kk, anchors: anchors, options: o)
+                    let (st, why) = Self.statistics(s: s, n: n, model: fit, free: free)
+                    around.append(Neighbour(k: kk, statistics: st, converged: fit.diagnostics.converged, unavailable: why))
+                } catch {
+                    around.append(Neighbour(k: kk, statistics: nil, converged: false, unavailable: "the k = \(kk) fit failed: \(error)"))
+                }
+            }
+        }
+        let largest = (statistics?.largestResiduals(15) ?? []).map {
+            Residual(taskA: tasks[$0.j], taskB: tasks[$0.i], value: $0.value)
+        }
+        var nonNegativityCost: NonNegativityCost? = nil
+        if cost, options.loadings == .nonnegative {
+            var o = MultiStartFit.auxiliary(options, seed: options.initSeed)
+            o.loadings = .free
+            if let freeFit = try? FactorModel(covariance: s, observations: n, k: k, anchors: anchors, options: o) {
+                nonNegativityCost = Self.cost(free: freeFit, nonnegative: model, tasks: tasks)
+            }
+        }
+        return ModelFit(statistics: statistics, unavailable: unavailable, neighbours: around,
+                        largestResiduals: largest, starts: starts, nonNegativityCost: nonNegativityCost)
+    }
+
+    /// The statistics of `model`, or why there are none.
+    private static func statistics(s: Matrix, n: Int, model: FactorModel, free: [Bool]) -> (FitStatistics?, String?) {
+        do {
+            let st = try FitStatistics(sampleCovariance: s, observations: n, loadings: model.loadings,
+                                       uniquenesses: model.psi, freeUniquenesses: free)
+            return (st, nil)
+        } catch {
+            if case .numerical(.notPositiveDefinite) = error {
+                return (nil, "the task correlation matrix is singular (n = \(n) runs for p = \(s.rows) tasks, or tasks that are exact combinations of others), so the likelihood-ratio statistics are undefined")
+            }
+            return (nil, error.description)
+        }
+    }
+
+    /// ℓ(free) − ℓ(non-negative), and per task the distance between the
+    /// non-negative loadings and the free ones rotated onto them (orthogonal Procrustes).
+    private static func cost(free: FactorModel, nonnegative: FactorModel, tasks: [String]) -> NonNegativityCost {
+        let difference = free.diagnostics.logLikelihood - nonnegative.diagnostics.logLikelihood
+        var bent: [NonNegativityCost.BentTask] = []
+        if let cross = try? free.loadings.multiplied(by: nonnegative.loadings, transposingSelf: .transpose),
+           let rotation = try? Varimax.polarFactor(cross).0,
+           let aligned = try? free.loadings.multiplied(by: rotation) {
+            let k = free.factorCount
+            bent = tasks.indices.map { t in
+                let d = (0..<k).reduce(0.0) { $0 + (aligned[t, $1] - nonnegative.loadings[t, $1]) * (aligned[t, $1] - nonnegative.loadings[t, $1]) }
+                return NonNegativityCost.BentTask(task: tasks[t], distance: d.squareRoot())
+            }.sorted { $0.distance > $1.distance }
+            bent = Array(bent.prefix(5))
+        }
+        return NonNegativityCost(
+            freeConverged: free.diagnostics.converged, freeLogLikelihood: free.diagnostics.logLikelihood, nonnegativeLogLikelihood: nonnegative.diagnostics.logLikelihood,
+            difference: difference, likelihoodRatio: 2 * difference, bentTasks: bent)
+    }
+}

@@ -1,0 +1,73 @@
+import Linalg
+
+/// The EM run from several starting points: start 1 is the options' own Λ0
+/// (explicit, or `|N(0, 0.1²)|` from `initSeed`), start i > 1 draws Λ0 from
+/// `initSeed + i − 1`. The highest log-likelihood wins (ties within 1e-9
+/// relative: the lowest start). Without extra starts asked for, a check of
+/// `check` extra seeded starts runs and only reports what it finds.
+struct MultiStartFit {
+    /// The reported fit.
+    let model: FactorModel
+    /// Its starts block.
+    let starts: ModelFit.Starts
+
+    /// Relative ℓ difference below which two starts reached the same optimum.
+    static let sameOptimum = 1e-7
+    /// Relative ℓ difference below which the lower start index wins.
+    static let tie = 1e-9
+    /// Cap on map evaluations of each fit made only to check or compare (check
+    /// starts, k ± 1, free loadings): enough for the accelerated EM on every
+    /// case of the test bank that converges at all, and it bounds their cost.
+    static let auxiliaryCap = 20_000
+
+    /// The options of an auxiliary fit: the user's model (M-step, loadings,
+    /// anchors) with IRTKit's converged, accelerated EM — whatever EM the main
+    /// fit used — capped at ``auxiliaryCap``, from a random start.
+    static func auxiliary(_ options: FitOptions, seed: UInt64) -> FitOptions {
+        var o = options
+        o.initialLoadings = nil
+        o.initSeed = seed
+        o.acceleration = .anderson
+        o.stopRule = FitOptions().stopRule
+        o.maxIterations = Swift.min(options.maxIterations, auxiliaryCap)
+        o.recordTrace = false
+        return o
+    }
+
+    init(covariance s: Matrix, observations n: Int, k: Int, anchors: [Double?], options: FitOptions,
+         starts count: Int, check: Int, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) {
+        var fits: [FactorModel] = []
+        for i in 0..<Swift.max(1, count) {
+            var o = options
+            if i > 0 { o.initialLoadings = nil; o.initSeed = options.initSeed &+ UInt64(i) }
+            fits.append(try FactorModel(covariance: s, observations: n, k: k, anchors: anchors, options: o,
+                                        progress: i == 0 ? progress : nil))
+        }
+        let ll = fits.map(\.diagnostics.logLikelihood)
+        var best = 0
+        for i in ll.indices.dropFirst() where ll[i] > ll[best] + Self.tie * Swift.abs(ll[best]) { best = i }
+        let top = ll[best]
+        let reached = ll.filter { Swift.abs($0 - top) <= Self.sameOptimum * Swift.abs(top) }.count
+        var checkBest: Double? = nil
+        if count <= 1, check > 0 {
+            for i in 1...check {
+                let o = Self.auxiliary(options, seed: options.initSeed &+ UInt64(i))
+                // A start that fails numerically says nothing about the optimum.
+                guard let fit = try? FactorModel(covariance: s, observations: n, k: k, anchors: anchors, options: o)
+                else { continue }
+                checkBest = Swift.max(checkBest ?? -.infinity, fit.diagnostics.logLikelihood)
+            }
+        }
+        model = fits[best]
+        starts = ModelFit.Starts(
+            requested: Swift.max(1, count), best: best + 1, reachedBest: reached, logLikelihoods: ll,
+            iterations: fits.map(\.diagnostics.iterations), checkStarts: count <= 1 ? check : 0,
+            checkBestLogLikelihood: checkBest, checkGain: checkBest.map { $0 - top })
+    }
+
+    /// Whether the check found an optimum better than the reported one by more than rounding.
+    var checkFoundBetter: Bool {
+        guard let gain = starts.checkGain else { return false }
+        return gain > Self.sameOptimum * Swift.abs(model.diagnostics.logLikelihood)
+    }
+}
