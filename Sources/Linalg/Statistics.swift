@@ -99,19 +99,6 @@ extension Matrix {
             }
         }
     }
-
-    /// The Pearson correlation matrix of the columns,
-    /// `R = ZᵀZ / m` with `Z` z-scored by population sd — one syrk, not a general product.
-    ///
-    /// - Throws: ``LinalgError/zeroVariance(column:)`` for a constant column;
-    ///   ``LinalgError/tooFewObservations(needed:actual:)`` without rows.
-    /// - Complexity: mn² flops.
-    public func correlation() throws(LinalgError) -> Matrix {
-        let z = try standardized(ddof: 0).z
-        var r = z.gram(alpha: 1 / Double(rows))
-        for i in 0..<columns { r.storage[i + i * columns] = 1 }
-        return r
-    }
 }
 
 /// A z-scored matrix and the location and scale that produced it.
