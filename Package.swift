@@ -40,7 +40,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "irt-report",
-            dependencies: ["IRTReport"]
+            dependencies: ["IRTReport", "Linalg"]
         ),
         // Synthetic sweeps with a known factor structure (benchmarks, scale tests).
         .executableTarget(
@@ -80,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IRTReportTests",
-            dependencies: ["IRTReport", "IRTModel", "IRTSampleData"]
+            dependencies: ["IRTReport", "IRTModel", "IRTSampleData", "Linalg"]
         ),
     ],
     swiftLanguageModes: [.v6]
