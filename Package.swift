@@ -88,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IRTReportTests",
-            dependencies: ["IRTCommandLine", "IRTReport", "IRTModel", "IRTSampleData"]
+            dependencies: ["IRTCommandLine", "IRTReport", "IRTModel", "IRTSampleData", "Linalg"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -53,9 +53,10 @@ enum NullEigenvalues {
 
 /// One draw of Horn's null with every buffer allocated once: an n × p matrix
 /// of independent standard normals (``ZigguratNormal``), standardized per column (population sd),
-/// its correlation matrix `ZᵀZ / n` by syrk, and that matrix's eigenvalues by
-/// dsyevd with a workspace queried once. Nothing is allocated per draw, so a
-/// Monte Carlo loop keeps one per thread.
+/// its correlation matrix `ZᵀZ / n` by syrk (`Matrix.correlationOfStandardizedColumns(into:)`,
+/// as for the real data), and that matrix's eigenvalues by dsyevd with a
+/// workspace queried once. Nothing is allocated per draw, so a Monte Carlo
+/// loop keeps one per thread.
 public struct NullDraw: Sendable {
     /// Rows n of each draw.
     public let rows: Int
@@ -91,8 +92,7 @@ public struct NullDraw: Sendable {
             for i in span.indices { span[i] = normal.next(using: &rng) }
         }
         x.standardizeColumnsInPlace()
-        x.gram(alpha: 1 / Double(rows), into: &correlation)
-        for i in 0..<columns { correlation[i, i] = 1 }
+        x.correlationOfStandardizedColumns(into: &correlation)
         try solver.eigenvalues(destroying: &correlation, into: &ascending)
         for r in 0..<columns { values[r] = ascending[columns - 1 - r] }
     }

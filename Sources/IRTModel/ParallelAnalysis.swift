@@ -107,9 +107,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     private static func correlationEigenvalues(_ z: Matrix) throws(AnalysisError) -> [Double] {
         do throws(LinalgError) {
             return try BLASThreading.withThreadCount(1) { () throws(LinalgError) -> [Double] in
-                var corr = z.gram(alpha: 1 / Double(z.rows))
-                for i in 0..<z.columns { corr[i, i] = 1 }
-                return try SymmetricEigen.values(of: corr).reversed()
+                try SymmetricEigen.values(of: z.correlationOfStandardizedColumns()).reversed()
             }
         } catch { throw .numerical(error) }
     }

@@ -60,75 +60,18 @@ public struct SignalToNoise: Sendable, Equatable, Codable {
     public static func sampleVarianceRange(runs: Int) -> ClosedRange<Double> {
         precondition(runs >= 2, "a sample variance needs at least 2 runs")
         let dof = Double(runs - 1)
-        return (chiSquareQuantile(0.025, dof) / dof)...(chiSquareQuantile(0.975, dof) / dof)
+        return (ChiSquare.quantile(0.025, degreesOfFreedom: dof) / dof)...(ChiSquare.quantile(0.975, degreesOfFreedom: dof) / dof)
     }
 
-    /// The `p`-quantile of the χ² distribution with `k` degrees of freedom:
-    /// the `x` with `P(k/2, x/2) = p`, `P` the regularized lower incomplete
-    /// gamma function, found by bisection (exact to ~1e-12 relative for any k,
-    /// unlike the Wilson–Hilferty approximation, which is 48% low at k = 2).
+    /// The `p`-quantile of the χ² distribution with `k` degrees of freedom;
+    /// forwards to `Linalg.ChiSquare.quantile(_:degreesOfFreedom:)`.
     public static func chiSquareQuantile(_ p: Double, _ k: Double) -> Double {
-        guard p > 0, p < 1, k > 0 else { return p <= 0 ? 0 : .infinity }
-        var lo = 0.0, hi = Swift.max(1.0, k)
-        while regularizedGammaP(k / 2, hi / 2) < p { hi *= 2 }
-        for _ in 0..<200 {
-            let mid = (lo + hi) / 2
-            if regularizedGammaP(k / 2, mid / 2) < p { lo = mid } else { hi = mid }
-            if hi - lo <= 1e-13 * hi { break }
-        }
-        return (lo + hi) / 2
+        ChiSquare.quantile(p, degreesOfFreedom: k)
     }
 
-    /// The regularized lower incomplete gamma function `P(a, x) = γ(a, x) / Γ(a)`,
-    /// by its series for `x < a + 1` and Lentz's continued fraction otherwise.
-    static func regularizedGammaP(_ a: Double, _ x: Double) -> Double {
-        guard x > 0 else { return 0 }
-        let logPrefix = a * Foundation.log(x) - x - lgamma(a)
-        if x < a + 1 {
-            var term = 1 / a, sum = term, n = a
-            for _ in 0..<1000 {
-                n += 1
-                term *= x / n
-                sum += term
-                if abs(term) < abs(sum) * 1e-16 { break }
-            }
-            return sum * Foundation.exp(logPrefix)
-        }
-        let tiny = 1e-300
-        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
-        for i in 1..<1000 {
-            let an = -Double(i) * (Double(i) - a)
-            b += 2
-            d = an * d + b; if abs(d) < tiny { d = tiny }
-            c = b + an / c; if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            let delta = d * c
-            h *= delta
-            if abs(delta - 1) < 1e-16 { break }
-        }
-        return 1 - Foundation.exp(logPrefix) * h
-    }
-
-    /// Standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9).
+    /// The standard normal quantile; forwards to `Linalg.Normal.quantile(_:)`.
     public static func normalQuantile(_ p: Double) -> Double {
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                 6.680131188771972e+01, -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                 -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
-        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
-        let low = 0.02425
-        if p < low {
-            let q = (-2 * _log(p)).squareRoot()
-            return (((((c[0]*q+c[1])*q+c[2])*q+c[3])*q+c[4])*q+c[5]) / ((((d[0]*q+d[1])*q+d[2])*q+d[3])*q+1)
-        } else if p <= 1 - low {
-            let q = p - 0.5, r = q * q
-            return (((((a[0]*r+a[1])*r+a[2])*r+a[3])*r+a[4])*r+a[5])*q / (((((b[0]*r+b[1])*r+b[2])*r+b[3])*r+b[4])*r+1)
-        } else {
-            let q = (-2 * _log(1 - p)).squareRoot()
-            return -(((((c[0]*q+c[1])*q+c[2])*q+c[3])*q+c[4])*q+c[5]) / ((((d[0]*q+d[1])*q+d[2])*q+d[3])*q+1)
-        }
+        Normal.quantile(p)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -155,6 +98,3 @@ public struct SignalToNoise: Sendable, Equatable, Codable {
         } else { interval = nil }
     }
 }
-
-import Foundation
-@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }

@@ -6,6 +6,7 @@ internal import CLAPACKE
 
 extension Transpose {
     var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
+    var lapack: CChar { CChar(UInt8(ascii: self == .none ? "N" : "T")) }
 }
 
 extension Triangle {

@@ -26,16 +26,9 @@ public enum BLASThreading {
     private static let section = ThreadCountSection()
 
     /// The CPU kernel set OpenBLAS chose at load time (e.g. `SkylakeX`, `Haswell`,
-    /// `Prescott`), for benchmarks and diagnostics.
-    ///
-    /// A DYNAMIC_ARCH OpenBLAS that does not know the CPU model falls back to
-    /// `Prescott` (SSE3 kernels, several times slower on an AVX-512 machine);
-    /// the environment variable `OPENBLAS_CORETYPE` (e.g. `SkylakeX`), set
-    /// before the process starts, overrides the choice.
-    public static var coreName: String {
-        guard let name = openblas_get_corename() else { return "unknown" }
-        return String(cString: name)
-    }
+    /// `Prescott`), for benchmarks and diagnostics; the same as ``BLASKernel/current``,
+    /// where the fallback to generic kernels and `OPENBLAS_CORETYPE` are explained.
+    public static var coreName: String { BLASKernel.current }
 }
 
 /// The nesting count behind ``BLASThreading/withThreadCount(_:_:)``.

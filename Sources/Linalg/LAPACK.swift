@@ -81,14 +81,38 @@ enum LAPACK {
         checked(LAPACKE_dpotri_work(columnMajor, triangle.lapack, blasInt(n), a, leading(lda)), "dpotri")
     }
 
-    /// Solves `A X = B` by LU with partial pivoting (dgesv); `A` is overwritten by
-    /// its factors and `B` by `X`.
-    static func gesv(
-        n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int, ipiv: UnsafeMutablePointer<Int32>,
+    /// LU factorization with partial pivoting `P A = L U` in place (dgetrf);
+    /// `ipiv` receives the 1-based row interchanges. `info > 0`: `U[info, info]`
+    /// is exactly zero (the factorization is complete, `U` is singular).
+    static func getrf(
+        m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, ipiv: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        checked(LAPACKE_dgetrf_work(columnMajor, blasInt(m), blasInt(n), a, leading(lda), ipiv), "dgetrf")
+    }
+
+    /// Solves `A X = B` (or `AᵀX = B`) from the LU factors of ``getrf(m:n:a:lda:ipiv:)`` (dgetrs);
+    /// `B` is overwritten by `X`.
+    static func getrs(
+        _ trans: Transpose, n: Int, nrhs: Int, a: UnsafePointer<Double>, lda: Int, ipiv: UnsafePointer<Int32>,
         b: UnsafeMutablePointer<Double>, ldb: Int
     ) -> Int {
-        checked(LAPACKE_dgesv_work(columnMajor, blasInt(n), blasInt(nrhs), a, leading(lda), ipiv,
-                                   b, leading(ldb)), "dgesv")
+        checked(LAPACKE_dgetrs_work(columnMajor, trans.lapack, blasInt(n), blasInt(nrhs), a, leading(lda), ipiv,
+                                    b, leading(ldb)), "dgetrs")
+    }
+
+    /// `A⁻¹` from the LU factors, in place (dgetri). `info > 0`: `U[info, info]` is zero.
+    static func getri(
+        n: Int, a: UnsafeMutablePointer<Double>, lda: Int, ipiv: UnsafePointer<Int32>,
+        work: UnsafeMutablePointer<Double>, lwork: Int
+    ) -> Int {
+        checked(LAPACKE_dgetri_work(columnMajor, blasInt(n), a, leading(lda), ipiv, work, blasInt(lwork)), "dgetri")
+    }
+
+    /// Workspace size `lwork` dgetri needs for order `n`.
+    static func getriWorkspace(n: Int) -> Int {
+        var a = 0.0, work = 0.0
+        var ipiv: Int32 = 0
+        _ = checked(LAPACKE_dgetri_work(columnMajor, blasInt(n), &a, leading(n), &ipiv, &work, -1), "dgetri")
+        return Swift.max(1, n, Int(work))
     }
 }
-

@@ -121,8 +121,8 @@ extension Matrix {
         let n = columns, k = rows
         if n == 0 { return }
         if k == 0 {
-            // AᵀA of a matrix without rows is zero; `c` is not read.
-            c.storage = [Double](repeating: 0, count: n * n)
+            // AᵀA of a matrix without rows is zero; `c` is not read (and its storage is reused).
+            c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             return
         }
         elements.withUnsafeBufferPointer { pa in

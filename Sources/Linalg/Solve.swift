@@ -1,6 +1,9 @@
-/// General (non-symmetric) linear systems through LU with partial pivoting.
+/// General (non-symmetric) linear systems, through ``LU``.
 extension Matrix {
-    /// Solves `A X = B` for a general square `A` (LAPACK dgesv).
+    /// Solves `A X = B` for a general square `A` by LU with partial pivoting
+    /// (LAPACK dgetrf + dgetrs, which is what dgesv does).
+    ///
+    /// Factor with ``LU`` yourself to solve again with the same `A`.
     ///
     /// - Parameters:
     ///   - a: n × n coefficient matrix.
@@ -16,32 +19,23 @@ extension Matrix {
             throw .shapeMismatch(operation: "solve (right-hand side)", expected: Shape(rows: n, columns: b.columns),
                                  actual: b.shape)
         }
-        var lu = a
-        var x = b
-        if n == 0 || b.columns == 0 { return x }
-        var ipiv = [Int32](repeating: 0, count: n)
-        let nrhs = b.columns
-        let info = lu.withUnsafeMutableStorage { pa in
-            x.withUnsafeMutableStorage { pb in LAPACK.gesv(n: n, nrhs: nrhs, a: pa, lda: n, ipiv: &ipiv, b: pb, ldb: n) }
-        }
-        if info > 0 { throw .singular(index: info) }
-        return x
+        return try LU(a).solve(b)
     }
 
-    /// Solves `A x = b` for one right-hand side (dgesv).
+    /// Solves `A x = b` for one right-hand side.
     ///
     /// - Throws: as ``solve(_:_:)-(Matrix,Matrix)``.
     public static func solve(_ a: Matrix, _ b: [Double]) throws(LinalgError) -> [Double] {
         try solve(a, Matrix(rows: b.count, columns: 1, columnMajor: b)).elements
     }
 
-    /// The inverse `A⁻¹` of a general square matrix, as the solution of `A X = I` (dgesv).
+    /// The inverse `A⁻¹` of a general square matrix, from its ``LU`` factors (dgetri).
     ///
     /// - Throws: ``LinalgError/singular(index:)``; ``LinalgError/shapeMismatch(operation:expected:actual:)``
     ///   for a non-square matrix.
-    /// - Complexity: 8n³/3 flops.
+    /// - Complexity: 2n³ flops (2n³/3 to factor, 4n³/3 to invert).
     public func inverse() throws(LinalgError) -> Matrix {
-        let n = try requireSquare(self, "inverse")
-        return try Matrix.solve(self, .identity(n))
+        _ = try requireSquare(self, "inverse")
+        return try LU(self).inverse()
     }
 }

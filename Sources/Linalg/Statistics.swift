@@ -1,149 +1,43 @@
-import Foundation
-
 /// The degrees-of-freedom correction of a variance: the divisor is `n − ddof`.
 ///
 /// `ddof = 0` is the population variance (NumPy's default, used to z-score);
 /// `ddof = 1` is the unbiased sample variance (used for noise floors and SNR).
 public typealias DeltaDegreesOfFreedom = Int
 
-/// Column statistics of a data matrix whose rows are observations.
-extension Matrix {
-    /// The mean of each column, `x̄ⱼ = (1/m) Σᵢ xᵢⱼ`.
-    ///
-    /// - Throws: ``LinalgError/tooFewObservations(needed:actual:)`` when there are no rows.
-    /// - Complexity: O(mn).
-    public func columnMeans() throws(LinalgError) -> [Double] {
-        guard rows > 0 else { throw .tooFewObservations(needed: 1, actual: 0) }
-        return (0..<columns).map { j in
-            withColumn(j) { c in
-                var s = 0.0
-                for i in c.indices { s += c[i] }
-                return s / Double(rows)
-            }
-        }
-    }
-
-    /// The variance of each column, `Σᵢ (xᵢⱼ − x̄ⱼ)² / (m − ddof)` (two-pass, so
-    /// a large mean costs no precision).
-    ///
-    /// - Parameter ddof: 0 for the population variance, 1 for the sample variance.
-    /// - Throws: ``LinalgError/tooFewObservations(needed:actual:)`` when `m ≤ ddof`.
-    public func columnVariances(ddof: DeltaDegreesOfFreedom) throws(LinalgError) -> [Double] {
-        guard ddof >= 0 else { throw .invalidArgument("ddof must be non-negative, got \(ddof)") }
-        guard rows > ddof else { throw .tooFewObservations(needed: ddof + 1, actual: rows) }
-        let means = try columnMeans()
-        return (0..<columns).map { j in
-            withColumn(j) { c in
-                var s = 0.0
-                for i in c.indices { let d = c[i] - means[j]; s += d * d }
-                return s / Double(rows - ddof)
-            }
-        }
-    }
-
-    /// The standard deviation of each column, `√variance`.
-    ///
-    /// - Throws: as ``columnVariances(ddof:)``.
-    public func columnStandardDeviations(ddof: DeltaDegreesOfFreedom) throws(LinalgError) -> [Double] {
-        try columnVariances(ddof: ddof).map { $0.squareRoot() }
-    }
-
-    /// Z-scores every column: `zᵢⱼ = (xᵢⱼ − x̄ⱼ) / sⱼ`, with `sⱼ` the standard
-    /// deviation with divisor `m − ddof`.
-    ///
-    /// - Parameter ddof: 0 (population sd, the method's choice) or 1.
-    /// - Returns: the standardized matrix with the means and sds used, so that
-    ///   new rows can be put on the same scale.
-    /// - Throws: ``LinalgError/zeroVariance(column:)`` for a constant column;
-    ///   ``LinalgError/tooFewObservations(needed:actual:)`` when `m ≤ ddof`.
-    public func standardized(ddof: DeltaDegreesOfFreedom = 0) throws(LinalgError) -> Standardization {
-        let means = try columnMeans()
-        let sds = try columnStandardDeviations(ddof: ddof)
-        // A constant column can still get a tiny positive sd when its mean is
-        // not representable (0.1 + 0.1 + 0.1 ≠ 0.3): test constancy exactly.
-        for j in 0..<columns where !(sds[j] > 0) || isConstant(column: j) { throw .zeroVariance(column: j) }
-        var z = self
-        z.storage.withUnsafeMutableBufferPointer { p in
-            for j in 0..<columns {
-                let mu = means[j], inv = 1 / sds[j]
-                for i in 0..<rows { p[i + j * rows] = (p[i + j * rows] - mu) * inv }
-            }
-        }
-        return Standardization(z: z, means: means, standardDeviations: sds)
-    }
-
-    /// Whether every element of column `j` equals the first one.
-    private func isConstant(column j: Int) -> Bool {
-        withColumn(j) { c in
-            for i in c.indices where c[i] != c[0] { return false }
-            return true
-        }
-    }
-
-    /// Z-scores every column in place with population sd (ddof = 0), without
-    /// allocating: the hot path of a Monte Carlo loop. A constant column becomes
-    /// NaN (the caller draws continuous data, where this has probability 0).
-    public mutating func standardizeColumnsInPlace() {
-        let m = rows
-        guard m > 0 else { return }
-        storage.withUnsafeMutableBufferPointer { p in
-            for j in 0..<columns {
-                let base = j * m
-                var s = 0.0
-                for i in 0..<m { s += p[base + i] }
-                let mu = s / Double(m)
-                var ss = 0.0
-                for i in 0..<m { let d = p[base + i] - mu; ss += d * d }
-                let inv = 1 / (ss / Double(m)).squareRoot()
-                for i in 0..<m { p[base + i] = (p[base + i] - mu) * inv }
-            }
-        }
-    }
-
-    /// The Pearson correlation matrix of the columns,
-    /// `R = ZᵀZ / m` with `Z` z-scored by population sd — one syrk, not a general product.
-    ///
-    /// - Throws: ``LinalgError/zeroVariance(column:)`` for a constant column;
-    ///   ``LinalgError/tooFewObservations(needed:actual:)`` without rows.
-    /// - Complexity: mn² flops.
-    public func correlation() throws(LinalgError) -> Matrix {
-        let z = try standardized(ddof: 0).z
-        var r = z.gram(alpha: 1 / Double(rows))
-        for i in 0..<columns { r.storage[i + i * columns] = 1 }
-        return r
-    }
-}
-
-/// A z-scored matrix and the location and scale that produced it.
-public struct Standardization: Sendable, Equatable {
-    /// `(X − mean) / sd`, column by column.
-    public let z: Matrix
-    /// The column means used.
-    public let means: [Double]
-    /// The column standard deviations used.
-    public let standardDeviations: [Double]
-}
-
 /// Descriptive statistics of one sample.
 public enum Statistics {
-    /// The arithmetic mean; NaN for an empty sample.
+    /// The arithmetic mean `Σ xᵢ / n`; NaN for an empty sample.
+    ///
+    /// Summed on `xᵢ / 2ᵉ` with `2ᵉ` the power of two at `max |xᵢ|` (exact), so
+    /// it is finite for any finite data (the mean of 1e308 and 1e308 is 1e308,
+    /// not ∞) and bit for bit the plain sum on ordinary data.
     public static func mean(_ x: some Collection<Double>) -> Double {
-        x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count)
+        if x.isEmpty { return .nan }
+        var maxAbs = 0.0
+        for v in x { maxAbs = Swift.max(maxAbs, Swift.abs(v)) }
+        let scale = PowerOfTwoScale(maxAbs: maxAbs)
+        var s = 0.0
+        for v in x { s += v * scale.inverse }
+        return s / Double(x.count) * scale.scale
     }
 
-    /// The variance `Σ (xᵢ − x̄)² / (n − ddof)`.
+    /// The variance `Σ (xᵢ − x̄)² / (n − ddof)`, two-pass and scaled as
+    /// ``Matrix/columnVariances(ddof:)`` (any finite magnitude; `+∞` only when
+    /// the variance itself exceeds `Double.greatestFiniteMagnitude`).
     ///
     /// - Throws: ``LinalgError/tooFewObservations(needed:actual:)`` when `n ≤ ddof`.
     public static func variance(_ x: [Double], ddof: DeltaDegreesOfFreedom) throws(LinalgError) -> Double {
         guard x.count > ddof else { throw .tooFewObservations(needed: ddof + 1, actual: x.count) }
-        let mu = mean(x)
-        var s = 0.0
-        for v in x { s += (v - mu) * (v - mu) }
-        return s / Double(x.count - ddof)
+        return ScaledMoments(x.span).variance(ddof: ddof)
     }
 
     /// Pearson's correlation `r = Σ (xᵢ − x̄)(yᵢ − ȳ) / √(Σ (xᵢ − x̄)² Σ (yᵢ − ȳ)²)`;
     /// NaN when either sample is constant.
+    ///
+    /// Each sample is scaled by the power of two at its largest magnitude
+    /// first (`r` does not change), so `Σ (xᵢ − x̄)² · Σ (yᵢ − ȳ)²` cannot
+    /// overflow for data of any magnitude (unscaled, values ~1e80 already give
+    /// ∞ there and r = 0).
     ///
     /// - Throws: ``LinalgError/shapeMismatch(operation:expected:actual:)`` on different lengths,
     ///   ``LinalgError/tooFewObservations(needed:actual:)`` below 2 observations.
@@ -153,13 +47,42 @@ public enum Statistics {
                                  actual: Shape(rows: y.count, columns: 1))
         }
         guard x.count >= 2 else { throw .tooFewObservations(needed: 2, actual: x.count) }
-        let mx = mean(x), my = mean(y)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        let mx = ScaledMoments(x.span), my = ScaledMoments(y.span)
+        let ix = mx.scale.inverse, iy = my.scale.inverse
+        var sxy = 0.0
+        for i in x.indices { sxy += (x[i] * ix - mx.scaledMean) * (y[i] * iy - my.scaledMean) }
+        return sxy / (mx.scaledSumOfSquares * my.scaledSumOfSquares).squareRoot()
+    }
+
+    /// Whether a sample is constant to within a relative tolerance: all values
+    /// equal, or `max − min ≤ relativeTolerance · max |x|`.
+    ///
+    /// See ``Matrix/isConstantColumn(_:relativeTolerance:)`` for why the test
+    /// is relative and why 1e-12. Empty and one-element samples are constant;
+    /// a sample containing NaN is not, nor one with an infinite value among
+    /// finite ones.
+    ///
+    /// - Complexity: O(n), no allocation.
+    public static func isConstant(_ x: Span<Double>, relativeTolerance: Double = 1e-12) -> Bool {
+        guard x.count > 1 else { return true }
+        let first = x[0]
+        var lo = first, hi = first, allEqual = true
         for i in x.indices {
-            let dx = x[i] - mx, dy = y[i] - my
-            sxy += dx * dy; sxx += dx * dx; syy += dy * dy
+            let v = x[i]
+            if v.isNaN { return false }
+            if v != first { allEqual = false }
+            lo = Swift.min(lo, v)
+            hi = Swift.max(hi, v)
         }
-        return sxy / (sxx * syy).squareRoot()
+        if allEqual { return true }
+        let maxAbs = Swift.max(Swift.abs(lo), Swift.abs(hi))
+        guard maxAbs.isFinite else { return false }
+        return hi - lo <= relativeTolerance * maxAbs
+    }
+
+    /// ``isConstant(_:relativeTolerance:)-(Span<Double>,_)`` of an array.
+    public static func isConstant(_ x: [Double], relativeTolerance: Double = 1e-12) -> Bool {
+        isConstant(x.span, relativeTolerance: relativeTolerance)
     }
 
     /// The `q`-th percentile with linear interpolation between order

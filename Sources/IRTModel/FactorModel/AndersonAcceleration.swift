@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 extension EMRun {
     /// Anderson acceleration of the EM map (type II, Walker & Ni 2011) with a
@@ -41,7 +42,8 @@ extension EMRun {
         var acceptedF = x0
         var certifyBelow = options.stopRule.tolerance
         var gram = [Double](repeating: 0, count: m * m), rhs = [Double](repeating: 0, count: m)
-        var gamma = rhs, scratch = rhs
+        var gamma = rhs
+        var factor = gram, inverse = gram
 
         while iterations < options.maxIterations {
             let (ll, residual) = try evaluate(x, into: &fx, &map)
@@ -105,10 +107,9 @@ extension EMRun {
                     rhs[a] = s
                 }
                 for a in 0..<columns { gram[a + a * columns] += options.tuning.andersonRidge * trace / Double(columns) }
-                var factor = Array(gram.prefix(columns * columns))
-                if SmallSPD.cholesky(&factor, k: columns) {
-                    var inverse = factor
-                    SmallSPD.inverse(factor: factor, k: columns, into: &inverse, scratch: &scratch)
+                for i in 0..<columns * columns { factor[i] = gram[i] }
+                if (try? InPlaceCholesky.factor(&factor, order: columns)) != nil {
+                    InPlaceCholesky.inverse(factor: factor, order: columns, into: &inverse)
                     for a in 0..<columns {
                         var s = 0.0
                         for b in 0..<columns { s += inverse[a + b * columns] * rhs[b] }

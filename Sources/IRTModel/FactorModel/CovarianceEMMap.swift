@@ -38,9 +38,9 @@ struct CovarianceEMMap: EMMap {
     private var g: [Double]
     private var vg: [Double]
     private var t: [Double]
+    private var tFactor: [Double]
     private var tInverse: [Double]
     private var cn: [Double]
-    private var scratch: [Double]
     private var nnls: NonNegativeQuadratic
 
     var taskCount: Int { p }
@@ -60,9 +60,8 @@ struct CovarianceEMMap: EMMap {
         b = Matrix(rows: p, columns: k)
         sb = Matrix(rows: p, columns: k)
         m = [Double](repeating: 0, count: k * k)
-        v = m; g = m; vg = m; t = m; tInverse = m
+        v = m; g = m; vg = m; t = m; tFactor = m; tInverse = m
         cn = [Double](repeating: 0, count: p * k)
-        scratch = [Double](repeating: 0, count: k)
         nnls = NonNegativeQuadratic(k: k)
     }
 
@@ -112,9 +111,9 @@ struct CovarianceEMMap: EMMap {
                 g[a + c * k] = sg; g[c + a * k] = sg
             }
         }
-        guard SmallSPD.cholesky(&m, k: k) else { throw .numerical(.notPositiveDefinite(minor: 0)) }
-        let logDetM = SmallSPD.logDeterminant(factor: m, k: k)
-        SmallSPD.inverse(factor: m, k: k, into: &v, scratch: &scratch)
+        do throws(LinalgError) { try InPlaceCholesky.factor(&m, order: k) } catch { throw .numerical(error) }
+        let logDetM = InPlaceCholesky.logDeterminant(factor: m, order: k)
+        InPlaceCholesky.inverse(factor: m, order: k, into: &v)
 
         // Log-likelihood of the input.
         var traceVG = 0.0
@@ -147,10 +146,9 @@ struct CovarianceEMMap: EMMap {
         // Free loadings: the unconstrained update, whatever the M-step.
         switch nonNegative ? mStep : .projected {
         case .projected:
-            for i in 0..<k * k { tInverse[i] = t[i] }
-            guard SmallSPD.cholesky(&tInverse, k: k) else { throw .numerical(.notPositiveDefinite(minor: 0)) }
-            let factor = tInverse
-            SmallSPD.inverse(factor: factor, k: k, into: &tInverse, scratch: &scratch)
+            for i in 0..<k * k { tFactor[i] = t[i] }
+            do throws(LinalgError) { try InPlaceCholesky.factor(&tFactor, order: k) } catch { throw .numerical(error) }
+            InPlaceCholesky.inverse(factor: tFactor, order: k, into: &tInverse)
             for c in 0..<k {
                 for i in 0..<p {
                     var sum = 0.0

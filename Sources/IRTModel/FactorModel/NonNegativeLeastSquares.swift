@@ -1,3 +1,5 @@
+import Linalg
+
 /// Exact minimiser of a convex quadratic over the non-negative orthant, by the
 /// Lawson–Hanson active-set method in its normal-equations form:
 ///
@@ -88,17 +90,8 @@ struct NonNegativeQuadratic {
             for m in 0..<count { sub[i + m * count] = a[indices[i] + indices[m] * k] }
         }
         // Cholesky of the passive block (a principal submatrix of an SPD matrix is SPD).
-        if !SmallSPD.cholesky(&sub, k: count) { return 0 }
-        for i in 0..<count {
-            var s = subRHS[i]
-            for m in 0..<i { s -= sub[i + m * count] * subRHS[m] }
-            subRHS[i] = s / sub[i + i * count]
-        }
-        for i in Swift.stride(from: count - 1, through: 0, by: -1) {
-            var s = subRHS[i]
-            for m in (i + 1)..<Swift.max(count, i + 1) { s -= sub[m + i * count] * subRHS[m] }
-            subRHS[i] = s / sub[i + i * count]
-        }
+        do throws(LinalgError) { try InPlaceCholesky.factor(&sub, order: count) } catch { return 0 }
+        InPlaceCholesky.solve(factor: sub, order: count, &subRHS)
         return count
     }
 }
