@@ -38,22 +38,36 @@ extension IRTReportCommand {
         fit.factors = factors ?? initialLoadings?.first?.count
         return AnalysisOptions(
             draws: draws, seed: seed, fit: fit,
-            heldOutMetrics: heldOutMetrics.isEmpty ? AnalysisOptions.defaultHeldOutMetrics : heldOutMetrics)
+            heldOutMetrics: heldOutMetrics.isEmpty ? AnalysisOptions.defaultHeldOutMetrics : heldOutMetrics,
+            runColumn: runColumn, missingTokens: missingTokens, missing: missing.policy, minCoverage: minCoverage)
     }
 
     /// Reads the inputs and runs the analysis; writes nothing.
     ///
+    /// - Parameters:
+    ///   - progress: progress events of the analysis.
+    ///   - onPrepared: called with the prepared sweep (tasks, directions, gaps, drops) before Horn's analysis starts.
     /// - Throws: ``AnalysisError`` for bad input or a numerical failure (naming file and line),
-    ///   ``ReportError`` for a bad `--em-init` or an unknown `--validate` column.
-    public func analyse(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws -> AnalysisResult {
+    ///   ``ReportError`` for a bad `--em-init` or an unknown `--validate` column,
+    ///   ``SelectionUsageError`` when the tasks must be chosen (`--tasks`).
+    public func analyse(
+        progress: (@Sendable (AnalysisProgress) -> Void)? = nil, prepared onPrepared: ((PreparedSweep) -> Void)? = nil
+    ) throws -> AnalysisResult {
         let initial = try emInit.map { path throws(ReportError) in try InitialLoadings.read(path: path, factors: factors) }
         let files = inputs
-        let sweepMatrix = try EvalMatrix(contentsOf: files.sweep)
+        var options = analysisOptions(initialLoadings: initial)
+        let sweepMatrix = try options.reading(EvalMatrix(contentsOf: files.sweep))
         for column in heldOutMetrics where !sweepMatrix.hasColumn(column) {
             throw ReportError.heldOutMetric(file: sweepMatrix.source, column: column)
         }
-        let noiseMatrix = try files.noise.map { url throws(AnalysisError) in try EvalMatrix(contentsOf: url) }
-        let analysis = Analysis(sweep: sweepMatrix, noise: noiseMatrix, options: analysisOptions(initialLoadings: initial))
+        options.selection = try taskSelection(for: sweepMatrix)
+        let noiseMatrix = try files.noise.map { url throws(AnalysisError) in
+            try EvalMatrix(contentsOf: url, missingTokens: missingTokens)
+        }
+        let (kept, prepared) = try options.prepare(sweepMatrix)
+        onPrepared?(prepared)
+        let inputs = try Self.analysisInputs(kept: kept, prepared: prepared, options: options)
+        let analysis = Analysis(sweep: inputs.sweep, noise: noiseMatrix, options: inputs.options)
         do throws(AnalysisError) {
             return try analysis.run(progress: progress)
         } catch {
@@ -84,7 +98,8 @@ extension IRTReportCommand {
         let result: AnalysisResult
         do {
             defer { printer?.finish() }
-            result = try analyse(progress: printer.map { p in { @Sendable event in p.report(event) } })
+            result = try analyse(progress: printer.map { p in { @Sendable event in p.report(event) } },
+                                 prepared: quiet ? nil : { print(Self.selectionSummary($0)) })
         }
         let title = "IRTKit report: \(inputs.sweep.lastPathComponent)"
         let files = try ReportWriter.files(for: result, title: title)
@@ -117,6 +132,9 @@ extension IRTReportCommand {
             return fail(error.description)
         } catch let error as ReportError {
             return fail(error.description)
+        } catch let error as SelectionUsageError {
+            FileHandle.standardError.write(Data("irt-report: \(error.description)\n".utf8))
+            return 2
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
