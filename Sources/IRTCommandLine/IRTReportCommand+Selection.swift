@@ -81,10 +81,14 @@ extension IRTReportCommand {
             lines.append("The file has no numeric column (every column holds text); a task column must hold numbers.")
             return lines.joined(separator: "\n")
         }
-        lines.append("Numeric columns (\(numeric.count)):")
+        lines.append("Numeric columns (\(numeric.count)), with the direction a pattern would give them:")
+        let width = numeric.prefix(40).map(\.count).max() ?? 0
         for name in numeric.prefix(40) {
-            let direction = TaskSelection.inferredDirection(of: name)
-            lines.append("  \(name)  (\(direction.direction == .higherIsBetter ? "higher" : "lower") is better by \(direction.reason))")
+            let why = switch TaskSelection.inferredDirection(of: name).reason {
+            case let .nameToken(token): "lower is better (name token \"\(token)\")"
+            default: "higher is better (no loss/bpb/perplexity/ppl/nll/error/err in the name)"
+            }
+            lines.append("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(why)")
         }
         if numeric.count > 40 { lines.append("  … and \(numeric.count - 40) more") }
         var command = ["irt-report", Self.shellQuoted(path)]

@@ -90,7 +90,7 @@ public struct IRTReportCommand: ParsableCommand {
         valueName: "NAME"))
     public var runColumn: String?
 
-    @Option(name: .customLong("missing-token"), help: ArgumentHelp(
+    @Option(name: .customLong("missing-token"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
         "A cell text that means missing, besides empty, NA, N/A, NaN, nan, null and None; repeatable (e.g. --missing-token -1).",
         valueName: "TOKEN"))
     public var missingTokens: [String] = []
