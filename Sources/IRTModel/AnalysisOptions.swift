@@ -73,10 +73,9 @@ public struct AnalysisOptions: Sendable, Equatable {
         return matrix
     }
 
-    /// The prepared sweep of `sweep` under these options: the status filter
-    /// (``requiredStatus``), ``reading(_:)``, then ``PreparedSweep`` with
-    /// ``selection``, ``missing`` and ``minCoverage``. The step
-    /// ``Analysis/run(progress:)`` starts with.
+    /// The prepared sweep of `sweep` under every reading and preparation
+    /// option: ``reading(_:)``, the status filter (``requiredStatus``), then
+    /// ``PreparedSweep`` with ``selection``, ``missing`` and ``minCoverage``.
     ///
     /// - Returns: the rows kept by the status filter (``PreparedSweep/rowIndices`` index them) and the prepared sweep.
     /// - Throws: the errors of ``reading(_:)`` and ``PreparedSweep/init(sweep:selection:missing:minCoverage:zeroVarianceThreshold:minimumRuns:)``.
