@@ -41,7 +41,7 @@ extension IRTReportCommand {
         try Self.requireFile(emInit, label: "--em-init")
 
         let outURL = try outputDirectory()
-        for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit)] {
+        for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit), ("--selection", selection)] {
             guard let path else { continue }
             if Self.isInside(URL(fileURLWithPath: path).standardizedFileURL, outURL) {
                 throw ValidationError("\(label) \(path) is inside --out \(out), which is replaced on every run; move the file or choose another --out")
@@ -63,7 +63,7 @@ extension IRTReportCommand {
             if Self.isInside(url.resolvingSymlinksInPath(), outURL.resolvingSymlinksInPath()) {
                 throw ValidationError("--json \(json) is inside --out \(out), which is replaced on every run (it gets result.json anyway); choose a path outside it")
             }
-            for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit)] {
+            for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit), ("--selection", selection)] {
                 guard let path else { continue }
                 let input = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
                 if input.path == url.resolvingSymlinksInPath().path {

@@ -25,8 +25,11 @@ import Linalg
 /// passes the prepared sweep's), the real eigenvalues are those of the
 /// pairwise-complete correlation matrix (``MaskedNullDraw/pairwiseCorrelation(_:observed:)``)
 /// and every null draw is masked the same way (``MaskedNullDraw``), so both
-/// sides see the same missingness; ``masked`` records it. A masked draw costs
-/// about 5× the matrix products of a complete one (see the README for timings).
+/// sides see the same missingness; ``masked`` records it. A masked draw does
+/// about 5× the matrix products of a complete one; with the eigenvalue solve
+/// and the normals, a whole masked null took 1.2× the complete one at
+/// n = 242, p = 43 and 2.2× at n = 1000, p = 200 (release build, one thread,
+/// 15% gaps).
 ///
 /// Draw `d` uses its own random stream (the seed's generator jumped `d`
 /// times), so the result depends on the seed and never on the thread count.
