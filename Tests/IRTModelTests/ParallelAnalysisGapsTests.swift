@@ -89,7 +89,7 @@ struct ParallelAnalysisGapsTests {
     }
 
     @Test func pairwiseCorrelationIsPearsonOverTheRowsObservingBoth() throws {
-        let x = try ParallelAnalysisTests.randomMatrix(rows: 40, columns: 6, seed: 3, signal: 1, loaded: 3)
+        let x = ParallelAnalysisTests.randomMatrix(rows: 40, columns: 6, seed: 3, signal: 1, loaded: 3)
         let mask = Self.randomMask(rows: 40, columns: 6, fraction: 0.3, seed: 4)
         var poisoned = x   // missing cells must not matter, whatever they hold
         for (i, j) in mask.missingCells { poisoned[i, j] = 1e6 }
@@ -110,7 +110,7 @@ struct ParallelAnalysisGapsTests {
     func maskedCurvesRecomputed() throws {
         let n = 30, p = 8, draws = 12
         let mask = Self.randomMask(rows: n, columns: p, fraction: 0.2, seed: 21)
-        let z = Self.masked(try ParallelAnalysisTests.randomMatrix(rows: n, columns: p, seed: 5, signal: 1.2, loaded: 4), mask)
+        let z = Self.masked(ParallelAnalysisTests.randomMatrix(rows: n, columns: p, seed: 5, signal: 1.2, loaded: 4), mask)
         let horn = try ParallelAnalysis(z: z, observed: mask, draws: draws, seed: 42, threads: 2)
         #expect(horn.masked)
         let real = Array(Reference.jacobiEigenvalues(try Self.naivePairwise(z, mask)).reversed())
