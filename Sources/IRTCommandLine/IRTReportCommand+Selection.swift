@@ -118,7 +118,7 @@ extension IRTReportCommand {
         prepared.selectionReport.summaryLines().joined(separator: "\n")
     }
 
-    /// What ``Analysis`` is given for a prepared sweep.
+    /// What `Analysis` is given for a prepared sweep.
     ///
     /// `Analysis.run` prepares the sweep itself with the complete-data
     /// initializer (any gap an error), so runs and tasks the policy dropped
@@ -129,8 +129,8 @@ extension IRTReportCommand {
     /// passed on until the analysis fits with gaps.
     ///
     /// - Note: for the integrator — once `Analysis.run` prepares with
-    ///   ``AnalysisOptions/prepare(_:)`` (policy, coverage, run column, tokens),
-    ///   aligns held-out metrics with ``PreparedSweep/keptRows(of:)`` and runs
+    ///   `AnalysisOptions.prepare(_:)` (policy, coverage, run column, tokens),
+    ///   aligns held-out metrics with `PreparedSweep.keptRows(of:)` and runs
     ///   Horn with `ParallelAnalysis(prepared:…)`, this bridge can go.
     /// - Throws: `AnalysisError.invalidOption` when gaps remain under `--missing fit`.
     static func analysisInputs(

@@ -3,7 +3,7 @@ import Linalg
 /// Which cells of an n × p matrix hold a real value: `true` = observed,
 /// `false` = missing (an empty cell, `NA`, `NaN`, … in the file).
 ///
-/// Stored column-major like ``Linalg/Matrix``, one `Bool` per cell. A
+/// Stored column-major like `Matrix`, one `Bool` per cell. A
 /// complete matrix has ``isComplete`` `true`; most code can take a fast path then.
 ///
 /// JSON is compact — the shape and the missing cells only:
