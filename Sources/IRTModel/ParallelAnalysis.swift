@@ -182,6 +182,12 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     /// over the first `countedRanks` ranks.
     ///
     /// - Parameters:
+    ///   - eigenvalues: the real eigenvalues, descending.
+    ///   - p95: the null's 95th percentile per rank.
+    ///   - mean: the null's mean per rank.
+    ///   - draws: the Monte Carlo draws behind the null curves.
+    ///   - seed: the null's seed.
+    ///   - rule: how ranks are counted.
     ///   - countedRanks: ranks that take part in the count, `min(n − 1, p)` for n runs;
     ///     `nil` counts every rank.
     ///   - masked: whether the curves come from the pairwise-complete analysis of a sweep with gaps.
