@@ -39,22 +39,32 @@ extension IRTReportCommand {
         return AnalysisOptions(
             draws: draws, seed: seed, fit: fit,
             heldOutMetrics: heldOutMetrics.isEmpty ? AnalysisOptions.defaultHeldOutMetrics : heldOutMetrics,
-            rankDraws: rankDraws)
+            rankDraws: rankDraws, runColumn: runColumn, missingTokens: missingTokens, missing: missing.policy,
+            minCoverage: minCoverage)
     }
 
     /// Reads the inputs and runs the analysis; writes nothing.
     ///
+    /// - Parameters:
+    ///   - progress: progress events of the analysis.
+    ///   - onPrepared: called with the prepared sweep (tasks, directions, gaps, drops) before Horn's analysis starts.
     /// - Throws: ``AnalysisError`` for bad input or a numerical failure (naming file and line),
-    ///   ``ReportError`` for a bad `--em-init` or an unknown `--validate` column.
+    ///   ``ReportError`` for a bad `--em-init` or an unknown `--validate` column,
+    ///   ``SelectionUsageError`` when the tasks must be chosen (`--tasks`).
     public func analyse(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws -> AnalysisResult {
         let initial = try emInit.map { path throws(ReportError) in try InitialLoadings.read(path: path, factors: factors) }
         let files = inputs
-        let sweepMatrix = try EvalMatrix(contentsOf: files.sweep)
+        var options = analysisOptions(initialLoadings: initial)
+        let raw = try EvalMatrix(contentsOf: files.sweep)
+        let sweepMatrix = try options.reading(raw)
         for column in heldOutMetrics where !sweepMatrix.hasColumn(column) {
             throw ReportError.heldOutMetric(file: sweepMatrix.source, column: column)
         }
-        let noiseMatrix = try files.noise.map { url throws(AnalysisError) in try EvalMatrix(contentsOf: url) }
-        let analysis = Analysis(sweep: sweepMatrix, noise: noiseMatrix, options: analysisOptions(initialLoadings: initial))
+        options.selection = try taskSelection(for: sweepMatrix)
+        let noiseMatrix = try files.noise.map { url throws(AnalysisError) in
+            try EvalMatrix(contentsOf: url, missingTokens: missingTokens)
+        }
+        let analysis = Analysis(sweep: raw, noise: noiseMatrix, options: options)
         do throws(AnalysisError) {
             return try analysis.run(progress: progress)
         } catch {

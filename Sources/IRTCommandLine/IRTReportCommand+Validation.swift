@@ -26,12 +26,25 @@ extension IRTReportCommand {
         if let empty = heldOutMetrics.first(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--validate needs a column name of the sweep (got \"\(empty)\"), e.g. --validate eval/paloma/macro_loss")
         }
+        guard minCoverage.isFinite, (0...1).contains(minCoverage) else {
+            throw ValidationError("--min-coverage must be a share in [0, 1] (got \(minCoverage)); e.g. 0.5 drops runs and tasks observed on less than half of the other side")
+        }
+        for (label, patterns) in [("--tasks", tasks), ("--exclude", exclude), ("--higher-is-better", higherIsBetter),
+                                  ("--lower-is-better", lowerIsBetter)]
+            where patterns.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("\(label) needs a column-name pattern (got an empty one), e.g. \(label) 'arc*'")
+        }
+        if let runColumn, runColumn.isEmpty {
+            throw ValidationError("--run-column needs a column name of the sweep, e.g. --run-column model")
+        }
         try Self.requireFile(sweep, label: "SWEEP")
+        try Self.requireFile(selection, label: "--selection")
+        _ = try selectionFromFile()
         try Self.requireFile(noise, label: "--noise")
         try Self.requireFile(emInit, label: "--em-init")
 
         let outURL = try outputDirectory()
-        for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit)] {
+        for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit), ("--selection", selection)] {
             guard let path else { continue }
             if Self.isInside(URL(fileURLWithPath: path).standardizedFileURL, outURL) {
                 throw ValidationError("\(label) \(path) is inside --out \(out), which is replaced on every run; move the file or choose another --out")
@@ -53,7 +66,7 @@ extension IRTReportCommand {
             if Self.isInside(url.resolvingSymlinksInPath(), outURL.resolvingSymlinksInPath()) {
                 throw ValidationError("--json \(json) is inside --out \(out), which is replaced on every run (it gets result.json anyway); choose a path outside it")
             }
-            for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit)] {
+            for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit), ("--selection", selection)] {
                 guard let path else { continue }
                 let input = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
                 if input.path == url.resolvingSymlinksInPath().path {

@@ -32,6 +32,8 @@ public struct IRTReportCommand: ParsableCommand {
                   Analyse the bundled sample into ./irt-report-output.
               irt-report sweep.csv --noise replicates.csv --out report --json r.json
                   Analyse your own sweep with seed-noise replicates of one mixture.
+              irt-report leaderboard.csv --tasks 'ARC*' --tasks 'MMLU*' --run-column Model
+                  Choose the task columns yourself (any metrics, any direction).
               irt-report score report/model.json new_runs.csv
                   Score new runs with the saved model and rank them among the sweep.
             """,
@@ -58,6 +60,52 @@ public struct IRTReportCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Also write result.json to this path, atomically (default: none).", valueName: "PATH"))
     public var json: String?
+
+    // MARK: Tasks, run names and gaps
+
+    @Option(name: .customLong("tasks"), help: ArgumentHelp(
+        "Glob pattern of task columns (* any run of characters, ? one character; a name without wildcards matches itself); repeat for several. Only numeric columns are tasks. Replaces the reference preset (default: the reference preset of bits-per-byte columns, when it matches at least 2 columns).",
+        valueName: "PATTERN"))
+    public var tasks: [String] = []
+
+    @Option(name: .customLong("exclude"), help: ArgumentHelp(
+        "Glob pattern of columns that are never tasks; repeatable (default: none).", valueName: "PATTERN"))
+    public var exclude: [String] = []
+
+    @Option(name: .customLong("higher-is-better"), help: ArgumentHelp(
+        "Glob pattern of tasks where larger is better; repeatable. Without a rule a task is lower-is-better when a word of its name is loss, bpb, perplexity, ppl, nll, error or err, else higher-is-better.",
+        valueName: "PATTERN"))
+    public var higherIsBetter: [String] = []
+
+    @Option(name: .customLong("lower-is-better"), help: ArgumentHelp(
+        "Glob pattern of tasks where smaller is better; repeatable (default: by name, see --higher-is-better).",
+        valueName: "PATTERN"))
+    public var lowerIsBetter: [String] = []
+
+    @Option(name: .customLong("selection"), help: ArgumentHelp(
+        "JSON task selection, e.g. {\"include\": [\"arc*\"], \"exclude\": [\"*_stderr\"], \"higher_is_better\": [], \"lower_is_better\": []} or {\"preset\": \"reference\"}; --tasks, --exclude and the direction options add to it (default: none).",
+        valueName: "FILE.json"))
+    public var selection: String?
+
+    @Option(name: .customLong("run-column"), help: ArgumentHelp(
+        "Column that names the runs (default: run_name, else the first non-numeric column, else row numbers).",
+        valueName: "NAME"))
+    public var runColumn: String?
+
+    @Option(name: .customLong("missing-token"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
+        "A cell text that means missing, besides empty, NA, N/A, NaN, nan, null and None; repeatable (e.g. --missing-token -1).",
+        valueName: "TOKEN"))
+    public var missingTokens: [String] = []
+
+    @Option(name: .customLong("missing"), help: ArgumentHelp(
+        "Missing task cells: fit (keep the gaps), drop-runs (drop every run with a gap) or error (any gap is an error).",
+        valueName: "fit|drop-runs|error"))
+    public var missing: MissingChoice = .fit
+
+    @Option(name: .customLong("min-coverage"), help: ArgumentHelp(
+        "Drop runs, then tasks, observed on less than this share of the other side (each drop is listed); ignored by --missing error.",
+        valueName: "F"))
+    public var minCoverage: Double = AnalysisOptions.defaultMinCoverage
 
     // MARK: Analysis
 

@@ -30,6 +30,9 @@ public struct IRTReportTool: ParsableCommand {
             return fail(error.description)
         } catch let error as ReportError {
             return fail(error.description)
+        } catch let error as SelectionUsageError {
+            FileHandle.standardError.write(Data("irt-report: \(error.description)\n".utf8))
+            return 2
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)

@@ -8,7 +8,7 @@ public enum Summary {
     /// decision taken for the user and every doubt about the result) come right
     /// after the fit, before the numbers they qualify.
     public static func text(_ r: AnalysisResult, reportPath: String, top: Int = 10) -> String {
-        var lines: [String] = []
+        var lines = r.selection.summaryLines()
         let dropped = r.droppedTasks.isEmpty ? "" : " (\(r.droppedTasks.count) constant task(s) dropped)"
         let skipped = r.skippedRuns.isEmpty ? "" : " (\(r.skippedRuns.count) row(s) skipped)"
         lines.append("Runs n = \(r.nRuns)\(skipped), tasks p = \(r.nTasks)\(dropped)")

@@ -40,7 +40,8 @@ public struct Analysis: Sendable {
     /// - Complexity: `draws · (n p² + p³)` for Horn, `n p²` once plus `p² k` per EM iteration.
     public func run(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws(AnalysisError) -> AnalysisResult {
         var warnings: [AnalysisWarning] = []
-        let (kept, skipped) = Self.filterStatus(sweep, required: options.requiredStatus)
+        let read = try options.reading(sweep)
+        let (kept, skipped) = Self.filterStatus(read, required: options.requiredStatus)
         if !skipped.isEmpty {
             let reasons = Dictionary(grouping: skipped, by: \.reason).map { "\($0.value.count) with \($0.key)" }.sorted()
             warnings.append(AnalysisWarning(
@@ -48,15 +49,24 @@ public struct Analysis: Sendable {
                 "skipped \(skipped.count) of \(sweep.rowCount) row(s) (\(reasons.joined(separator: ", "))): \(AnalysisWarning.list(skipped.map(\.run)))",
                 subjects: skipped.map(\.run)))
         }
-        let prepared = try PreparedSweep(sweep: kept, selection: options.selection,
+        let prepared = try PreparedSweep(sweep: kept, selection: options.selection, missing: options.missing,
+                                         minCoverage: options.minCoverage,
                                          zeroVarianceThreshold: options.zeroVarianceThreshold)
+        // The kept runs of the file, row for row with the prepared sweep.
+        let runs = prepared.keptRows(of: kept)
+        warnings.append(contentsOf: Self.selectionWarnings(prepared.selectionReport))
         let p = prepared.tasks.count
         let draws = options.draws
         var hornProgress: (@Sendable (Int) -> Void)? = nil
         if let progress { hornProgress = { done in progress(.hornDraws(done: done, total: draws)) } }
         let horn = try ParallelAnalysis(
-            z: prepared.z, draws: draws, seed: options.seed, rule: options.hornRule, threads: options.threads,
+            prepared: prepared, draws: draws, seed: options.seed, rule: options.hornRule, threads: options.threads,
             progress: hornProgress)
+        if horn.masked {
+            warnings.append(AnalysisWarning(
+                .gapsInHorn,
+                "the sweep has \(prepared.selectionReport.missingCells) missing task cell(s): Horn's real eigenvalues come from pairwise-complete correlations, and each null draw is masked the same way"))
+        }
 
         if !prepared.droppedTasks.isEmpty {
             warnings.append(AnalysisWarning(
@@ -86,11 +96,31 @@ public struct Analysis: Sendable {
 
         var emProgress: (@Sendable (Int, Double) -> Void)? = nil
         if let progress { emProgress = { iterations, step in progress(.emIterations(iterations, step: step)) } }
-        // S = ZᵀZ/n, the correlation matrix: all the EM and the fit statistics need.
-        let s = BLASThreading.withThreadCount(1) { prepared.z.gram(alpha: 1 / Double(prepared.z.rows)) }
-        let multiStart = try MultiStartFit(
-            covariance: s, observations: prepared.z.rows, k: k, anchors: floor.noiseShare, options: options.fit,
-            starts: options.starts, check: options.startCheck, progress: emProgress)
+        // Complete data: S = ZᵀZ/n, the correlation matrix, is all the EM and the
+        // fit statistics need. With gaps: the missing-data EM on the runs' observed
+        // cells, and fit statistics against the pairwise-complete correlations.
+        let n = prepared.z.rows
+        let s = try Self.correlation(prepared)
+        let anchors = floor.noiseShare
+        let fitModel = { (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
+            var o = o
+            o.factors = o.factors ?? k
+            let kk = o.factors ?? k
+            if prepared.hasGaps {
+                return try FactorModel(z: prepared.z, observed: prepared.observed, k: kk, anchors: anchors, options: o,
+                                       progress: progress)
+            }
+            return try FactorModel(covariance: s, observations: n, k: kk, anchors: anchors, options: o, progress: progress)
+        }
+        var mainOptions = options.fit
+        mainOptions.factors = k
+        let multiStart = try MultiStartFit(options: mainOptions, starts: options.starts, check: options.startCheck,
+                                           progress: emProgress, fit: fitModel)
+        if prepared.hasGaps {
+            warnings.append(AnalysisWarning(
+                .fittedWithGaps,
+                "fitted with \(prepared.selectionReport.missingCells) missing task cell(s) by the missing-data EM (maximum likelihood over each run's observed cells, with task means and sds from the observed cells: two-stage); fit statistics compare with the pairwise-complete correlations and are approximate"))
+        }
         let model = multiStart.model
         let d = model.diagnostics
         if !d.converged {
@@ -119,8 +149,9 @@ public struct Analysis: Sendable {
                 subjects: heywood))
         }
         let modelFit = ModelFit.assess(
-            s: s, n: prepared.z.rows, tasks: prepared.tasks, model: model, anchors: floor.noiseShare,
-            options: options.fit, starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit)
+            s: s, n: n, tasks: prepared.tasks, model: model, anchors: anchors, options: mainOptions,
+            starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit,
+            fit: { (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
         if let why = modelFit.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))
         }
@@ -134,7 +165,7 @@ public struct Analysis: Sendable {
         }
 
         let provenance = FittedModel.Provenance(
-            sweepSource: kept.source, noiseSource: noise?.source, selection: options.selection, kChoice: kChoice,
+            sweepSource: runs.source, noiseSource: noise?.source, selection: prepared.selectionReport, kChoice: kChoice,
             hornDraws: draws, hornSeed: options.seed, mStep: d.mStep, stopRule: d.stopRule,
             acceleration: d.acceleration, maxIterations: d.maxIterations, initSeed: options.fit.initSeed,
             iterations: d.iterations, converged: d.converged, logLikelihood: d.logLikelihood)
@@ -148,16 +179,46 @@ public struct Analysis: Sendable {
         } else {
             snr = nil
         }
-        let validation = try Validation(sweep: kept, metrics: options.heldOutMetrics, scores: theta)
+        let validation = try Validation(sweep: runs, metrics: options.heldOutMetrics, scores: theta)
         let ranks = RankIntervals(aggregates: fitted.sweep.aggregate, sds: fitted.sweep.aggregateSD,
                                   draws: options.rankDraws, seed: options.seed, threads: options.threads)
-        let leaderboard = Leaderboard(sweep: kept, model: fitted, ranks: ranks,
+        let leaderboard = Leaderboard(sweep: runs, model: fitted, ranks: ranks,
                                       heldOutMetrics: validation.metrics, extraColumns: options.leaderboardColumns)
 
         return AnalysisResult(
-            source: kept.source, noiseSource: noise?.source, skippedRuns: skipped, prepared: prepared, horn: horn,
+            source: runs.source, noiseSource: noise?.source, skippedRuns: skipped, prepared: prepared, horn: horn,
             kChoice: kChoice, model: model, fitted: fitted, floor: floor, snr: snr, validation: validation,
             leaderboard: leaderboard, warnings: warnings, rankDraws: options.rankDraws, fit: modelFit)
+    }
+
+    /// The task correlation matrix: `ZᵀZ/n` of complete z-scores, pairwise-complete with gaps.
+    static func correlation(_ prepared: PreparedSweep) throws(AnalysisError) -> Matrix {
+        if prepared.hasGaps {
+            return try numerical { () throws(LinalgError) in
+                try MaskedNullDraw.pairwiseCorrelation(prepared.z, observed: prepared.observed)
+            }
+        }
+        return BLASThreading.withThreadCount(1) { prepared.z.gram(alpha: 1 / Double(prepared.z.rows)) }
+    }
+
+    /// Warnings for every run and task the preparation dropped.
+    static func selectionWarnings(_ report: SelectionReport) -> [AnalysisWarning] {
+        var out: [AnalysisWarning] = []
+        if !report.droppedRuns.isEmpty {
+            let why = Dictionary(grouping: report.droppedRuns, by: { "\($0.reason)" }).map { "\($0.value.count) \($0.key)" }.sorted()
+            out.append(AnalysisWarning(
+                .runsDropped,
+                "dropped \(report.droppedRuns.count) run(s) for missing cells (\(why.joined(separator: ", ")); policy \(report.missingPolicy.rawValue), min coverage \(report.minCoverage)): \(AnalysisWarning.list(report.droppedRuns.map(\.name)))",
+                subjects: report.droppedRuns.map(\.name)))
+        }
+        let gappy = report.droppedTasks.filter { $0.reason != .constant }
+        if !gappy.isEmpty {
+            out.append(AnalysisWarning(
+                .tasksDropped,
+                "dropped \(gappy.count) task(s) observed on less than \(report.minCoverage) of the runs: \(AnalysisWarning.list(gappy.map(\.name)))",
+                subjects: gappy.map(\.name)))
+        }
+        return out
     }
 
     /// k from the options and Horn's counts (METHOD.md §4).

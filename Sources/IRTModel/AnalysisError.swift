@@ -46,6 +46,18 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case noModelTask(file: String, tasks: [String])
     /// A saved model cannot be used: unreadable, not a model, or of another schema version.
     case invalidModel(file: String, reason: String)
+    /// A task-selection pattern does nothing: an include or exclude pattern
+    /// matches no column, a direction pattern no selected task. `kind` is
+    /// `include`, `exclude`, `higher_is_better` or `lower_is_better`;
+    /// `nearMatches` are names it matches ignoring case (or that contain its
+    /// text); `candidates` the names it could have matched.
+    case unmatchedPattern(file: String, kind: String, pattern: String, nearMatches: [String], candidates: [String])
+    /// A wildcard include pattern matches only columns holding text.
+    case nonNumericPattern(file: String, pattern: String, columns: [String])
+    /// A task is matched by both a higher-is-better and a lower-is-better pattern.
+    case conflictingDirections(file: String, column: String, higherIsBetter: String, lowerIsBetter: String)
+    /// Too little is left once runs and tasks with too many gaps are dropped.
+    case insufficientCoverage(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -91,7 +103,41 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): no run has a value for any of the model's \(tasks.count) task(s) (\(tasks.prefix(3).joined(separator: ", "))\(tasks.count > 3 ? ", …" : "")); expected the model's task columns"
         case let .invalidModel(file, reason):
             return "\(file): not a usable IRTKit model: \(reason)"
+        case let .unmatchedPattern(file, kind, pattern, nearMatches, candidates):
+            let target = switch kind {
+            case "include": "no column"
+            case "exclude": "no column"
+            default: "no selected task"
+            }
+            var text = "\(file): \(kind) pattern \"\(pattern)\" matches \(target)"
+            if !nearMatches.isEmpty {
+                text += "; did you mean \(nearMatches.map { "\"\($0)\"" }.joined(separator: ", "))? (patterns are case-sensitive)"
+            }
+            text += "; patterns are globs (* any run of characters, ? one character)"
+            if !candidates.isEmpty {
+                let label = switch kind {
+                case "include": "numeric columns"
+                case "exclude": "columns"
+                default: "selected tasks"
+                }
+                text += "; \(label): \(Self.list(candidates))"
+            }
+            return text
+        case let .nonNumericPattern(file, pattern, columns):
+            return "\(file): include pattern \"\(pattern)\" matches only columns holding text (\(Self.list(columns))); a task column must hold numbers"
+        case let .conflictingDirections(file, column, higher, lower):
+            return "\(file): task \"\(column)\" is matched by higher-is-better pattern \"\(higher)\" and by lower-is-better pattern \"\(lower)\"; expected one direction per task"
+        case let .insufficientCoverage(file, reason):
+            return "\(file): \(reason)"
         }
+    }
+}
+
+extension AnalysisError {
+    /// Up to 20 names, quoted, then how many more.
+    static func list(_ names: [String], limit: Int = 20) -> String {
+        let shown = names.prefix(limit).map { "\"\($0)\"" }.joined(separator: ", ")
+        return names.count > limit ? shown + ", … (\(names.count - limit) more)" : shown
     }
 }
 

@@ -38,6 +38,18 @@ public struct AnalysisOptions: Sendable, Equatable {
         o.assessFit = false
         return o
     }
+    /// The column naming the runs; `nil` takes `run_name`, else the first
+    /// non-numeric column, else numbered rows (``EvalMatrix/runColumn``).
+    /// Applied when the sweep is read (``EvalMatrix/withRunColumn(_:)``).
+    public var runColumn: String?
+    /// Texts read as missing besides ``EvalMatrix/standardMissingTokens`` (e.g. `-1`).
+    /// Applied when the sweep is read (``EvalMatrix/treatingAsMissing(_:)``).
+    public var missingTokens: [String]
+    /// What to do with missing task cells (``PreparedSweep``); ``MissingPolicy/fit`` by default.
+    public var missing: MissingPolicy
+    /// Runs, then tasks, observed on less than this share are dropped (and
+    /// listed in ``PreparedSweep/selectionReport``); 0.5 by default.
+    public var minCoverage: Double
 
     /// The held-out metrics of the reference.
     public static let defaultHeldOutMetrics = ["eval/uncheatable_eval/macro_loss", "eval/paloma/macro_loss"]
@@ -47,7 +59,8 @@ public struct AnalysisOptions: Sendable, Equatable {
         seed: UInt64 = 42, hornRule: ParallelAnalysis.Rule = .count, threads: Int? = nil,
         fit: FitOptions = FitOptions(), heldOutMetrics: [String] = AnalysisOptions.defaultHeldOutMetrics,
         leaderboardColumns: [String] = ["is_qsplit240_core"], zeroVarianceThreshold: Double = 1e-12,
-        rankDraws: Int = 2000
+        rankDraws: Int = 2000, runColumn: String? = nil, missingTokens: [String] = [],
+        missing: MissingPolicy = .default, minCoverage: Double = AnalysisOptions.defaultMinCoverage
     ) {
         self.selection = selection
         self.requiredStatus = requiredStatus
@@ -60,5 +73,36 @@ public struct AnalysisOptions: Sendable, Equatable {
         self.leaderboardColumns = leaderboardColumns
         self.zeroVarianceThreshold = zeroVarianceThreshold
         self.rankDraws = rankDraws
+        self.runColumn = runColumn
+        self.missingTokens = missingTokens
+        self.missing = missing
+        self.minCoverage = minCoverage
+    }
+
+    /// The default minimum coverage: a run or task observed on less than half
+    /// of the other side carries more gap than information.
+    public static let defaultMinCoverage = 0.5
+
+    /// `sweep` read as these options ask: extra missing tokens, then the run column.
+    ///
+    /// - Throws: ``AnalysisError/missingColumn(file:column:)`` for an unknown ``runColumn``.
+    public func reading(_ sweep: EvalMatrix) throws(AnalysisError) -> EvalMatrix {
+        var matrix = missingTokens.isEmpty ? sweep : sweep.treatingAsMissing(missingTokens)
+        if let runColumn { matrix = try matrix.withRunColumn(runColumn) }
+        return matrix
+    }
+
+    /// The prepared sweep of `sweep` under every reading and preparation
+    /// option: ``reading(_:)``, the status filter (``requiredStatus``), then
+    /// ``PreparedSweep`` with ``selection``, ``missing`` and ``minCoverage``.
+    ///
+    /// - Returns: the rows kept by the status filter (``PreparedSweep/rowIndices`` index them) and the prepared sweep.
+    /// - Throws: the errors of ``reading(_:)`` and ``PreparedSweep/init(sweep:selection:missing:minCoverage:zeroVarianceThreshold:minimumRuns:)``.
+    public func prepare(_ sweep: EvalMatrix) throws(AnalysisError) -> (kept: EvalMatrix, prepared: PreparedSweep) {
+        let read = try reading(sweep)
+        let kept = Analysis.filterStatus(read, required: requiredStatus).0
+        let prepared = try PreparedSweep(sweep: kept, selection: selection, missing: missing, minCoverage: minCoverage,
+                                         zeroVarianceThreshold: zeroVarianceThreshold)
+        return (kept, prepared)
     }
 }

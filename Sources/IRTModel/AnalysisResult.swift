@@ -41,6 +41,9 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     public let noiseSource: String?
     /// Rows of the sweep that were not analysed, and why.
     public let skippedRuns: [SkippedRun]
+    /// The task selection used: each task with its direction, why, and coverage;
+    /// every run and task dropped for gaps; the missing-data policy.
+    public let selection: SelectionReport
     public let nRuns: Int
     public let nTasks: Int
     public let tasks: [String]
@@ -85,7 +88,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", source, noiseSource = "noise_source", skippedRuns = "skipped_runs"
-        case nRuns = "n_runs", nTasks = "n_tasks", tasks
+        case selection, nRuns = "n_runs", nTasks = "n_tasks", tasks
         case droppedTasks = "dropped_tasks", horn, k, kChoice = "k_choice", factorLabels = "factor_labels", em
         case loadings, psi, communality
         case noiseShare = "noise_share", h2Ceiling = "h2_ceiling", tasksMissingFromNoise = "tasks_missing_from_noise"
@@ -105,6 +108,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         self.source = source
         self.noiseSource = noiseSource
         self.skippedRuns = skippedRuns
+        selection = prepared.selectionReport
         nRuns = prepared.z.rows
         nTasks = prepared.tasks.count
         tasks = prepared.tasks

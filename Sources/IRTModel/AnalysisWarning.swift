@@ -35,6 +35,14 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         case startsCompared = "starts_compared"
         /// A free uniqueness fell below 0.005.
         case heywoodCase = "heywood_case"
+        /// Runs were dropped for missing cells (low coverage or listwise deletion).
+        case runsDropped = "runs_dropped"
+        /// Tasks were dropped for low coverage.
+        case tasksDropped = "tasks_dropped"
+        /// Horn's analysis ran on pairwise-complete correlations with masked null draws.
+        case gapsInHorn = "gaps_in_horn"
+        /// The factor model was fitted to data with gaps (two-stage missing-data EM).
+        case fittedWithGaps = "fitted_with_gaps"
         /// Fit statistics are undefined for this sweep.
         case fitStatisticsUnavailable = "fit_statistics_unavailable"
     }

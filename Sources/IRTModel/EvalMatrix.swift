@@ -6,8 +6,21 @@ import Linalg
 ///
 /// Provenance columns (`status`, `is_qsplit240_core`, …) stay text, and a
 /// metric column is interpreted as numbers only when asked for, through
-/// ``numbers(_:)`` or ``numericMatrix(columns:)``, so an error names the one
-/// cell that is wrong — its file line, run and column.
+/// ``numbers(_:)``, ``numericMatrix(columns:)`` or
+/// ``numericMatrixWithMask(columns:)``, so an error names the one cell that
+/// is wrong — its file line, run and column.
+///
+/// **Missing cells.** A cell is missing when, after trimming spaces, it is
+/// empty, one of ``standardMissingTokens`` (`NA`, `N/A`, `NaN`, `nan`, `null`,
+/// `None`), any other spelling of NaN (`NAN`, as NumPy and pandas write it),
+/// or one of the file's extra ``missingTokens`` (e.g. `-1`, given by the user;
+/// compared with the cell's text as written). Any other text in a numeric
+/// column is an error naming file, line and column.
+///
+/// **Run names.** ``runColumn`` names the runs: `run_name` when the file has
+/// it, otherwise the first non-numeric column (not `status`), otherwise none,
+/// and the runs are called `row 1`, `row 2`, … (``init(csv:source:runColumn:missingTokens:)``
+/// takes another column).
 ///
 /// Storage is compact: a mostly numeric column is kept as one `Double` per
 /// row, and a cell keeps its text only when the text is not exactly the
@@ -26,9 +39,20 @@ public struct EvalMatrix: Sendable {
     public let source: String
     /// The header, in file order.
     public let columnNames: [String]
-    /// One name per row: the `run_name` cell, or `"row N"` (N counting data rows
-    /// from 1 in the file as read) when there is no `run_name` column.
+    /// One name per row: the cell of ``runColumn``, or `"row N"` (N counting data
+    /// rows from 1 in the file as read) when there is no run column.
     public private(set) var runNames: [String]
+    /// The column that names the runs, `nil` when the rows are numbered
+    /// (`row 1`, `row 2`, …). See ``defaultRunColumn``.
+    public private(set) var runColumn: String?
+    /// Extra texts that mean "missing" in this file, besides ``standardMissingTokens``.
+    public private(set) var missingTokens: [String] = []
+    /// The extra tokens as a set, trimmed.
+    private var missingTokenSet: Set<String> = []
+    /// The numbers whose shortest spelling is an extra token (`-1.0`), for cells stored as numbers.
+    private var missingValues: Set<Double> = []
+    /// The run column asked for at creation (`nil`: the default rule).
+    private var requestedRunColumn: String?
     /// The 1-based file line on which each row starts (the header is line 1).
     public private(set) var lines: [Int]
     /// The cells, one column per header name (in ``columnNames`` order).
@@ -46,7 +70,13 @@ public struct EvalMatrix: Sendable {
     /// The name of the column that holds run names.
     public static let runNameColumn = "run_name"
 
+    /// Texts that always mean "missing" (after trimming spaces); the empty cell too.
+    public static let standardMissingTokens: [String] = ["", "NA", "N/A", "NaN", "nan", "null", "None"]
+
     /// A matrix from a parsed table.
+    ///
+    /// The run column follows the default rule (``runColumn``); use
+    /// ``withRunColumn(_:)`` or ``treatingAsMissing(_:)`` for others.
     ///
     /// - Parameters:
     ///   - table: the header and rows (every row as long as the header).
@@ -72,11 +102,64 @@ public struct EvalMatrix: Sendable {
         self.lines = lines
         self.cells = columns
         self.columnIndex = index
-        if let j = index[Self.runNameColumn] {
-            self.runNames = columns[j].strings
+        self.runNames = []
+        self.runColumn = nil
+        self.requestedRunColumn = nil
+        applyRunColumn(defaultRunColumn)
+    }
+
+    /// Sets ``runColumn`` and ``runNames`` (`nil`: numbered rows).
+    private mutating func applyRunColumn(_ name: String?) {
+        runColumn = name
+        if let name, let j = columnIndex[name] {
+            runNames = cells[j].strings
         } else {
-            self.runNames = (0..<lines.count).map { "row \($0 + 1)" }
+            runColumn = nil
+            runNames = (0..<lines.count).map { "row \($0 + 1)" }
         }
+    }
+
+    /// The default run column: `run_name` if present, else the first
+    /// non-numeric column other than `status`, else `nil` (numbered rows).
+    private static func defaultRunColumnName(header: [String], isNumeric: (String) -> Bool) -> String? {
+        if header.contains(runNameColumn) { return runNameColumn }
+        return header.first { $0 != "status" && !isNumeric($0) }
+    }
+
+    /// The run column this file would get by the default rule: `run_name` if
+    /// present, else the first non-numeric column other than `status`, else
+    /// `nil` (rows are numbered).
+    public var defaultRunColumn: String? { Self.defaultRunColumnName(header: columnNames) { isNumeric($0) } }
+
+    /// This matrix with runs named by `column`; `nil` restores the default rule.
+    ///
+    /// - Throws: ``AnalysisError/missingColumn(file:column:)`` when there is no such column.
+    public func withRunColumn(_ column: String?) throws(AnalysisError) -> EvalMatrix {
+        var copy = self
+        if let column {
+            guard columnIndex[column] != nil else { throw .missingColumn(file: source, column: column) }
+            copy.requestedRunColumn = column
+            copy.applyRunColumn(column)
+        } else {
+            copy.requestedRunColumn = nil
+            copy.applyRunColumn(copy.defaultRunColumn)
+        }
+        return copy
+    }
+
+    /// This matrix with `tokens` (trimmed) also read as missing cells, e.g. `["-1"]`.
+    /// A default run column is chosen again, since numeric columns may change.
+    public func treatingAsMissing(_ tokens: [String]) -> EvalMatrix {
+        var copy = self
+        let trimmed = tokens.map { $0.trimmingCharacters(in: .whitespaces) }
+        for token in trimmed where !copy.missingTokenSet.contains(token) {
+            copy.missingTokens.append(token)
+            copy.missingTokenSet.insert(token)
+            // A cell stored as a number has the text `value.description`.
+            if let value = Double(token), !value.isNaN, value.description == token { copy.missingValues.insert(value) }
+        }
+        if copy.requestedRunColumn == nil { copy.applyRunColumn(copy.defaultRunColumn) }
+        return copy
     }
 
     /// Reads the rows of a CSV straight into column storage, one record at a
@@ -101,25 +184,39 @@ public struct EvalMatrix: Sendable {
     /// - Parameters:
     ///   - text: the whole file.
     ///   - source: the file name used in error messages.
+    ///   - runColumn: the column naming the runs, `nil` for the default rule (``runColumn``).
+    ///   - missingTokens: extra texts that mean "missing" (``treatingAsMissing(_:)``).
     /// - Throws: the errors of ``CSVReader``
-    ///   (empty file, header only, malformed CSV, ragged row, duplicate column, invalid UTF-8).
+    ///   (empty file, header only, malformed CSV, ragged row, duplicate column, invalid UTF-8);
+    ///   ``AnalysisError/missingColumn(file:column:)`` for an unknown `runColumn`.
     /// - Complexity: O(b) in the size of the text.
-    public init(csv text: String, source: String) throws(AnalysisError) {
+    public init(csv text: String, source: String, runColumn: String? = nil, missingTokens: [String] = []) throws(AnalysisError) {
         let bytes = Array(text.utf8)
         try self.init(bytes: bytes.span, source: source)
+        try configure(runColumn: runColumn, missingTokens: missingTokens)
+    }
+
+    /// Applies the reading options of the public initializers.
+    private mutating func configure(runColumn: String?, missingTokens: [String]) throws(AnalysisError) {
+        if !missingTokens.isEmpty { self = treatingAsMissing(missingTokens) }
+        if let runColumn { self = try withRunColumn(runColumn) }
     }
 
     /// Reads a CSV file; its last path component names it in error messages.
     ///
-    /// - Parameter url: the file.
+    /// - Parameters:
+    ///   - url: the file.
+    ///   - runColumn: the column naming the runs, `nil` for the default rule (``runColumn``).
+    ///   - missingTokens: extra texts that mean "missing" (``treatingAsMissing(_:)``).
     /// - Throws: ``AnalysisError/unreadableFile(file:reason:)`` when the file cannot
-    ///   be read, and every error of ``init(csv:source:)``.
+    ///   be read, and every error of ``init(csv:source:runColumn:missingTokens:)``.
     /// - Complexity: O(b) in the file size.
-    public init(contentsOf url: URL) throws(AnalysisError) {
+    public init(contentsOf url: URL, runColumn: String? = nil, missingTokens: [String] = []) throws(AnalysisError) {
         let source = url.lastPathComponent
         self = try CSVReader.withFileBytes(contentsOf: url) { bytes throws(AnalysisError) in
             try EvalMatrix(bytes: bytes, source: source)
         }
+        try configure(runColumn: runColumn, missingTokens: missingTokens)
     }
 
     /// The number of rows (runs).
@@ -138,8 +235,9 @@ public struct EvalMatrix: Sendable {
 
     /// The cells of `column` as numbers; `nil` marks a missing value.
     ///
-    /// A cell is missing when it is empty (or only spaces) or spells NaN
-    /// (`nan`, `NaN`, `NAN`, the way pandas and NumPy write missing floats).
+    /// A cell is missing when it is empty (or only spaces), one of
+    /// ``standardMissingTokens`` or ``missingTokens``, or spells NaN (`nan`,
+    /// `NaN`, `NAN`, the way pandas and NumPy write missing floats).
     /// Other cells must be finite decimal numbers (`0.81`, `-1e-3`), read with
     /// correct rounding (the same `Double` as Python's `float`).
     ///
@@ -171,16 +269,11 @@ public struct EvalMatrix: Sendable {
     ///   ``AnalysisError/missingCell(file:line:run:column:)`` for an empty or NaN cell.
     /// - Complexity: O(n·p).
     public func numericMatrix(columns: [String]) throws(AnalysisError) -> Matrix {
-        var indices = [Int]()
-        indices.reserveCapacity(columns.count)
-        for name in columns {
-            guard let j = columnIndex[name] else { throw .missingColumn(file: source, column: name) }
-            indices.append(j)
-        }
+        let indices = try columnIndices(columns)
         let n = rowCount, p = indices.count
         // Fast path: every column is numbers with no missing cell and no
         // irregular text; a straight copy, column by column.
-        if let fast = Self.denseCopy(indices.map { cells[$0] }, rows: n) {
+        if let fast = Self.denseCopy(indices.map { cells[$0] }, rows: n, missingValues: missingValues) {
             do {
                 return try Matrix(rows: n, columns: p, columnMajor: fast)
             } catch {
@@ -202,6 +295,70 @@ public struct EvalMatrix: Sendable {
         } catch {
             throw .numerical(error)   // unreachable: the storage has n·p elements
         }
+    }
+
+    /// The numeric `n × p` matrix of `columns` with its gaps: the values (NaN at
+    /// missing cells) and the mask of observed cells. The same cells as
+    /// ``numericMatrix(columns:)``, except that a missing cell is not an error.
+    ///
+    /// - Parameter columns: the column names, in the order wanted.
+    /// - Returns: `values` (column-major, NaN where missing) and `observed` (`true` where a number was read).
+    /// - Throws: ``AnalysisError/missingColumn(file:column:)`` for the first unknown name;
+    ///   for the first bad cell in row order ``AnalysisError/nonNumericCell(file:line:column:value:)``
+    ///   (text that is neither a number nor a missing token) or
+    ///   ``AnalysisError/nonFiniteCell(file:line:column:value:)``.
+    /// - Complexity: O(n·p).
+    public func numericMatrixWithMask(columns: [String]) throws(AnalysisError) -> (values: Matrix, observed: ObservedMask) {
+        let indices = try columnIndices(columns)
+        let n = rowCount, p = indices.count
+        if let fast = Self.denseCopy(indices.map { cells[$0] }, rows: n, missingValues: missingValues) {
+            let values = try numerical { () throws(LinalgError) in try Matrix(rows: n, columns: p, columnMajor: fast) }
+            return (values, ObservedMask(rows: n, columns: p))
+        }
+        var storage = [Double](repeating: .nan, count: n * p)
+        var flags = [Bool](repeating: false, count: n * p)
+        for i in 0..<n {
+            for (k, j) in indices.enumerated() {
+                if let value = try number(row: i, column: j) {
+                    storage[i + k * n] = value
+                    flags[i + k * n] = true
+                }
+            }
+        }
+        let values = try numerical { () throws(LinalgError) in try Matrix(rows: n, columns: p, columnMajor: storage) }
+        return (values, ObservedMask(rows: n, columns: p, columnMajor: flags))
+    }
+
+    /// Whether `column` is numeric: every cell that is not missing is a number
+    /// (finite or not). `false` for an unknown column; `true` for a column with
+    /// no value at all.
+    ///
+    /// - Complexity: O(n) for a column stored as text, O(irregular cells) for one stored as numbers.
+    public func isNumeric(_ column: String) -> Bool {
+        guard let j = columnIndex[column] else { return false }
+        return firstNonNumericRow(column: j) == nil
+    }
+
+    /// The numeric columns (``isNumeric(_:)``), in file order.
+    public var numericColumnNames: [String] { columnNames.filter(isNumeric) }
+
+    /// The first cell of `column` (in row order) that is neither a number nor
+    /// missing: its file line and text; `nil` when there is none or no such column.
+    public func firstNonNumericCell(_ column: String) -> (line: Int, text: String)? {
+        guard let j = columnIndex[column], let i = firstNonNumericRow(column: j) else { return nil }
+        guard case let .text(text) = cell(row: i, column: j) else { return nil }
+        return (lines[i], text)
+    }
+
+    /// The positions of `columns` in ``columnNames``.
+    private func columnIndices(_ columns: [String]) throws(AnalysisError) -> [Int] {
+        var indices = [Int]()
+        indices.reserveCapacity(columns.count)
+        for name in columns {
+            guard let j = columnIndex[name] else { throw .missingColumn(file: source, column: name) }
+            indices.append(j)
+        }
+        return indices
     }
 
     /// The rows for which `keep(rowIndex)` is true, in their order; columns unchanged.
@@ -244,33 +401,59 @@ public struct EvalMatrix: Sendable {
 
     // MARK: - Cells as numbers
 
-    /// The number in row `i`, column `j`, `nil` when missing.
-    private func number(row i: Int, column j: Int) throws(AnalysisError) -> Double? {
+    /// What one cell holds.
+    private enum Cell {
+        case missing
+        case number(Double)
+        /// An infinity (`inf`, or a literal beyond `Double`'s range such as `1e400`), as written.
+        case infinite(String)
+        /// Text that is neither a number nor a missing token, as written.
+        case text(String)
+    }
+
+    /// The cell in row `i`, column `j`.
+    private func cell(row i: Int, column j: Int) -> Cell {
         let text: String
         switch cells[j] {
         case let .numeric(values, irregular):
             guard let raw = irregular[i] else {
                 // The text is `values[i].description`, which parses back to `values[i]`.
                 let value = values[i]
-                if value.isInfinite {
-                    throw .nonFiniteCell(file: source, line: lines[i], column: columnNames[j], value: value.description)
-                }
-                return value.isNaN ? nil : value
+                if value.isNaN || (!missingValues.isEmpty && missingValues.contains(value)) { return .missing }
+                return value.isInfinite ? .infinite(value.description) : .number(value)
             }
             text = raw
         case let .text(strings):
             text = strings[i]
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { return nil }
-        guard let value = Double(trimmed) else {
+        if Self.standardMissingTokens.contains(trimmed) || missingTokenSet.contains(trimmed) { return .missing }
+        guard let value = Double(trimmed) else { return .text(text) }
+        if value.isNaN { return .missing }
+        return value.isInfinite ? .infinite(text) : .number(value)
+    }
+
+    /// The number in row `i`, column `j`, `nil` when missing.
+    private func number(row i: Int, column j: Int) throws(AnalysisError) -> Double? {
+        switch cell(row: i, column: j) {
+        case .missing:
+            return nil
+        case let .number(value):
+            return value
+        case let .infinite(text):
+            throw .nonFiniteCell(file: source, line: lines[i], column: columnNames[j], value: text)
+        case let .text(text):
             throw .nonNumericCell(file: source, line: lines[i], column: columnNames[j], value: text)
         }
-        if value.isInfinite {
-            // "inf", "-Infinity", or a literal beyond Double's range such as 1e400.
-            throw .nonFiniteCell(file: source, line: lines[i], column: columnNames[j], value: text)
+    }
+
+    /// The first row whose cell in column `j` is text (neither a number nor missing).
+    private func firstNonNumericRow(column j: Int) -> Int? {
+        if case let .numeric(_, irregular) = cells[j] {
+            // Regular cells are numbers (or NaN, or infinities): only the irregular ones can be text.
+            return irregular.keys.sorted().first { i in if case .text = cell(row: i, column: j) { true } else { false } }
         }
-        return value.isNaN ? nil : value
+        return (0..<rowCount).first { i in if case .text = cell(row: i, column: j) { true } else { false } }
     }
 }
 
@@ -314,10 +497,11 @@ extension EvalMatrix {
     /// The columns' numbers copied into one column-major buffer, or `nil`
     /// when some cell is irregular text or missing (NaN): then the caller takes
     /// the row-by-row path that names the first bad cell.
-    fileprivate static func denseCopy(_ columns: [ColumnStorage], rows n: Int) -> [Double]? {
+    fileprivate static func denseCopy(_ columns: [ColumnStorage], rows n: Int, missingValues: Set<Double>) -> [Double]? {
         for column in columns {
             guard case let .numeric(values, irregular) = column, irregular.isEmpty,
-                  !values.contains(where: \.isNaN) else { return nil }
+                  !values.contains(where: { $0.isNaN || (!missingValues.isEmpty && missingValues.contains($0)) })
+            else { return nil }
         }
         var storage = [Double]()
         storage.reserveCapacity(n * columns.count)

@@ -5,7 +5,8 @@ import Linalg
 /// For a task present in the noise file (replicate runs of one mixture):
 ///
 /// ```
-/// noise_share = (noise_sd / sweep_sd)²      (both sample sds, divisor n − 1)
+/// noise_share = (noise_sd / sweep_sd)²      (both sample sds, divisor n − 1;
+///                                           sweep_sd over the runs observing the task)
 /// h²_ceiling  = clamp(1 − noise_share, 0, 1)
 /// ```
 ///
@@ -30,7 +31,15 @@ public struct NoiseFloor: Sendable, Equatable {
             throw .tooFewNoiseRuns(file: noise.source, needed: 2, actual: noise.rowCount)
         }
         let sweepSD: [Double]
-        sweepSD = try numerical { () throws(LinalgError) in try sweep.raw.columnStandardDeviations(ddof: 1) }
+        if sweep.hasGaps {
+            // The sweep's spread over the runs that observe each task.
+            sweepSD = (0..<sweep.tasks.count).map { j in
+                let values = (0..<sweep.raw.rows).filter { sweep.observed[$0, j] }.map { sweep.raw[$0, j] }
+                return ((try? Statistics.variance(values, ddof: 1)) ?? .nan).squareRoot()
+            }
+        } else {
+            sweepSD = try numerical { () throws(LinalgError) in try sweep.raw.columnStandardDeviations(ddof: 1) }
+        }
         var shares: [Double?] = [], missing: [String] = []
         for (j, task) in sweep.tasks.enumerated() {
             guard noise.hasColumn(task) else { shares.append(nil); missing.append(task); continue }

@@ -5,9 +5,11 @@ import Linalg
 /// buffers and LAPACK workspaces allocated once per thread.
 enum NullEigenvalues {
     /// Descending eigenvalues of `draws` null correlation matrices, draw-major
-    /// (`result[d * p + r]`).
+    /// (`result[d * p + r]`). With `observed`, each draw gets the sweep's gaps
+    /// and its pairwise-complete correlation matrix (``MaskedNullDraw``).
     static func compute(
-        n: Int, p: Int, draws: Int, seed: UInt64, threads: Int, progress: (@Sendable (Int) -> Void)?
+        n: Int, p: Int, draws: Int, seed: UInt64, threads: Int, observed: ObservedMask? = nil,
+        progress: (@Sendable (Int) -> Void)?
     ) throws(AnalysisError) -> [Double] {
         let workers = Swift.max(1, Swift.min(threads, draws))
         let output = UnsafeMutableBufferPointer<Double>.allocate(capacity: draws * p)
@@ -22,13 +24,18 @@ enum NullEigenvalues {
             let start = worker * draws / workers, end = (worker + 1) * draws / workers
             guard start < end else { return }
             var stream = base.stream(start)
-            var draw = NullDraw(rows: n, columns: p)
+            var complete: NullDraw? = observed == nil ? NullDraw(rows: n, columns: p) : nil
+            var masked: MaskedNullDraw? = observed.map { MaskedNullDraw(observed: $0) }
             var values = [Double](repeating: 0, count: p)
             for d in start..<end {
                 var rng = stream
                 stream.jump()
                 do throws(LinalgError) {
-                    try draw.eigenvalues(using: &rng, into: &values)
+                    if masked != nil {
+                        try masked!.eigenvalues(using: &rng, into: &values)
+                    } else {
+                        try complete!.eigenvalues(using: &rng, into: &values)
+                    }
                 } catch {
                     failures.record(error, draw: d)
                     return

@@ -1,25 +1,49 @@
 /// Which metric columns are tasks, and in which direction each is better —
 /// a selection as data, so a user can write their own (e.g. in JSON).
 ///
-/// A column is a task when all hold:
-/// 1. it ends with ``requiredSuffix`` (when set);
-/// 2. it starts with the prefix of some rule in ``include``;
-/// 3. it is not one of ``excluded`` (exact names);
-/// 4. for every exception whose prefix it starts with, it is one of that
-///    exception's ``Exception/allowed`` names.
+/// A selection is the reference preset (``Preset/reference``, METHOD.md §2),
+/// glob patterns (``Glob``: `*` any run of characters, `?` one character, a
+/// name without wildcards matches itself), or both:
 ///
-/// The direction of a task is that of the *longest* include prefix it starts
-/// with (the first such rule on a tie), so a broad rule can be refined:
-/// `lm_eval/` lower-is-better with `lm_eval/arc_easy/acc` higher-is-better.
+/// 1. a column is a candidate when the preset chooses it or an ``include``
+///    pattern matches it; pattern-chosen columns must be **numeric** (every
+///    non-missing cell parses as a number, ``EvalMatrix/isNumeric(_:)``), and a
+///    wildcard pattern skips the others (``Resolution/skippedNonNumeric``);
+/// 2. a candidate matched by an ``exclude`` pattern is dropped;
+/// 3. the run-name column (``EvalMatrix/runColumn``) is never a task;
+/// 4. tasks keep the order of the file.
 ///
-/// ``reference`` is the preset of METHOD.md §2.
+/// The direction of a task, first rule that applies (``DirectionReason``):
+/// an explicit ``higherIsBetter`` / ``lowerIsBetter`` pattern; the preset's
+/// own direction (lower is better: bits per byte); a whole token of the name
+/// (split on non-alphanumerics, case-insensitive) in ``lowerIsBetterTokens``;
+/// otherwise higher is better.
+///
+/// Every pattern must do something, so a typo is an error, never a silent
+/// no-op: an include pattern must match a column (and a numeric one), an
+/// exclude pattern a column of the file, a direction pattern a selected task;
+/// a task matched by both a higher- and a lower-is-better pattern is an error.
+///
+/// `Codable` as this JSON (every key optional, unknown keys rejected):
+///
+/// ```json
+/// {
+///   "include": ["arc*", "hellaswag"],
+///   "exclude": ["*_stderr"],
+///   "higher_is_better": ["*acc*"],
+///   "lower_is_better": ["*perplexity*"]
+/// }
+/// ```
+///
+/// and `{"preset": "reference"}` for the reference preset, which the other
+/// keys may refine (`{"preset": "reference", "exclude": ["lm_eval/*"]}`).
 public struct TaskSelection: Sendable, Codable, Equatable {
     /// Whether a larger value of a metric means a better model.
-    public enum Direction: String, Sendable, Codable, Equatable, CaseIterable {
+    public enum Direction: String, Sendable, Codable, Hashable, CaseIterable {
         /// Losses and bits per byte: smaller is better.
-        case lowerIsBetter
+        case lowerIsBetter = "lower_is_better"
         /// Accuracies and scores: larger is better.
-        case higherIsBetter
+        case higherIsBetter = "higher_is_better"
 
         /// The factor that turns a value into one where higher = better:
         /// `-1` for ``lowerIsBetter``, `+1` for ``higherIsBetter``.
@@ -35,107 +59,289 @@ public struct TaskSelection: Sendable, Codable, Equatable {
         }
     }
 
-    /// Columns starting with `prefix` are tasks read in `direction`.
-    public struct Rule: Sendable, Codable, Equatable {
-        /// The start of a column name, e.g. `lm_eval/`.
-        public var prefix: String
-        /// How to read the columns this rule includes.
-        public var direction: Direction
+    /// A built-in selection.
+    public enum Preset: String, Sendable, Codable, CaseIterable {
+        /// METHOD.md §2: bits-per-byte columns of five suites, lower is better (``PresetRules/reference``).
+        case reference
 
-        /// A rule including columns that start with `prefix`.
-        public init(prefix: String, direction: Direction) {
-            self.prefix = prefix
-            self.direction = direction
+        /// The rules of this preset.
+        public var rules: PresetRules {
+            switch self {
+            case .reference: .reference
+            }
         }
     }
 
-    /// Under `prefix`, only the `allowed` names are tasks.
-    ///
-    /// E.g. prefix `lm_eval/mmlu_` allowing only `lm_eval/mmlu_5shot/bpb` and
-    /// `lm_eval/mmlu_sl_verb_5shot/bpb`: per-subject MMLU is dropped, the
-    /// 5-shot aggregates stay.
-    public struct Exception: Sendable, Codable, Equatable {
-        /// The start of the column names this exception restricts.
-        public var prefix: String
-        /// The only names (exact) starting with `prefix` that may be tasks.
-        public var allowed: [String]
-
-        /// An exception allowing only `allowed` under `prefix`.
-        public init(prefix: String, allowed: [String]) {
-            self.prefix = prefix
-            self.allowed = allowed
-        }
+    /// The tasks a selection picks from one file.
+    public struct Resolution: Sendable, Equatable {
+        /// The tasks, in file order, with direction and reason.
+        public let tasks: [SelectedTask]
+        /// Columns a wildcard include pattern matched but that hold text
+        /// (a cell that is neither a number nor missing), so are not tasks.
+        public let skippedNonNumeric: [String]
     }
 
-    /// The include rules; a column must match one of them.
-    public var include: [Rule]
-    /// The suffix every task must end with (`/bpb` in the reference), or `nil` for none.
-    public var requiredSuffix: String?
-    /// Exact column names that are never tasks (aggregates, dropped tasks).
-    public var excluded: [String]
-    /// Prefixes under which only listed names are tasks.
-    public var exceptions: [Exception]
+    /// The preset whose columns are candidates, or `nil` for patterns only.
+    public var preset: Preset?
+    /// Glob patterns of candidate columns (numeric ones only).
+    public var include: [String]
+    /// Glob patterns of columns that are never tasks.
+    public var exclude: [String]
+    /// Glob patterns of tasks where a larger value is better.
+    public var higherIsBetter: [String]
+    /// Glob patterns of tasks where a smaller value is better.
+    public var lowerIsBetter: [String]
 
-    /// A selection from its parts.
-    ///
-    /// - Parameters:
-    ///   - include: the include rules (prefix and direction).
-    ///   - requiredSuffix: the suffix every task must end with, or `nil`.
-    ///   - excluded: exact names that are never tasks.
-    ///   - exceptions: prefixes under which only the listed names are tasks.
-    public init(include: [Rule], requiredSuffix: String? = nil, excluded: [String] = [],
-                exceptions: [Exception] = []) {
+    /// A selection from its parts; see the type's documentation for the rules.
+    public init(preset: Preset? = nil, include: [String] = [], exclude: [String] = [],
+                higherIsBetter: [String] = [], lowerIsBetter: [String] = []) {
+        self.preset = preset
         self.include = include
-        self.requiredSuffix = requiredSuffix
-        self.excluded = excluded
-        self.exceptions = exceptions
+        self.exclude = exclude
+        self.higherIsBetter = higherIsBetter
+        self.lowerIsBetter = lowerIsBetter
     }
 
     /// The reference preset (METHOD.md §2): bits-per-byte columns of five
     /// suites, all lower-is-better, without the suite aggregates, two dropped
     /// tasks and per-subject MMLU. On the shared 300M replica it yields 43 tasks.
-    public static let reference = TaskSelection(
-        include: [
-            "eval/paloma/", "eval/uncheatable_eval/", "lm_eval/", "mcq_smooth/", "teacher_forced/",
-        ].map { Rule(prefix: $0, direction: .lowerIsBetter) },
-        requiredSuffix: "/bpb",
-        excluded: [
-            // Aggregates over other tasks.
-            "eval/bpb", "eval/macro_bpb",
-            "eval/paloma/bpb", "eval/paloma/macro_bpb",
-            "eval/uncheatable_eval/bpb", "eval/uncheatable_eval/macro_bpb",
-            // Dropped tasks.
-            "teacher_forced/gsm8k_5shot_answer_hash/bpb", "mcq_smooth/sciq_5shot/bpb",
-        ],
-        exceptions: [
-            Exception(prefix: "lm_eval/mmlu_",
-                      allowed: ["lm_eval/mmlu_5shot/bpb", "lm_eval/mmlu_sl_verb_5shot/bpb"]),
-        ])
+    public static let reference = TaskSelection(preset: .reference)
 
-    /// The direction of `column` if it is a task, `nil` if it is not.
+    /// Exactly the named columns (wildcards in the names are taken literally).
     ///
-    /// - Complexity: O(r + e + x) string comparisons for r rules, e excluded
-    ///   names and x exceptions (with their allowed names).
-    public func direction(of column: String) -> Direction? {
-        if let suffix = requiredSuffix, !column.hasSuffix(suffix) { return nil }
-        var best: Rule?
-        for rule in include where column.hasPrefix(rule.prefix) {
-            if let current = best, current.prefix.utf8.count >= rule.prefix.utf8.count { continue }
-            best = rule
-        }
-        guard let rule = best else { return nil }
-        if excluded.contains(column) { return nil }
-        for exception in exceptions where column.hasPrefix(exception.prefix) {
-            if !exception.allowed.contains(column) { return nil }
-        }
-        return rule.direction
+    /// - Parameters:
+    ///   - names: column names; each must be a numeric column of the file.
+    ///   - direction: the direction of all of them, or `nil` to infer each from
+    ///     its name (``lowerIsBetterTokens``, else higher is better).
+    public static func columns(_ names: [String], direction: Direction? = nil) -> TaskSelection {
+        let patterns = names.map(Glob.escape)
+        return TaskSelection(include: patterns,
+                             higherIsBetter: direction == .higherIsBetter ? patterns : [],
+                             lowerIsBetter: direction == .lowerIsBetter ? patterns : [])
     }
 
-    /// The task columns among `names`, in the order of `names` (file order).
+    /// Every numeric column except `excluding` (exact names, each a column of
+    /// the file) and the run-name column; directions inferred from the names.
+    public static func allNumeric(excluding names: [String] = []) -> TaskSelection {
+        TaskSelection(include: ["*"], exclude: names.map(Glob.escape))
+    }
+
+    /// Columns matched by glob patterns, with optional direction patterns.
+    public static func patterns(include: [String], exclude: [String] = [], higherIsBetter: [String] = [],
+                                lowerIsBetter: [String] = []) -> TaskSelection {
+        TaskSelection(include: include, exclude: exclude, higherIsBetter: higherIsBetter, lowerIsBetter: lowerIsBetter)
+    }
+
+    /// Name tokens that mark a lower-is-better metric.
+    public static let lowerIsBetterTokens: [String] = ["loss", "bpb", "perplexity", "ppl", "nll", "error", "err"]
+
+    /// The direction of a column chosen by pattern with no explicit rule:
+    /// lower-is-better when a whole token of `name` (split on non-alphanumeric
+    /// characters, compared case-insensitively) is in ``lowerIsBetterTokens``,
+    /// higher-is-better otherwise.
     ///
-    /// - Complexity: O(m) calls of ``direction(of:)`` for m names.
+    /// `eval/c4/bpb`, `val_loss`, `wikitext PPL` are lower-is-better;
+    /// `arc_easy/acc`, `ARC(25-shot)`, `valLoss` (one token) are higher-is-better.
+    public static func inferredDirection(of name: String) -> (direction: Direction, reason: DirectionReason) {
+        let tokens = name.split { !($0.isLetter || $0.isNumber) }
+        for token in tokens {
+            let lower = token.lowercased()
+            if lowerIsBetterTokens.contains(lower) { return (.lowerIsBetter, .nameToken(lower)) }
+        }
+        return (.higherIsBetter, .defaultHigher)
+    }
+
+    /// Whether this selection is the reference preset alone.
+    public var isReferencePreset: Bool { self == .reference }
+
+    // MARK: - By name alone
+
+    /// The direction of `column` if this selection would choose it by name
+    /// alone, `nil` if not. Cell contents are not looked at (a pattern-chosen
+    /// column must also be numeric, see ``resolve(in:)``), and the run-name
+    /// column is not known here.
+    ///
+    /// - Complexity: O(r·m) for r patterns and a name of m characters.
+    public func direction(of column: String) -> Direction? {
+        let presetDirection = preset?.rules.direction(of: column)
+        guard presetDirection != nil || include.contains(where: { Glob($0).matches(column) }) else { return nil }
+        if exclude.contains(where: { Glob($0).matches(column) }) { return nil }
+        return direction(of: column, presetDirection: presetDirection).direction
+    }
+
+    /// The columns among `names` this selection would choose by name alone, in order.
     public func taskColumns(in names: [String]) -> [String] {
         names.filter { direction(of: $0) != nil }
+    }
+
+    /// Direction and reason of a chosen column, without the checks of ``resolve(in:)``.
+    private func direction(of column: String, presetDirection: Direction?) -> (direction: Direction, reason: DirectionReason) {
+        if let pattern = higherIsBetter.first(where: { Glob($0).matches(column) }) {
+            return (.higherIsBetter, .explicitRule(pattern: pattern, direction: .higherIsBetter))
+        }
+        if let pattern = lowerIsBetter.first(where: { Glob($0).matches(column) }) {
+            return (.lowerIsBetter, .explicitRule(pattern: pattern, direction: .lowerIsBetter))
+        }
+        if let presetDirection { return (presetDirection, .referencePreset) }
+        return Self.inferredDirection(of: column)
+    }
+
+    // MARK: - On a file
+
+    /// The tasks of `sweep` under this selection, with direction and reason.
+    ///
+    /// - Throws:
+    ///   - ``AnalysisError/invalidOption(_:)`` for a selection with neither a preset nor include patterns;
+    ///   - ``AnalysisError/unmatchedPattern(file:kind:pattern:nearMatches:candidates:)`` for a
+    ///     pattern that does nothing (include: no column; exclude: no column; direction: no selected task);
+    ///   - ``AnalysisError/nonNumericCell(file:line:column:value:)`` when an include pattern
+    ///     without wildcards names a column holding text (the first such cell);
+    ///   - ``AnalysisError/nonNumericPattern(file:pattern:columns:)`` when a wildcard include
+    ///     pattern matches only text columns;
+    ///   - ``AnalysisError/conflictingDirections(file:column:higherIsBetter:lowerIsBetter:)``;
+    ///   - ``AnalysisError/noTaskColumns(file:)`` when nothing is left.
+    /// - Complexity: O(m·r) pattern matches for m columns and r patterns, plus
+    ///   one pass over the cells of each pattern-matched column (the numeric check).
+    public func resolve(in sweep: EvalMatrix) throws(AnalysisError) -> Resolution {
+        guard preset != nil || !include.isEmpty else {
+            throw .invalidOption("a task selection needs include patterns or the reference preset; e.g. {\"include\": [\"arc*\"]} or {\"preset\": \"reference\"}")
+        }
+        let file = sweep.source
+        let names = sweep.columnNames.filter { $0 != sweep.runColumn }
+        var numericCache: [String: Bool] = [:]
+        func isNumeric(_ name: String) -> Bool {
+            if let known = numericCache[name] { return known }
+            let value = sweep.isNumeric(name)
+            numericCache[name] = value
+            return value
+        }
+        func numericNames() -> [String] { names.filter(isNumeric) }
+
+        var chosen = Set<String>()
+        var presetDirections: [String: Direction] = [:]
+        if let rules = preset?.rules {
+            for name in names {
+                if let d = rules.direction(of: name) { presetDirections[name] = d; chosen.insert(name) }
+            }
+        }
+        var skipped = Set<String>()
+        for pattern in include {
+            let glob = Glob(pattern)
+            let matched = names.filter(glob.matches)
+            guard !matched.isEmpty else {
+                throw .unmatchedPattern(file: file, kind: "include", pattern: pattern,
+                                        nearMatches: Self.nearMatches(pattern, in: names), candidates: numericNames())
+            }
+            let numeric = matched.filter(isNumeric)
+            if numeric.isEmpty {
+                if !glob.hasWildcards, let cell = sweep.firstNonNumericCell(matched[0]) {
+                    throw .nonNumericCell(file: file, line: cell.line, column: matched[0], value: cell.text)
+                }
+                throw .nonNumericPattern(file: file, pattern: pattern, columns: matched)
+            }
+            chosen.formUnion(numeric)
+            skipped.formUnion(matched.filter { !isNumeric($0) })
+        }
+        for pattern in exclude {
+            let glob = Glob(pattern)
+            let matched = sweep.columnNames.filter(glob.matches)
+            guard !matched.isEmpty else {
+                throw .unmatchedPattern(file: file, kind: "exclude", pattern: pattern,
+                                        nearMatches: Self.nearMatches(pattern, in: sweep.columnNames),
+                                        candidates: sweep.columnNames)
+            }
+            chosen.subtract(matched)
+            skipped.subtract(matched)
+        }
+        let selected = names.filter(chosen.contains)
+        guard !selected.isEmpty else { throw .noTaskColumns(file: file) }
+
+        for (kind, patterns) in [("higher_is_better", higherIsBetter), ("lower_is_better", lowerIsBetter)] {
+            for pattern in patterns {
+                let glob = Glob(pattern)
+                guard selected.contains(where: glob.matches) else {
+                    throw .unmatchedPattern(file: file, kind: kind, pattern: pattern,
+                                            nearMatches: Self.nearMatches(pattern, in: selected), candidates: selected)
+                }
+            }
+        }
+        var tasks: [SelectedTask] = []
+        tasks.reserveCapacity(selected.count)
+        for name in selected {
+            let higher = higherIsBetter.first { Glob($0).matches(name) }
+            let lower = lowerIsBetter.first { Glob($0).matches(name) }
+            if let higher, let lower {
+                throw .conflictingDirections(file: file, column: name, higherIsBetter: higher, lowerIsBetter: lower)
+            }
+            let (direction, reason) = direction(of: name, presetDirection: presetDirections[name])
+            tasks.append(SelectedTask(name: name, direction: direction, reason: reason))
+        }
+        return Resolution(tasks: tasks, skippedNonNumeric: names.filter(skipped.contains))
+    }
+
+    /// Up to five names that `pattern` would match ignoring case, or that
+    /// contain its literal text ignoring case: the "did you mean" of an error.
+    static func nearMatches(_ pattern: String, in names: [String]) -> [String] {
+        let folded = Glob(pattern.lowercased())
+        let core = pattern.lowercased().filter { $0 != "*" && $0 != "?" && $0 != "\\" }
+        let contains = Glob("*" + Glob.escape(core) + "*")
+        var out: [String] = []
+        for name in names where out.count < 5 {
+            let lower = name.lowercased()
+            if folded.matches(lower) || (!core.isEmpty && contains.matches(lower)) { out.append(name) }
+        }
+        return out
+    }
+
+    // MARK: - JSON
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    private static let keys = ["preset", "include", "exclude", "higher_is_better", "lower_is_better"]
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        for key in c.allKeys where !Self.keys.contains(key.stringValue) {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c,
+                debugDescription: "unknown key \"\(key.stringValue)\"; a task selection has \(Self.keys.map { "\"\($0)\"" }.joined(separator: ", "))")
+        }
+        let presetName = try c.decodeIfPresent(String.self, forKey: Key("preset"))
+        if let presetName {
+            guard let preset = Preset(rawValue: presetName) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: Key("preset"), in: c,
+                    debugDescription: "unknown preset \"\(presetName)\"; expected \(Preset.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+            }
+            self.preset = preset
+        } else {
+            self.preset = nil
+        }
+        include = try c.decodeIfPresent([String].self, forKey: Key("include")) ?? []
+        exclude = try c.decodeIfPresent([String].self, forKey: Key("exclude")) ?? []
+        higherIsBetter = try c.decodeIfPresent([String].self, forKey: Key("higher_is_better")) ?? []
+        lowerIsBetter = try c.decodeIfPresent([String].self, forKey: Key("lower_is_better")) ?? []
+        guard preset != nil || !include.isEmpty else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "a task selection needs \"include\" patterns or \"preset\": \"reference\""))
+        }
+    }
+
+    /// Writes the keys that are set (no empty lists).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        if let preset { try c.encode(preset.rawValue, forKey: Key("preset")) }
+        if !include.isEmpty { try c.encode(include, forKey: Key("include")) }
+        if !exclude.isEmpty { try c.encode(exclude, forKey: Key("exclude")) }
+        if !higherIsBetter.isEmpty { try c.encode(higherIsBetter, forKey: Key("higher_is_better")) }
+        if !lowerIsBetter.isEmpty { try c.encode(lowerIsBetter, forKey: Key("lower_is_better")) }
     }
 }
 
@@ -143,11 +349,10 @@ extension EvalMatrix {
     /// The task columns of this file under `selection`, in file order.
     ///
     /// - Parameter selection: which columns are tasks, ``TaskSelection/reference`` by default.
-    /// - Throws: ``AnalysisError/noTaskColumns(file:)`` when no column is a task.
-    /// - Complexity: O(m) for m columns.
+    /// - Throws: the errors of ``TaskSelection/resolve(in:)``, e.g.
+    ///   ``AnalysisError/noTaskColumns(file:)`` when no column is a task.
+    /// - Complexity: O(m) for m columns, plus the numeric check of pattern-matched columns.
     public func taskColumns(_ selection: TaskSelection = .reference) throws(AnalysisError) -> [String] {
-        let tasks = selection.taskColumns(in: columnNames)
-        if tasks.isEmpty { throw .noTaskColumns(file: source) }
-        return tasks
+        try selection.resolve(in: self).tasks.map(\.name)
     }
 }

@@ -7,7 +7,7 @@ public enum ReportFiles {
     /// Every file name a report folder may hold (`index.png` is written beside
     /// the page by `scripts/screenshot-report`; `.irtkit-report` marks the folder).
     public static let names: [String] = [
-        "index.html", "loadings.csv", "leaderboard.csv", "horn.csv", "snr.csv", "noise_floor.csv",
+        "index.html", "loadings.csv", "leaderboard.csv", "horn.csv", "snr.csv", "noise_floor.csv", "residuals.csv",
         "result.json", "model.json", "index.png", marker,
     ]
 
@@ -27,6 +27,7 @@ public enum ReportFiles {
             ("horn.csv", Data(CSVExport.horn(result).utf8)),
             ("snr.csv", Data(CSVExport.snr(result).utf8)),
             ("noise_floor.csv", Data(CSVExport.noiseFloor(result).utf8)),
+            ("residuals.csv", Data(CSVExport.residuals(result).utf8)),
             ("result.json", try ResultJSON.encode(result)),
             (marker, Data("IRTKit \(IRTKitVersion.string) report folder: irt-report replaces this folder as a whole.\n".utf8)),
         ]

@@ -6,4 +6,12 @@ public struct Standardization: Sendable, Equatable {
     public let means: [Double]
     /// The column standard deviations used.
     public let standardDeviations: [Double]
+
+    /// A standardization from its parts, e.g. one computed over the observed
+    /// cells of a matrix with gaps (the caller guarantees `z` is `(X − mean) / sd`).
+    public init(z: Matrix, means: [Double], standardDeviations: [Double]) {
+        self.z = z
+        self.means = means
+        self.standardDeviations = standardDeviations
+    }
 }

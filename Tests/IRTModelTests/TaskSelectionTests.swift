@@ -60,8 +60,8 @@ struct TaskSelectionTests {
         #expect(TaskSelection.Direction.higherIsBetter.sign == 1)
     }
 
-    @Test func customSelectionWithHigherIsBetterRule() throws {
-        let selection = TaskSelection(
+    @Test func customPrefixRulesWithAHigherIsBetterRefinement() throws {
+        let rules = PresetRules(
             include: [
                 .init(prefix: "lm_eval/", direction: .lowerIsBetter),
                 .init(prefix: "lm_eval/arc_", direction: .higherIsBetter),
@@ -71,22 +71,12 @@ struct TaskSelectionTests {
             exceptions: [.init(prefix: "lm_eval/hellaswag", allowed: ["lm_eval/hellaswag_0shot/bpb"])])
         let names = ["run_name", "lm_eval/arc_easy/acc", "lm_eval/arc_easy/acc_norm", "lm_eval/piqa/bpb",
                      "lm_eval/hellaswag_5shot/bpb", "lm_eval/hellaswag_0shot/bpb", "eval/paloma/c4_en/bpb"]
-        #expect(selection.taskColumns(in: names)
+        #expect(rules.taskColumns(in: names)
                 == ["lm_eval/arc_easy/acc", "lm_eval/piqa/bpb", "lm_eval/hellaswag_0shot/bpb"])
-        #expect(selection.direction(of: "lm_eval/arc_easy/acc") == .higherIsBetter)   // longest prefix wins
-        #expect(selection.direction(of: "lm_eval/piqa/bpb") == .lowerIsBetter)
-        #expect(selection.direction(of: "lm_eval/arc_easy/acc_norm") == nil)
-
-        // On a file: signing makes higher = better in both directions.
-        let m = try EvalMatrix(csv: "run_name,lm_eval/arc_easy/acc,lm_eval/piqa/bpb\nr1,0.5,1.2\nr2,0.6,1.1\n",
-                               source: "custom.csv")
-        let tasks = try m.taskColumns(selection)
-        let x = try m.numericMatrix(columns: tasks)
-        let signs = tasks.map { selection.direction(of: $0)!.sign }
-        #expect(signs == [1, -1])
-        for j in 0..<tasks.count {   // r2 is better on both
-            #expect(signs[j] * x[1, j] > signs[j] * x[0, j])
-        }
+        #expect(rules.direction(of: "lm_eval/arc_easy/acc") == .higherIsBetter)   // longest prefix wins
+        #expect(rules.direction(of: "lm_eval/piqa/bpb") == .lowerIsBetter)
+        #expect(rules.direction(of: "lm_eval/arc_easy/acc_norm") == nil)
+        #expect(TaskSelection.Preset.reference.rules == PresetRules.reference)
     }
 
     @Test func noTaskColumnsIsAnError() throws {
@@ -94,11 +84,11 @@ struct TaskSelectionTests {
         #expect(throws: AnalysisError.noTaskColumns(file: "x.csv")) { try m.taskColumns() }
     }
 
-    @Test func selectionRoundTripsThroughJSON() throws {
+    @Test func referenceIsWrittenAsItsPresetName() throws {
         let data = try JSONEncoder().encode(TaskSelection.reference)
-        let back = try JSONDecoder().decode(TaskSelection.self, from: data)
-        #expect(back == TaskSelection.reference)
-        let json = String(decoding: data, as: UTF8.self)
-        #expect(json.contains("\"lowerIsBetter\""))
+        #expect(String(decoding: data, as: UTF8.self) == #"{"preset":"reference"}"#)
+        #expect(try JSONDecoder().decode(TaskSelection.self, from: data) == .reference)
+        #expect(TaskSelection.reference.isReferencePreset)
+        #expect(!TaskSelection.patterns(include: ["*"]).isReferencePreset)
     }
 }

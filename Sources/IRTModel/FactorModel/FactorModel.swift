@@ -68,12 +68,54 @@ public struct FactorModel: Sendable, Equatable {
         guard anchors.count == p else {
             throw .invalidOption("anchors has \(anchors.count) entries, expected one per task (\(p))")
         }
-        let start = try Self.startingLoadings(p: p, k: k, options: options)
-        let clamped = anchors.map { a -> Double? in
+        let clamped = Self.clamp(anchors, options)
+        let map = CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: options.mStep,
+                                  psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
+        try self.init(map: map, anchors: clamped, options: options, progress: progress)
+    }
+
+    /// Fits the model to z-scores with gaps by the missing-data EM
+    /// (``MissingDataEMMap``): maximum likelihood over each run's observed cells.
+    /// Complete data take the covariance-space map, so the results are those of
+    /// ``init(z:k:anchors:options:progress:)`` exactly.
+    ///
+    /// - Parameters:
+    ///   - z: n × p z-scores (any value at missing cells; it is not read).
+    ///   - observed: which cells of `z` are observed.
+    ///   - k, anchors, options, progress: as for ``init(z:k:anchors:options:progress:)``.
+    /// - Complexity: O(Σ_r |O_r| k² + patterns · k³) per iteration.
+    public init(
+        z: Matrix, observed: ObservedMask, k: Int, anchors: [Double?], options: FitOptions = FitOptions(),
+        progress: (@Sendable (Int, Double) -> Void)? = nil
+    ) throws(AnalysisError) {
+        if observed.isComplete {
+            try self.init(z: z, k: k, anchors: anchors, options: options, progress: progress)
+            return
+        }
+        let p = z.columns
+        guard k >= 1, k <= p else { throw .tooManyFactors(requested: k, tasks: p) }
+        guard anchors.count == p, observed.rows == z.rows, observed.columns == p else {
+            throw .invalidOption("anchors (\(anchors.count)) and the mask (\(observed.rows) × \(observed.columns)) must fit the data (\(z.rows) × \(p))")
+        }
+        let clamped = Self.clamp(anchors, options)
+        let map = MissingDataEMMap(z: z, observed: observed, k: k, anchors: clamped, mStep: options.mStep,
+                                   psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
+        try self.init(map: map, anchors: clamped, options: options, progress: progress)
+    }
+
+    /// Anchors clamped to the options' range.
+    private static func clamp(_ anchors: [Double?], _ options: FitOptions) -> [Double?] {
+        anchors.map { a -> Double? in
             a.map { Swift.min(Swift.max($0, options.anchorClamp.lowerBound), options.anchorClamp.upperBound) }
         }
-        var map = CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: options.mStep,
-                                  psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
+    }
+
+    /// Drives `map` from the options' start to its fixed point, then orders the factors.
+    private init(map: some EMMap, anchors clamped: [Double?], options: FitOptions,
+                 progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) {
+        var map = map
+        let p = map.taskCount, k = map.factorCount
+        let start = try Self.startingLoadings(p: p, k: k, options: options)
         let x0 = FactorParameters(lambda: start, psi: clamped.map { $0 ?? 1.0 })
         var run = EMRun(options: options, progress: progress)
         var fitted = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) -> FactorParameters in

@@ -32,10 +32,11 @@ extension FittedModel {
     }
 
     /// Scores z-scored rows on every task (n × p, in the model's task order).
-    func score(standardized z: Matrix, runNames: [String], lines: [Int]) throws(AnalysisError) -> RunScores {
+    /// Scores z-scored rows (n × p, in the model's task order), on every task or on those `observed` marks.
+    func score(standardized z: Matrix, runNames: [String], lines: [Int], observed: ObservedMask? = nil) throws(AnalysisError) -> RunScores {
         let all = Array(tasks.indices)
-        return try score(observed: [[Int]](repeating: all, count: z.rows), value: { z[$0, $1] },
-                         runNames: runNames, lines: lines)
+        let patterns = (0..<z.rows).map { r in observed.map { mask in all.filter { mask[r, $0] } } ?? all }
+        return try score(observed: patterns, value: { z[$0, $1] }, runNames: runNames, lines: lines)
     }
 
     /// Groups runs by their pattern of observed tasks and projects each group with its posterior.

@@ -52,8 +52,8 @@ public struct FittedModel: Sendable, Codable, Equatable {
         /// The sweep file (as given) and the noise file, if any.
         public let sweepSource: String
         public let noiseSource: String?
-        /// The task selection used.
-        public let selection: TaskSelection
+        /// The task selection used, with each task's direction, why, and coverage, and every drop.
+        public let selection: SelectionReport
         /// How k was chosen.
         public let kChoice: FactorCountChoice
         /// Horn's Monte Carlo draws and seed.
@@ -150,7 +150,8 @@ extension FittedModel {
             factorLabels: labels, provenance: provenance,
             sweep: Sweep(runNames: [], theta: [], aggregate: [], aggregateSD: [], coverage: [],
                          covariances: [], covarianceIndex: []))
-        let scores = try partial.score(standardized: prepared.z, runNames: prepared.runNames, lines: prepared.lines)
+        let scores = try partial.score(standardized: prepared.z, runNames: prepared.runNames, lines: prepared.lines,
+                                       observed: prepared.hasGaps ? prepared.observed : nil)
         self = partial.with(sweep: Sweep(
             runNames: scores.runNames, theta: scores.theta.rowArrays, aggregate: scores.aggregate,
             aggregateSD: scores.aggregateSD, coverage: scores.coverage,
@@ -170,7 +171,7 @@ extension FittedModel {
          source: String) throws(AnalysisError) {
         let d = fit.diagnostics
         try self.init(prepared: prepared, fit: fit, anchored: anchored, provenance: Provenance(
-            sweepSource: source, noiseSource: nil, selection: selection,
+            sweepSource: source, noiseSource: nil, selection: prepared.selectionReport,
             kChoice: FactorCountChoice(rule: .fixed, k: fit.factorCount, k95: nil, kMean: nil), hornDraws: 0,
             hornSeed: 0, mStep: d.mStep, stopRule: d.stopRule, acceleration: d.acceleration,
             maxIterations: d.maxIterations, initSeed: 0, iterations: d.iterations, converged: d.converged,

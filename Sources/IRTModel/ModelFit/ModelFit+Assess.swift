@@ -7,9 +7,10 @@ extension ModelFit {
     ///   - neighbours: also fit k − 1 and k + 1 (when 1 ≤ k ± 1 and df ≥ 0).
     ///   - cost: also fit free loadings at k, for the cost of non-negativity
     ///     (only when `options.loadings` is `.nonnegative`).
+    ///   - fit: fits a model with the given options (the same data and map as `model`).
     static func assess(
         s: Matrix, n: Int, tasks: [String], model: FactorModel, anchors: [Double?], options: FitOptions,
-        starts: Starts, neighbours: Bool, cost: Bool
+        starts: Starts, neighbours: Bool, cost: Bool, fit fitModel: (FitOptions) throws(AnalysisError) -> FactorModel
     ) -> ModelFit {
         let k = model.factorCount, p = tasks.count
         let free = anchors.map { $0 == nil }
@@ -20,7 +21,7 @@ extension ModelFit {
                 var o = MultiStartFit.auxiliary(options, seed: options.initSeed)
                 o.factors = kk
                 do {
-                    let fit = try FactorModel(covariance: s, observations: n, k: kk, anchors: anchors, options: o)
+                    let fit = try fitModel(o)
                     let (st, why) = Self.statistics(s: s, n: n, model: fit, free: free)
                     around.append(Neighbour(k: kk, statistics: st, converged: fit.diagnostics.converged, unavailable: why))
                 } catch {
@@ -35,7 +36,7 @@ extension ModelFit {
         if cost, options.loadings == .nonnegative {
             var o = MultiStartFit.auxiliary(options, seed: options.initSeed)
             o.loadings = .free
-            if let freeFit = try? FactorModel(covariance: s, observations: n, k: k, anchors: anchors, options: o) {
+            if let freeFit = try? fitModel(o) {
                 nonNegativityCost = Self.cost(free: freeFit, nonnegative: model, tasks: tasks)
             }
         }

@@ -34,14 +34,14 @@ struct MultiStartFit {
         return o
     }
 
-    init(covariance s: Matrix, observations n: Int, k: Int, anchors: [Double?], options: FitOptions,
-         starts count: Int, check: Int, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) {
+    /// - Parameter fit: fits the model with the given options (and progress callback, or `nil`).
+    init(options: FitOptions, starts count: Int, check: Int, progress: (@Sendable (Int, Double) -> Void)?,
+         fit: (FitOptions, (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel) throws(AnalysisError) {
         var fits: [FactorModel] = []
         for i in 0..<Swift.max(1, count) {
             var o = options
             if i > 0 { o.initialLoadings = nil; o.initSeed = options.initSeed &+ UInt64(i) }
-            fits.append(try FactorModel(covariance: s, observations: n, k: k, anchors: anchors, options: o,
-                                        progress: i == 0 ? progress : nil))
+            fits.append(try fit(o, i == 0 ? progress : nil))
         }
         let ll = fits.map(\.diagnostics.logLikelihood)
         var best = 0
@@ -53,9 +53,8 @@ struct MultiStartFit {
             for i in 1...check {
                 let o = Self.auxiliary(options, seed: options.initSeed &+ UInt64(i))
                 // A start that fails numerically says nothing about the optimum.
-                guard let fit = try? FactorModel(covariance: s, observations: n, k: k, anchors: anchors, options: o)
-                else { continue }
-                checkBest = Swift.max(checkBest ?? -.infinity, fit.diagnostics.logLikelihood)
+                guard let extra = try? fit(o, nil) else { continue }
+                checkBest = Swift.max(checkBest ?? -.infinity, extra.diagnostics.logLikelihood)
             }
         }
         model = fits[best]

@@ -126,3 +126,20 @@ extension CSVExport {
         return table(rows)
     }
 }
+
+extension CSVExport {
+    /// Residual correlations `R − Σ̂` of every task pair (lower triangle, i > j):
+    /// `task_a, task_b, residual`, largest |residual| first; only the header when
+    /// there are no fit statistics.
+    public static func residuals(_ result: AnalysisResult) -> String {
+        var rows = [["task_a", "task_b", "residual"]]
+        if let s = result.fit.statistics {
+            var pairs: [(Int, Int, Double)] = []
+            for j in 0..<s.tasks { for i in (j + 1)..<Swift.max(s.tasks, j + 1) { pairs.append((i, j, s.residuals[i, j])) } }
+            pairs.sort { Swift.abs($0.2) > Swift.abs($1.2) || (Swift.abs($0.2) == Swift.abs($1.2) && ($0.1, $0.0) < ($1.1, $1.0)) }
+            for (i, j, v) in pairs { rows.append([result.tasks[j], result.tasks[i], number(v)]) }
+        }
+        return table(rows)
+    }
+}
+

@@ -8,8 +8,8 @@ import IRTModel
 ///
 /// The page holds a header block (files, n, p, k and how it was chosen,
 /// Horn's k95/k_mean, the EM fit, the factor labels, warnings) and the views,
-/// each in a `<section>` with a stable id: `scree`, `loadings`, `ceiling`,
-/// `validation`, `snr`, `ranks` and `leaderboard`.
+/// each in a `<section>` with a stable id: `fit`, `scree`, `loadings`,
+/// `residuals`, `ceiling`, `validation`, `snr`, `ranks` and `leaderboard`.
 /// Titles are computed from the result (never a hard-coded factor count), and
 /// every string from the data is escaped by one function.
 ///
@@ -28,12 +28,15 @@ public enum HTMLReport {
         let r = result
         let pageTitle = title ?? "IRT report: \(r.source)"
         var body: [String] = []
-        body.append("<header>\n<h1>\(HTMLEscaping.escape(pageTitle))</h1>\n\(summary(r))\n\(warnings(r))\n\(navigation(r))\n</header>")
+        body.append("<header>\n<h1>\(HTMLEscaping.escape(pageTitle))</h1>\n\(summary(r))\n\(warnings(r))\n\(SelectionTable.html(r))\n\(navigation(r))\n</header>")
+        body.append(section(id: "fit", title: FitCard.title, caption: FitCard.caption, content: FitCard.html(r)))
 
         body.append(section(id: "scree", title: ScreePlot.title(r), caption: ScreePlot.caption,
                             content: figure(ScreePlot.svg(r))))
         body.append(section(id: "loadings", title: LoadingsHeatmap.title(r), caption: LoadingsHeatmap.caption,
                             content: figure(LoadingsHeatmap.svg(r))))
+        body.append(section(id: "residuals", title: ResidualsView.title, caption: ResidualsView.caption,
+                            content: ResidualsView.html(r)))
 
         var ceiling = CeilingBars.svg(r).map(figure) ?? ("<p class=\"note\">No task has a noise ceiling, so there "
             + "is nothing to compare h² with: a noise file with the same task columns gives one.</p>")
@@ -143,8 +146,9 @@ public enum HTMLReport {
     }
 
     private static func navigation(_ r: AnalysisResult) -> String {
-        let links = [("scree", "Scree"), ("loadings", "Loadings"), ("ceiling", "h² vs ceiling"),
-                     ("validation", "Validation"), ("snr", "Signal-to-noise"), ("leaderboard", "Leaderboard")]
+        let links = [("fit", "Model fit"), ("scree", "Scree"), ("loadings", "Loadings"), ("residuals", "Residuals"),
+                     ("ceiling", "h² vs ceiling"), ("validation", "Validation"), ("snr", "Signal-to-noise"),
+                     ("ranks", "Rank intervals"), ("leaderboard", "Leaderboard")]
         return "<nav>" + links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>"
     }
 
@@ -175,6 +179,12 @@ public enum HTMLReport {
         .ok { color: #2b7a3d; margin: 0; }
         .caption { color: #444; max-width: 900px; margin: 0 0 12px; font-size: 14px; }
         .note { color: #444; font-size: 14px; overflow-wrap: anywhere; }
+        table.fit td, table.fit th { padding: 3px 10px; text-align: right; white-space: nowrap; }
+        table.fit td:first-child, table.fit th:first-child { text-align: left; }
+        table.fit tr.current { font-weight: 600; background: #f2f6fb; }
+        details.selection { margin: 10px 0; font-size: 14px; }
+        details.selection summary { cursor: pointer; }
+        ol.residuals { font-size: 14px; }
         code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; }
         .figure { overflow-x: auto; }
         svg { display: block; max-width: 100%; height: auto; }

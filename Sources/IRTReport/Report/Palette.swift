@@ -34,6 +34,15 @@ enum Palette {
         return cFormat("#%02x%02x%02x", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
     }
 
+    /// A diverging colour for `t` in [−1, 1] (clamped): blue below 0, white at 0, red above.
+    static func diverging(_ t: Double) -> String {
+        let t = t.isFinite ? Swift.min(1, Swift.max(-1, t)) : 0
+        let end: (Double, Double, Double) = t >= 0 ? (178, 24, 43) : (33, 102, 172)
+        let u = Swift.abs(t)
+        func mix(_ q: Double) -> Int { Int((255 + (q - 255) * u).rounded()) }
+        return cFormat("#%02x%02x%02x", mix(end.0), mix(end.1), mix(end.2))
+    }
+
     /// Whether text on `sequential(t)` should be white for contrast.
     static func needsLightText(_ t: Double) -> Bool { t > 0.55 }
 }
