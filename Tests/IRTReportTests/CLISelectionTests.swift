@@ -255,29 +255,24 @@ struct CLISelectionEndToEndTests {
         #expect(IRTReportCommand.exitCode(running: base + ["--missing", "drop-runs", "--out", dir.path("d"), "--json", dir.path("d.json"), "-q"]) == 0)
         let dropped = try result(at: dir.path("d.json"))
         #expect(dropped.nRuns == 105 && dropped.tasks == benchmarks)
-        let command = try IRTReportCommand.parse(base + ["--missing", "drop-runs", "--out", dir.path("d2")])
-        var seen: PreparedSweep?
-        _ = try command.analyse(prepared: { seen = $0 })
-        let report = try #require(seen?.selectionReport)
+        let report = dropped.selection
         #expect(report.droppedRuns.map(\.line) == [5, 12, 13, 52])
         #expect(report.droppedRuns.allSatisfy { $0.reason == .incomplete })
-        #expect(dropped.runNames == seen?.runNames)
+        #expect(dropped.warnings.contains { $0.kind == .runsDropped && $0.subjects.count == 4 })
 
         // error: the first gap, named.
         let errorCommand = try IRTReportCommand.parse(base + ["--missing", "error", "--out", dir.path("e")])
         #expect(throws: AnalysisError.missingCell(file: "gaps.csv", line: 5, run: "Riiid/sheep-duck-llama-2-70b-v1.1",
                                                   column: "ARC(25-shot)")) { try errorCommand.analyse() }
 
-        // fit: the prepared sweep keeps the gaps; the fit itself says what it cannot do yet.
-        let fit = try IRTReportCommand.parse(base + ["--out", dir.path("f")])
-        do {
-            _ = try fit.analyse(prepared: { seen = $0 })
-            Issue.record("fit with gaps must report that the missing-data fit is not available")
-        } catch let error as AnalysisError {
-            #expect(error.description.contains("4 task cell(s) are missing among the 109 kept runs"))
-            #expect(error.description.contains("--missing drop-runs"))
-        }
-        #expect(seen?.hasGaps == true && seen?.observed.missingCount == 4)
+        // fit (the default): every run is kept, gaps and all, and the fit says so.
+        #expect(IRTReportCommand.exitCode(running: base + ["--out", dir.path("f"), "--json", dir.path("f.json"), "-q"]) == 0)
+        let fitted = try result(at: dir.path("f.json"))
+        #expect(fitted.nRuns == 109 && fitted.selection.missingCells == 4)
+        #expect(fitted.warnings.contains { $0.kind == .fittedWithGaps })
+        #expect(fitted.horn.masked)
+        let partial = fitted.leaderboard.filter { $0.coverage < 1 }
+        #expect(partial.count == 4 && partial.allSatisfy { $0.coverage == 0.75 })
 
         // A user token: "-1" is missing, not a value.
         let token = try dir.write(try String(contentsOf: URL(fileURLWithPath: gappy), encoding: .utf8)
