@@ -141,7 +141,9 @@ public struct EvalMatrix: Sendable {
     /// A cell is missing when it is empty (or only spaces) or spells NaN
     /// (`nan`, `NaN`, `NAN`, the way pandas and NumPy write missing floats).
     /// Other cells must be finite decimal numbers (`0.81`, `-1e-3`), read with
-    /// correct rounding (the same `Double` as Python's `float`).
+    /// correct rounding (the same `Double` as Python's `float`); hexadecimal
+    /// (`0x10`), digit separators (`1_000`) and other spellings are not numbers
+    /// (``cell(_:)``).
     ///
     /// - Parameter column: a column name.
     /// - Returns: one value per row, in row order.
@@ -261,16 +263,70 @@ public struct EvalMatrix: Sendable {
         case let .text(strings):
             text = strings[i]
         }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { return nil }
-        guard let value = Double(trimmed) else {
-            throw .nonNumericCell(file: source, line: lines[i], column: columnNames[j], value: text)
-        }
-        if value.isInfinite {
+        switch Self.cell(text) {
+        case let .number(value):
+            return value
+        case .missing:
+            return nil
+        case .infinite:
             // "inf", "-Infinity", or a literal beyond Double's range such as 1e400.
             throw .nonFiniteCell(file: source, line: lines[i], column: columnNames[j], value: text)
+        case .notDecimal:
+            throw .nonNumericCell(file: source, line: lines[i], column: columnNames[j], value: text)
         }
-        return value.isNaN ? nil : value
+    }
+
+    /// What a numeric cell's text holds.
+    public enum Cell: Sendable, Equatable {
+        /// A finite decimal number.
+        case number(Double)
+        /// Empty, only spaces, or a NaN spelling.
+        case missing
+        /// An infinity spelling, or a decimal literal beyond `Double`'s range.
+        case infinite
+        /// Anything else, including what `Double(_:)` accepts but a spreadsheet
+        /// or pandas would not write: hexadecimal (`0x10`, `0x1p-2`), `nan(0x1)`, `snan`.
+        case notDecimal
+    }
+
+    /// Reads a cell strictly as a plain decimal or scientific number.
+    ///
+    /// Accepted, after trimming spaces and tabs:
+    /// ```
+    /// [+-]? ( digits [. digits?] | . digits ) ( [eE] [+-]? digits )?     a number
+    /// [+-]? nan                    (any letter case)                      missing
+    /// [+-]? ( inf | infinity )     (any letter case)                      an infinity
+    /// ```
+    /// The number is `Double(text)`, correctly rounded (the same value as
+    /// Python's `float`). Only ASCII digits count.
+    public static func cell(_ text: String) -> Cell {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .missing }
+        let bytes = Array(trimmed.utf8)
+        var i = 0
+        if bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-") { i = 1 }
+        let word = String(decoding: bytes[i...], as: UTF8.self).lowercased()
+        if word == "nan" { return .missing }
+        if word == "inf" || word == "infinity" { return .infinite }
+        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        func digits() -> Int {
+            let start = i
+            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+            return i - start
+        }
+        var mantissaDigits = digits()
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            mantissaDigits += digits()
+        }
+        guard mantissaDigits > 0 else { return .notDecimal }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return .notDecimal }
+        }
+        guard i == bytes.count, let value = Double(trimmed) else { return .notDecimal }
+        return value.isFinite ? .number(value) : .infinite
     }
 }
 
