@@ -61,6 +61,10 @@ extension IRTReportCommand {
             if case let .invalidOption(message) = error, let emInit, message.hasPrefix("initial loadings") {
                 throw ReportError.initialLoadings(file: emInit, reason: message)
             }
+            // A singular first E-step is almost always the start's doing: say which option to look at.
+            if case .numerical = error, let emInit {
+                throw ReportError.initialLoadings(file: emInit, reason: "the analysis failed starting from these loadings (\(error)); identical columns or very large loadings make the first E-step singular")
+            }
             throw error
         }
     }

@@ -249,6 +249,9 @@ struct InitialLoadingsTests {
         ("[[0.1, 0.2], [0.3]]", nil, "row 2 has 1 number(s), row 1 has 2"),
         ("[[0.1, -0.2]]", nil, "row 1, column 2 is -0.2; loadings must be finite and non-negative"),
         ("[[0.1, 0.2]]", 3, "has 2 column(s) per row but --factors is 3"),
+        // 1e300 used to reach the E-step and fail as "not positive definite (leading minor of order 0)".
+        ("[[0.1, 1e300]]", nil, "row 1, column 2 is 1e+300; loadings are on the scale of the standardized tasks"),
+        ("[[1000000.5]]", nil, "must be at most 1000000.0"),
     ] as [(String, Int?, String)])
     func rejects(json: String, factors: Int?, expected: String) {
         let message = reason(json, factors: factors)
@@ -256,8 +259,28 @@ struct InitialLoadingsTests {
         #expect(message.contains(expected), "\(json): \(message)")
     }
 
+    @Test func theBoundItselfIsAccepted() throws {
+        #expect(try InitialLoadings.parse(Data("[[1e6, 0]]".utf8), file: "i.json", factors: nil) == [[1e6, 0]])
+    }
+
     @Test func unreadableFile() {
         #expect(throws: ReportError.self) { try InitialLoadings.read(path: "/nonexistent/init.json", factors: nil) }
+    }
+
+    @Test func aSingularStartNamesTheOption() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        // Two identical columns of 10⁶: within bounds, but the first E-step is singular.
+        let rows = Array(repeating: "[1e6, 1e6]", count: 43).joined(separator: ", ")
+        let initial = try scratch.write("[\(rows)]", to: "init.json")
+        let command = try IRTReportCommand.parse(["--em-init", initial, "--draws", "5", "--out", scratch.path("out"), "-q"])
+        do {
+            try command.run()
+            Issue.record("expected an error")
+        } catch let error as ReportError {
+            #expect(error.description.hasPrefix("--em-init \(initial): the analysis failed starting from these loadings"))
+        }
+        #expect(try scratch.entries() == ["init.json"])
     }
 
     @Test func wrongNumberOfRowsNamesTheFileAndP() throws {
