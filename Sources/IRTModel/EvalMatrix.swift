@@ -82,8 +82,18 @@ public struct EvalMatrix: Sendable {
     /// Reads the rows of a CSV straight into column storage, one record at a
     /// time (no table of strings in between).
     private init(bytes: Span<UInt8>, source: String) throws(AnalysisError) {
+        try self.init(csv: bytes, source: source, compact: bytes.count >= Self.compactByteThreshold)
+    }
+
+    /// Parses the UTF-8 bytes of a CSV file, choosing the storage: `compact`
+    /// keeps mostly numeric columns as `Double`s, otherwise every cell is a
+    /// `String`. Behaviour is the same either way; the fuzz targets (`Fuzz/`)
+    /// compare the two.
+    ///
+    /// - Throws: the errors of ``CSVReader``.
+    @_spi(Testing)
+    public init(csv bytes: Span<UInt8>, source: String, compact: Bool) throws(AnalysisError) {
         var header: [String] = []
-        let compact = bytes.count >= Self.compactByteThreshold
         var builder = Builder(header: [], expectedRows: 0, compact: compact)
         var lines: [Int] = []
         try CSVReader.scan(bytes, source: source, header: { names in
