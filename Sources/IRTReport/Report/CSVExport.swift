@@ -5,6 +5,12 @@ import IRTModel
 ///
 /// - A field holding a comma, a double quote, CR or LF is quoted, with inner
 ///   quotes doubled (RFC 4180); every other field is written as is.
+/// - Text from the data (task, run and column names, the leaderboard's extra
+///   cells) that a spreadsheet would take for a formula — it starts with `=`,
+///   `+`, `-`, `@`, a tab or CR — gets a leading `'` and is quoted (OWASP's
+///   guard against CSV injection): `=HYPERLINK(…)` is written `"'=HYPERLINK(…)"`.
+///   A text cell that is a plain decimal number (`-0.5`, `+1e-3`) is left as
+///   it is, and numbers the analysis computed are never prefixed.
 /// - A missing value (`nil`) is an empty cell.
 /// - Numbers keep full precision (Swift's shortest round-trip form, so
 ///   `Double(text)` gives the same value back).
@@ -17,7 +23,7 @@ public enum CSVExport {
         let r = result
         var rows = [["task"] + (0..<r.k).map { "lambda_\($0 + 1)" } + ["psi", "communality", "noise_share", "h2_ceiling"]]
         for (t, task) in r.tasks.enumerated() {
-            var row = [task]
+            var row = [text(task)]
             row += (0..<r.k).map { j in number(t < r.loadings.count && j < r.loadings[t].count ? r.loadings[t][j] : nil) }
             row.append(number(element(r.psi, t)))
             row.append(number(element(r.communality, t)))
@@ -31,11 +37,11 @@ public enum CSVExport {
     /// The leaderboard, best first: `rank, run_name, <extra columns>, <held-out metrics>, aggregate, theta_1…theta_k, is_baseline`.
     public static func leaderboard(_ result: AnalysisResult) -> String {
         let r = result
-        var rows = [["rank", "run_name"] + r.leaderboardExtra + r.leaderboardHeldOut + ["aggregate"]
+        var rows = [["rank", "run_name"] + r.leaderboardExtra.map(text) + r.leaderboardHeldOut.map(text) + ["aggregate"]
             + (0..<r.k).map { "theta_\($0 + 1)" } + ["is_baseline"]]
         for (i, e) in r.leaderboard.enumerated() {
-            var row = ["\(i + 1)", e.runName]
-            row += r.leaderboardExtra.indices.map { element(e.extra, $0) ?? "" }
+            var row = ["\(i + 1)", text(e.runName)]
+            row += r.leaderboardExtra.indices.map { text(element(e.extra, $0) ?? "") }
             row += r.leaderboardHeldOut.indices.map { number(element(e.heldOut, $0) ?? nil) }
             row.append(number(e.aggregate))
             row += (0..<r.k).map { number(element(e.theta, $0)) }
@@ -78,17 +84,46 @@ public enum CSVExport {
             let ceiling = element(r.h2Ceiling, t) ?? nil
             let h2 = element(r.communality, t)
             let above: String = if let ceiling, let h2 { h2 > ceiling ? "true" : "false" } else { "" }
-            rows.append([task, number(element(r.noiseShare, t) ?? nil), number(ceiling), number(h2), above])
+            rows.append([text(task), number(element(r.noiseShare, t) ?? nil), number(ceiling), number(h2), above])
         }
         return table(rows)
     }
 
     // MARK: - Writing
 
-    /// `field`, quoted when it holds a comma, a double quote, CR or LF (inner quotes doubled).
+    /// A text cell from the data, made safe to open in a spreadsheet.
+    ///
+    /// When `s` starts with `=`, `+`, `-`, `@`, a tab or CR and is not a plain
+    /// decimal number, it gets a leading `'` (``field(_:)`` then quotes it), so
+    /// Excel, LibreOffice and Google Sheets show it as text instead of
+    /// evaluating it. Everything else is returned unchanged.
+    static func text(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, formulaTriggers.contains(first) else { return s }
+        if case .number = EvalMatrix.cell(s), s.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace }) { return s }
+        return "'" + s
+    }
+
+    /// The first characters that make a spreadsheet read a cell as a formula (OWASP).
+    static let formulaTriggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// `field`, quoted when it holds a comma, a double quote, CR or LF, or starts
+    /// with the `'` of ``text(_:)``; inner quotes doubled.
+    ///
+    /// Works on Unicode scalars: a quote followed by a combining mark (`"` U+032A)
+    /// is one `Character`, which `replacingOccurrences(of: "\"", …)` would skip,
+    /// leaving an undoubled quote that ends the field early.
     static func field(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let scalars = s.unicodeScalars
+        guard scalars.first == "'" || scalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        else { return s }
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for scalar in scalars {
+            if scalar == "\"" { out.append("\"") }
+            out.append(scalar)
+        }
+        out.append("\"")
+        return String(out)
     }
 
     /// Full-precision text of `x`; empty for `nil`.
