@@ -59,17 +59,22 @@ public struct IRTReportCommand: ParsableCommand {
 
     // MARK: Analysis
 
-    @Option(help: ArgumentHelp(
+    // The numeric options take the next argument whatever it looks like
+    // (`parsing: .unconditional`), so that `--factors -1` reaches validate()
+    // and is refused as "must be at least 1 (got -1)" instead of being read as
+    // a flag `-1` and reported as a missing value.
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Number of factors to fit (default: Horn's k95, or the number of columns of --em-init).", valueName: "K"))
     public var factors: Int?
 
-    @Option(help: ArgumentHelp("Monte Carlo draws of Horn's parallel analysis.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Monte Carlo draws of Horn's parallel analysis.", valueName: "N"))
     public var draws: Int = 500
 
-    @Option(help: ArgumentHelp("Seed of Horn's Monte Carlo null.", valueName: "S"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of Horn's Monte Carlo null.", valueName: "S"))
     public var seed: UInt64 = 42
 
-    @Option(name: .customLong("max-iterations"), help: ArgumentHelp(
+    @Option(name: .customLong("max-iterations"), parsing: .unconditional, help: ArgumentHelp(
         "Cap on EM map evaluations (default: 200000; 5000 with --reference-stop).", valueName: "N"))
     public var maxIterations: Int?
 

@@ -133,6 +133,12 @@ struct CLIValidationTests {
         (["--draws=-5"], "--draws must be at least 1 (got -5)"),
         (["--factors", "0"], "--factors must be at least 1 (got 0)"),
         (["--max-iterations", "0"], "--max-iterations must be at least 1 (got 0)"),
+        // A negative value after a space used to be read as a flag ("Missing value for '--factors <K>'").
+        (["--factors", "-1"], "--factors must be at least 1 (got -1)"),
+        (["--draws", "-5"], "--draws must be at least 1 (got -5)"),
+        (["--max-iterations", "-1"], "--max-iterations must be at least 1 (got -1)"),
+        (["--seed", "-3"], "The value '-3' is invalid for '--seed <S>'"),
+        (["--factors", "--draws", "5"], "The value '--draws' is invalid for '--factors <K>'"),
         (["/nonexistent/sweep.csv"], "SWEEP: no such file: /nonexistent/sweep.csv"),
         (["--noise", "/nonexistent/noise.csv"], "--noise: no such file: /nonexistent/noise.csv"),
         (["--em-init", "/nonexistent/init.json"], "--em-init: no such file: /nonexistent/init.json"),
@@ -145,6 +151,11 @@ struct CLIValidationTests {
     func badValues(arguments: [String], expected: String) {
         let message = validationMessage(arguments)
         #expect(message.contains(expected), "\(arguments): \(message)")
+    }
+
+    @Test func errorMessagesStayOnOneLine() {
+        // LF inside CRLF, or followed by a combining mark, is part of one Character: it used to survive.
+        #expect(IRTReportCommand.oneLine("a\r\nb\n\u{301}c\u{0}d\u{2028}e\tf") == "a  b \u{301}c d e f")
     }
 
     @Test func usageErrorsExitWith2() {
