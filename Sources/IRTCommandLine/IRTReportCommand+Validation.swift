@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IRTSampleData
 
 extension IRTReportCommand {
     /// The most Monte Carlo draws accepted (memory grows as draws × p).
@@ -22,6 +23,9 @@ extension IRTReportCommand {
         }
         if let empty = heldOutMetrics.first(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--validate needs a column name of the sweep (got \"\(empty)\"), e.g. --validate eval/paloma/macro_loss")
+        }
+        if sweep == nil, !SampleData.isInstalled {
+            throw ValidationError("\(SampleData.missingDescription); pass SWEEP.csv")
         }
         try Self.requireFile(sweep, label: "SWEEP")
         try Self.requireFile(noise, label: "--noise")

@@ -402,8 +402,56 @@ struct CLIEndToEndTests {
 
 @Suite("irt-report: the executable")
 struct CLIExecutableTests {
+    @Test(.enabled(if: executable != nil, "irt-report executable not built next to the tests"))
+    func aBinaryCopiedAwayFromItsSampleSaysWhatIsMissing() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let copy = scratch.url.appendingPathComponent("irt-report")
+        try FileManager.default.copyItem(at: executable!, to: copy)
+        _ = try scratch.write(smallSweepCSV, to: "s.csv")
+
+        // Bundle.module would stop the process with fatalError here.
+        let bare = try launch(["--draws", "5", "-q"], in: scratch.url, executable: copy).wait().output
+        #expect(bare.status == 2)
+        let bundle = scratch.url.appendingPathComponent(SampleData.bundleName).standardizedFileURL.path
+        #expect(bare.stderr.hasPrefix("Error: the bundled sample is not installed next to this binary (looked for \(bundle)"),
+                "\(bare.stderr)")
+        #expect(bare.stderr.contains("); pass SWEEP.csv\n"))
+
+        // With a sweep it works as ever.
+        let withSweep = try launch(["s.csv", "--draws", "5", "-q"], in: scratch.url, executable: copy).wait().output
+        #expect(withSweep.status == 0, "\(withSweep.stderr)")
+        #expect(withSweep.stdout.hasSuffix("/irt-report-output/index.html\n"))
+
+        // Installed beside it, the sample is found again.
+        try FileManager.default.copyItem(at: SampleData.directory!.deletingLastPathComponent(),
+                                         to: scratch.url.appendingPathComponent(SampleData.bundleName))
+        let installed = try launch(["--draws", "5", "-q", "--out", "sample"], in: scratch.url, executable: copy).wait().output
+        #expect(installed.status == 0, "\(installed.stderr)")
+    }
+
     // Skipped only when the executable was not built (e.g. a test-only build of
     // another layout); `swift test` builds every product, so it normally runs.
+    @Test(.enabled(if: executable != nil && FileManager.default.isExecutableFile(atPath: "/bin/bash"), "needs the executable and bash"))
+    func pipesAndDevicesAsInputs() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        _ = try scratch.write(smallSweepCSV, to: "s.csv")
+        // A process substitution (/dev/fd/N, a pipe) used to fail with "You don't have permission".
+        let substitution = try launch(["-c", "exec \"$0\" <(cat s.csv) --noise <(cat s.csv) --draws 5 -q", executable!.path],
+                                      in: scratch.url, executable: URL(fileURLWithPath: "/bin/bash")).wait().output
+        #expect(substitution.status == 0, "\(substitution.stderr)")
+        let null = try runExecutable(["/dev/null", "--draws", "5", "-q", "--out", "o"], in: scratch.url)
+        #expect(null.status == 1)
+        #expect(null.stderr == "irt-report: error: null: the file is empty; expected a CSV with a header row and one row per run\n")
+        // A quoted cell with CRLF in it: the error is still one line.
+        _ = try scratch.write("run_name,eval/paloma/a/bpb,eval/paloma/b/bpb\nr1,\"1\r\n2\",1\nr2,1,2\n", to: "crlf.csv")
+        let crlf = try runExecutable(["crlf.csv", "--draws", "5", "-q", "--out", "o"], in: scratch.url)
+        #expect(crlf.status == 1)
+        #expect(crlf.stderr.filter { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }.count == 1, "\(crlf.stderr.debugDescription)")
+        #expect(crlf.stderr.hasSuffix("\n") && !crlf.stderr.contains("\r"))
+    }
+
     @Test(.enabled(if: executable != nil, "irt-report executable not built next to the tests"))
     func exitCodesAndStreams() throws {
         let scratch = try Scratch()
