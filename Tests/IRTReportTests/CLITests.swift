@@ -445,11 +445,12 @@ struct CLIExecutableTests {
         #expect(null.status == 1)
         #expect(null.stderr == "irt-report: error: null: the file is empty; expected a CSV with a header row and one row per run\n")
         // A quoted cell with CRLF in it: the error is still one line.
-        _ = try scratch.write("run_name,eval/paloma/a/bpb,eval/paloma/b/bpb\nr1,\"1\r\n2\",1\nr2,1,2\n", to: "crlf.csv")
+        _ = try scratch.write("run_name,eval/paloma/a/bpb,eval/paloma/b/bpb\nr1,\"1\r\n2\",1\nr2,1,2\nr3,2,1\nr4,3,5\n", to: "crlf.csv")
         let crlf = try runExecutable(["crlf.csv", "--draws", "5", "-q", "--out", "o"], in: scratch.url)
         #expect(crlf.status == 1)
         #expect(crlf.stderr.filter { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }.count == 1, "\(crlf.stderr.debugDescription)")
         #expect(crlf.stderr.hasSuffix("\n") && !crlf.stderr.contains("\r"))
+        #expect(crlf.stderr.contains("expected a decimal number"), "\(crlf.stderr)")
     }
 
     @Test(.enabled(if: executable != nil, "irt-report executable not built next to the tests"))
