@@ -25,7 +25,7 @@ public func fuzzInitialLoadings(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
             }
         } catch {
             precondition(error.description.hasPrefix("--em-init init.json: "), "message does not name the file: \(error)")
-            precondition(!error.description.contains("\n") || true)
+            precondition(!error.description.contains("\n"), "a message of two lines: \(error)")
         }
     }
     return 0
