@@ -9,7 +9,7 @@
 //   fuzz-task-selection  TaskSelection on random headers and random selections
 //
 // A crash found here becomes a regression test in the main package
-// (Tests/IRTModelTests/FuzzRegressionTests.swift).
+// (Tests/IRTReportTests/FuzzRegressionTests.swift).
 
 import PackageDescription
 

@@ -1,19 +1,21 @@
 import Foundation
 import IRTModel
+@testable import IRTReport
 import Testing
 
 /// Inputs found by the libFuzzer targets in `Fuzz/` (`scripts/fuzz`), kept as
 /// tests so that what they caught stays fixed. Each input is also in the
-/// targets' seed corpus (`Fuzz/Corpus/<target>/regression-*`).
+/// targets' seed corpus (`Fuzz/Corpus/<target>/regression-*`). The suite is
+/// in IRTReportTests because the one bug found so far was in the CSV writer.
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {
     /// fuzz-task-selection, 2026-12: a header name holding `"` followed by the
     /// combining mark U+032A. `"` + U+032A is one `Character`, so quoting the
     /// name with `replacingOccurrences(of: "\"", with: "\"\"")` left that quote
     /// undoubled and the field ended early ("unexpected text after a closing
-    /// quote"). The same quoting was in CSVExport (now per Unicode scalar);
-    /// the reader itself was right. The input's bytes: names split at LF, with
-    /// CR runs and invalid UTF-8 (read as U+FFFD).
+    /// quote"). The same quoting was in CSVExport, which now works per Unicode
+    /// scalar; the reader itself was right. The input's bytes: names split at
+    /// LF, with CR runs and invalid UTF-8 (read as U+FFFD).
     @Test func aQuoteJoinedByACombiningMarkSurvivesQuoting() throws {
         let bytes: [UInt8] = [
             0x72, 0x26, 0x6E, 0x5F, 0x6E, 0x61, 0x6D, 0x65, 0x0A, 0x6C, 0x65, 0x0A, 0x6C, 0x6D, 0x5F, 0x65,
@@ -33,21 +35,11 @@ struct FuzzRegressionTests {
         }.filter { seen.insert($0).inserted }
         #expect(names.contains { $0.unicodeScalars.contains("\u{32A}") })
 
-        // Quoted per scalar, as a CSV writer must.
-        func quoted(_ s: String) -> String {
-            var out = String.UnicodeScalarView()
-            out.append("\"")
-            for scalar in s.unicodeScalars {
-                if scalar == "\"" { out.append("\"") }
-                out.append(scalar)
-            }
-            out.append("\"")
-            return String(out)
-        }
-        var csv = names.map(quoted).joined(separator: ",") + "\n"
+        // Written as the report's CSV files write a text cell, then read back.
+        var csv = names.map { CSVExport.field(CSVExport.text($0)) }.joined(separator: ",") + "\n"
         for r in 1...2 { csv += names.indices.map { "\(r * 1000 + $0)" }.joined(separator: ",") + "\n" }
         let sweep = try EvalMatrix(csv: csv, source: "fuzz.csv")
-        #expect(sweep.columnNames == names)
+        #expect(sweep.columnNames == names.map(CSVExport.text))
         #expect(sweep.rowCount == 2)
     }
 }
