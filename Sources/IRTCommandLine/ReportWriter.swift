@@ -16,9 +16,10 @@ import IRTReport
 ///    exchange is not supported, `DIR` is renamed to `DIR.old-XXXXXX` first.
 /// 3. The JSON is renamed over its destination.
 ///
-/// A failure at any point removes every temporary and leaves `DIR` (and the
-/// JSON destination) as they were; an earlier report this process could not
-/// delete is refused before anything is renamed.
+/// A failure at any point removes every temporary and leaves `DIR` and the
+/// JSON destination as they were (only a failure of the very last rename, of
+/// the JSON, leaves the new `DIR` beside the old JSON); an earlier report this
+/// process could not delete is refused before anything is renamed.
 enum ReportWriter {
     /// The report's files, in memory (``ReportFiles``).
     static func files(for result: AnalysisResult, title: String?) throws(ReportError) -> [(name: String, data: Data)] {
@@ -61,63 +62,59 @@ enum ReportWriter {
             }
             lock?.release()
         }
+        var destination = try OutputTarget.reportDestination(directory, shownAs: shownDirectory)
+        let jsonDestination = try json.map { json throws(ReportError) in
+            try OutputTarget.jsonDestination(json.url, shownAs: json.shown)
+        }
+        let parent = destination.deletingLastPathComponent()
         do {
-            var destination = try OutputTarget.reportDestination(directory, shownAs: shownDirectory)
-            let jsonDestination = try json.map { json throws(ReportError) in
-                try OutputTarget.jsonDestination(json.url, shownAs: json.shown)
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+            let stagingPath = try registry.locked { r in
+                let path = try makeTemporaryDirectory(template: destination.path + ".tmp-XXXXXX")
+                r.add(path, isDirectory: true)
+                return path
             }
-            let parent = destination.deletingLastPathComponent()
-            do {
-                try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-                staging = try registry.locked { r in
-                    let path = try makeTemporaryDirectory(template: destination.path + ".tmp-XXXXXX")
-                    r.add(path, isDirectory: true)
+            staging = stagingPath
+            guard chmod(stagingPath, 0o755) == 0 else { throw posixError("chmod") }
+            for file in files {
+                step = destination.appendingPathComponent(file.name).path
+                try registry.locked { _ in
+                    try file.data.write(to: URL(fileURLWithPath: stagingPath).appendingPathComponent(file.name))
+                }
+            }
+            if let json, let jsonDestination {
+                step = jsonDestination.path
+                stagedJSON = try registry.locked { r in
+                    let path = try makeTemporaryFile(template: jsonDestination.deletingLastPathComponent().path
+                                                       + "/." + jsonDestination.lastPathComponent + ".tmp-XXXXXX")
+                    r.add(path, isDirectory: false)
                     return path
                 }
-                guard let staging else { return }
-                guard chmod(staging, 0o755) == 0 else { throw posixError("chmod") }
-                for file in files {
-                    step = destination.appendingPathComponent(file.name).path
-                    try registry.locked { _ in
-                        try file.data.write(to: URL(fileURLWithPath: staging).appendingPathComponent(file.name))
-                    }
-                }
-                if let json, let jsonDestination {
-                    step = jsonDestination.path
-                    stagedJSON = try registry.locked { r in
-                        let path = try makeTemporaryFile(template: jsonDestination.deletingLastPathComponent().path
-                                                           + "/." + jsonDestination.lastPathComponent + ".tmp-XXXXXX")
-                        r.add(path, isDirectory: false)
-                        return path
-                    }
-                    try registry.locked { _ in try json.data.write(to: URL(fileURLWithPath: stagedJSON!)) }
-                }
-                pauseForTests()
+                try registry.locked { _ in try json.data.write(to: URL(fileURLWithPath: stagedJSON!)) }
+            }
+            pauseForTests()
 
-                step = destination.path
-                lock = try DirectoryLock.acquire(for: destination)
-            } catch {
-                throw ReportError.output(path: step, reason: reason(error))
-            }
-            // Under the lock: nothing else of ours changes the destinations; check them again.
-            destination = try OutputTarget.reportDestination(directory, shownAs: shownDirectory)
-            if let json { _ = try OutputTarget.jsonDestination(json.url, shownAs: json.shown) }
-            do {
-                try registry.locked { r throws in
-                    try replace(destination, with: staging!, registry: &r)
-                    staging = nil
-                    if let staged = stagedJSON, let jsonDestination {
-                        step = jsonDestination.path
-                        try rename(staged, to: jsonDestination.path)
-                        r.remove(staged)
-                        stagedJSON = nil
-                    }
+            step = destination.path
+            lock = try DirectoryLock.acquire(for: destination)
+        } catch {
+            throw ReportError.output(path: step, reason: reason(error))
+        }
+        // Under the lock: nothing else of ours changes the destinations; check them again.
+        destination = try OutputTarget.reportDestination(directory, shownAs: shownDirectory)
+        if let json { _ = try OutputTarget.jsonDestination(json.url, shownAs: json.shown) }
+        do {
+            try registry.locked { r throws in
+                try replace(destination, with: staging!, registry: &r)
+                staging = nil
+                if let staged = stagedJSON, let jsonDestination {
+                    step = jsonDestination.path
+                    try rename(staged, to: jsonDestination.path)
+                    r.remove(staged)
+                    stagedJSON = nil
                 }
-            } catch let error as ReportError {
-                throw error
-            } catch {
-                throw ReportError.output(path: step, reason: reason(error))
             }
+        } catch {
+            throw ReportError.output(path: step, reason: reason(error))
         }
     }
 
@@ -188,7 +185,7 @@ enum ReportWriter {
 
     /// glibc's `renameat2` (2.28 and later), looked up at run time: Swift does
     /// not see its declaration, which needs `_GNU_SOURCE`.
-    nonisolated(unsafe) private static let renameat2Function: RenameAt2? = {
+    private static let renameat2Function: RenameAt2? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
         return unsafeBitCast(symbol, to: RenameAt2.self)
     }()
