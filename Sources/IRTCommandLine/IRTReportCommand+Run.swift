@@ -72,6 +72,10 @@ extension IRTReportCommand {
             if case .invalidInitialLoadings = error, let emInit {
                 throw ReportError.initialLoadings(file: emInit, reason: error.description)
             }
+            // A singular first E-step is almost always the start's doing: say which option to look at.
+            if case .numerical = error, let emInit {
+                throw ReportError.initialLoadings(file: emInit, reason: "the analysis failed starting from these loadings (\(error)); identical columns or very large loadings make the first E-step singular")
+            }
             throw error
         }
     }
@@ -90,6 +94,11 @@ extension IRTReportCommand {
     /// Analyses, writes the report into `--out` (and `--json`), prints the summary.
     public func run() throws {
         let directory = try outputDirectory()
+        // Refuse now, not after a long analysis, what could never be replaced
+        // (the writer checks again, under the folder's lock, before it replaces anything).
+        let jsonURL = json.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        _ = try OutputTarget.reportDestination(directory, shownAs: out)
+        if let json, let jsonURL { _ = try OutputTarget.jsonDestination(jsonURL, shownAs: json) }
         if !quiet { print(banner) }
         let printer = ProgressPrinter.forStandardError(quiet: quiet)
         let result: AnalysisResult
@@ -99,9 +108,9 @@ extension IRTReportCommand {
         }
         let title = "IRTKit report: \(inputs.sweep.lastPathComponent)"
         let files = try ReportWriter.files(for: result, title: title)
-        let jsonTarget = json.map { (data: files.first { $0.name == "result.json" }!.data,
-                                     url: URL(fileURLWithPath: $0).standardizedFileURL) }
-        try ReportWriter.write(files, to: directory, json: jsonTarget)
+        let jsonData = files.first { $0.name == "result.json" }!.data
+        let jsonTarget = json.flatMap { shown in jsonURL.map { (data: jsonData, url: $0, shown: shown) } }
+        try ReportWriter.write(files, to: directory, shownAs: out, json: jsonTarget)
 
         let index = directory.appendingPathComponent("index.html")
         if quiet {
@@ -115,9 +124,32 @@ extension IRTReportCommand {
         }
     }
 
+    /// Makes SIGINT, SIGTERM and SIGHUP remove the run's temporary files and
+    /// folders before the process ends by that signal (exit status 130, 143,
+    /// 129 in a shell). For the executable's entry point, before anything else.
+    public static func handleTerminationSignals() {
+        Temporaries.handleTerminationSignals()
+    }
+
     /// Parses `arguments` as the whole `irt-report` tool (``IRTReportTool``),
     /// runs it and returns the process exit code.
     public static func exitCode(running arguments: [String]) -> Int32 {
         IRTReportTool.exitCode(running: arguments)
+    }
+
+    /// `message` on one line: every control character (LF, CR, NUL, ESC, …) and
+    /// line or paragraph separator becomes a space.
+    ///
+    /// Works on Unicode scalars: `replacingOccurrences(of: "\n", …)` compares
+    /// `Character`s and misses the LF of a CRLF pair or one followed by a
+    /// combining mark, both of which a file or column name can hold.
+    static func oneLine(_ message: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in message.unicodeScalars {
+            let breaks = scalar.properties.generalCategory == .control
+                || scalar == "\u{2028}" || scalar == "\u{2029}"
+            scalars.append(breaks ? " " : scalar)
+        }
+        return String(scalars)
     }
 }

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import IRTSampleData
 
 extension IRTReportCommand {
-    /// Checks what can be checked before reading any file: value ranges, that
-    /// input files exist, and that `--out` names a directory that may be replaced.
     /// The most Monte Carlo draws accepted (memory grows as draws × p).
     static let maximumDraws = 1_000_000
 
+    /// Checks what can be checked before reading any file: value ranges, that
+    /// input files exist, and that `--out` and `--json` are paths of their own.
     public func validate() throws {
         guard draws >= 1 else {
             throw ValidationError("--draws must be at least 1 (got \(draws)); Horn's parallel analysis needs Monte Carlo draws (the reference uses 500)")
@@ -37,6 +38,9 @@ extension IRTReportCommand {
         if let runColumn, runColumn.isEmpty {
             throw ValidationError("--run-column needs a column name of the sweep, e.g. --run-column model")
         }
+        if sweep == nil, !SampleData.isInstalled {
+            throw ValidationError("\(SampleData.missingDescription); pass SWEEP.csv")
+        }
         try Self.requireFile(sweep, label: "SWEEP")
         try Self.requireFile(selection, label: "--selection")
         _ = try selectionFromFile()
@@ -56,9 +60,6 @@ extension IRTReportCommand {
             }
             let url = URL(fileURLWithPath: json).standardizedFileURL
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw ValidationError("--json \(json) is a directory; give a file path such as \(json)/result.json")
-            }
             let parent = url.deletingLastPathComponent()
             guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw ValidationError("--json \(json): the directory \(parent.path) does not exist; create it first")
@@ -76,22 +77,16 @@ extension IRTReportCommand {
         }
     }
 
-    /// `--out` as an absolute URL, after checking it may be created or replaced.
+    /// `--out` as an absolute URL, after checking that it names a folder of its own.
+    ///
+    /// Whether what is there may be replaced is checked later, by
+    /// `OutputTarget` (an error with exit status 1, not a usage error).
     func outputDirectory() throws(ValidationError) -> URL {
         guard !out.isEmpty else { throw ValidationError("--out needs a directory path, e.g. --out irt-report-output") }
         let url = URL(fileURLWithPath: out).standardizedFileURL
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
         if url.path == "/" || Self.isInside(cwd, url) {
             throw ValidationError("--out \(out) is the current directory or one of its parents; it is replaced on every run, so name a directory of its own, e.g. --out irt-report-output")
-        }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw ValidationError("--out \(out) exists and is not a directory; choose a directory path")
-            }
-            guard ReportWriter.mayReplace(url) else {
-                throw ValidationError("--out \(out) exists and holds files that are not an irt-report output; it would be replaced, so choose another directory or move those files")
-            }
         }
         return url
     }

@@ -109,21 +109,26 @@ public struct IRTReportCommand: ParsableCommand {
 
     // MARK: Analysis
 
-    @Option(help: ArgumentHelp(
+    // The numeric options take the next argument whatever it looks like
+    // (`parsing: .unconditional`), so that `--factors -1` reaches validate()
+    // and is refused as "must be at least 1 (got -1)" instead of being read as
+    // a flag `-1` and reported as a missing value.
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Number of factors to fit (default: Horn's k95, or the number of columns of --em-init).", valueName: "K"))
     public var factors: Int?
 
-    @Option(help: ArgumentHelp("Monte Carlo draws of Horn's parallel analysis.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Monte Carlo draws of Horn's parallel analysis.", valueName: "N"))
     public var draws: Int = 500
 
-    @Option(help: ArgumentHelp("Seed of Horn's Monte Carlo null and of the rank draws.", valueName: "S"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of Horn's Monte Carlo null and of the rank draws.", valueName: "S"))
     public var seed: UInt64 = 42
 
-    @Option(name: .customLong("rank-draws"), help: ArgumentHelp(
+    @Option(name: .customLong("rank-draws"), parsing: .unconditional, help: ArgumentHelp(
         "Joint posterior draws behind the leaderboard's rank intervals and p_best.", valueName: "N"))
     public var rankDraws: Int = 2000
 
-    @Option(name: .customLong("max-iterations"), help: ArgumentHelp(
+    @Option(name: .customLong("max-iterations"), parsing: .unconditional, help: ArgumentHelp(
         "Cap on EM map evaluations (default: 200000; 5000 with --reference-stop).", valueName: "N"))
     public var maxIterations: Int?
 

@@ -47,8 +47,7 @@ public struct IRTReportTool: ParsableCommand {
     }
 
     private static func fail(_ message: String) -> Int32 {
-        let line = message.replacingOccurrences(of: "\n", with: " ")
-        FileHandle.standardError.write(Data("irt-report: error: \(line)\n".utf8))
+        FileHandle.standardError.write(Data("irt-report: error: \(IRTReportCommand.oneLine(message))\n".utf8))
         return 1
     }
 }

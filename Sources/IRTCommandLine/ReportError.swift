@@ -7,12 +7,16 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     case heldOutMetric(file: String, column: String)
     /// The report could not be written.
     case output(path: String, reason: String)
+    /// An output path (`--out`, `--json`) holds something irt-report may not
+    /// replace: a folder that is not an IRTKit report, a device, a pipe, ….
+    case outputRefused(option: String, path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .initialLoadings(file, reason): "--em-init \(file): \(reason)"
         case let .heldOutMetric(file, column): "--validate \(column): \(file) has no column of that name; check the spelling against its header"
         case let .output(path, reason): "\(path): cannot write the report (\(reason))"
+        case let .outputRefused(option, path, reason): "\(option) \(path) \(reason)"
         }
     }
 }

@@ -6,6 +6,9 @@ import Linalg
 public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be opened or decoded.
     case unreadableFile(file: String, reason: String)
+    /// A byte of the file is not part of valid UTF-8 (e.g. a Latin-1 `é`, byte 0xE9):
+    /// its line, its 1-based character column on that line and its value.
+    case invalidUTF8(file: String, line: Int, column: Int, byte: UInt8)
     /// The file has no bytes (or only whitespace).
     case emptyFile(file: String)
     /// The file has a header but no data rows.
@@ -63,6 +66,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .unreadableFile(file, reason):
             return "\(file): cannot read the file (\(reason))"
+        case let .invalidUTF8(file, line, column, byte):
+            let hex = String(byte, radix: 16, uppercase: true)
+            return "\(file):\(line): not valid UTF-8 (byte 0x\(hex.count < 2 ? "0" + hex : hex) at column \(column)); save the file as UTF-8"
         case let .emptyFile(file):
             return "\(file): the file is empty; expected a CSV with a header row and one row per run"
         case let .headerOnly(file):
@@ -74,7 +80,7 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .duplicateColumn(file, column):
             return "\(file):1: column \"\(column)\" appears more than once in the header"
         case let .nonNumericCell(file, line, column, value):
-            return "\(file):\(line): column \"\(column)\": expected a number, found \"\(value)\""
+            return "\(file):\(line): column \"\(column)\": expected a decimal number (such as 0.81 or -1e-3), found \"\(value)\""
         case let .nonFiniteCell(file, line, column, value):
             return "\(file):\(line): column \"\(column)\": expected a finite number, found \"\(value)\""
         case let .allTasksConstant(file, tasks):

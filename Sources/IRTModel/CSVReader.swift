@@ -1,16 +1,28 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An RFC 4180 reader that works on the UTF-8 bytes of a file.
 ///
 /// What it accepts:
-/// - fields separated by `,`, records ended by LF or CRLF; the last record
-///   may or may not end with a line break;
+/// - fields separated by `,`, records ended by LF, CRLF or a bare CR (the
+///   line ending of classic Mac OS, which Python's `csv` module and most
+///   RFC 4180 readers also accept); the last record may or may not end with a
+///   line break;
 /// - quoted fields (`"…"`) holding commas, line breaks and doubled quotes
 ///   (`""` stands for one `"`);
 /// - a leading UTF-8 byte-order mark, which is dropped;
 /// - empty cells, kept as `""`;
 /// - completely blank lines at the end of the file, which are ignored
-///   (a blank line in the middle is a one-field row, hence ragged).
+///   (a blank line in the middle is a one-field row, hence ragged);
+/// - header names with surrounding spaces or tabs (` lm_eval/a/bpb `), which
+///   are trimmed, so the column is found under its name; data cells are kept
+///   as written.
+///
+/// A byte sequence that is not UTF-8 (a file saved as Latin-1 or Windows-1252)
+/// is an error naming the line, the column and the byte
+/// (``AnalysisError/invalidUTF8(file:line:column:byte:)``).
 ///
 /// A `"` inside an unquoted field is kept as data (as most CSV writers and
 /// readers do); after a closing quote only `,`, a line break or the end of
@@ -35,22 +47,62 @@ public enum CSVReader {
     /// Reads the file at `url` and calls `body` with its bytes, with the same
     /// errors as ``read(contentsOf:)`` for a file that cannot be read.
     ///
-    /// The file is memory-mapped where the platform allows it and never copied
-    /// into a second buffer, so reading a file of b bytes holds b bytes, not 2b.
+    /// A regular file is memory-mapped where the platform allows it and never
+    /// copied into a second buffer, so reading a file of b bytes holds b bytes,
+    /// not 2b. A pipe, FIFO or character device is read as a stream.
     static func withFileBytes<R>(
         contentsOf url: URL, _ body: (Span<UInt8>) throws(AnalysisError) -> R
     ) throws(AnalysisError) -> R {
+        try withBytes(of: contents(of: url), body)
+    }
+
+    /// The bytes of the file at `url`.
+    ///
+    /// - A regular file is memory-mapped where the platform allows it.
+    /// - A named pipe (FIFO), a process substitution such as `<(gunzip -c sweep.csv.gz)`
+    ///   (`/dev/fd/N`) or a character device is read as a stream until its end,
+    ///   so `/dev/null` reads as an empty file.
+    ///
+    /// - Parameter url: a file URL; `url.lastPathComponent` names the file in errors.
+    /// - Throws: ``AnalysisError/unreadableFile(file:reason:)`` when there is no such file,
+    ///   it is a directory, or it cannot be opened or read (with the system's reason).
+    public static func contents(of url: URL) throws(AnalysisError) -> Data {
         let source = url.lastPathComponent
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: url.path)
-                ? "\(url.path): \(error.localizedDescription)"
-                : "no such file: \(url.path)"
-            throw .unreadableFile(file: source, reason: reason)
+        let path = url.path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            throw .unreadableFile(file: source, reason: code == ENOENT
+                ? "no such file: \(path)"
+                : "\(path): \(String(cString: strerror(code)))")
         }
-        return try withBytes(of: data, body)
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else {
+            throw .unreadableFile(file: source, reason: "\(path): \(String(cString: strerror(errno)))")
+        }
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR:
+            throw .unreadableFile(file: source, reason: "\(path) is a directory; expected a file")
+        case S_IFREG:
+            do {
+                return try Data(contentsOf: url, options: .mappedIfSafe)
+            } catch {
+                throw .unreadableFile(file: source, reason: "\(path): \(error.localizedDescription)")
+            }
+        default:
+            var data = Data()
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if count == 0 { return data }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw .unreadableFile(file: source, reason: "\(path): \(String(cString: strerror(errno)))")
+                }
+                data.append(contentsOf: chunk[0..<count])
+            }
+        }
     }
 
     /// `body` over the bytes of `data`, without copying them.
@@ -83,7 +135,7 @@ public enum CSVReader {
     /// - Returns: the header and the data rows, each row with the 1-based line it starts on.
     /// - Throws:
     ///   - ``AnalysisError/emptyFile(file:)`` when there are no bytes, or only whitespace;
-    ///   - ``AnalysisError/unreadableFile(file:reason:)`` when a field is not valid UTF-8 (names the line);
+    ///   - ``AnalysisError/invalidUTF8(file:line:column:byte:)`` when a field is not valid UTF-8;
     ///   - ``AnalysisError/malformedCSV(file:line:reason:)`` for a quoted field that is never closed
     ///     (names the line where it opens) or a closing quote followed by other text;
     ///   - ``AnalysisError/duplicateColumn(file:column:)`` when a header name repeats;
@@ -119,7 +171,9 @@ public enum CSVReader {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { scanner.position = 3 }
         if scanner.isBlank(bytes) { throw .emptyFile(file: source) }
 
-        guard let (header, _, _) = try scanner.nextRecord(bytes) else { throw .emptyFile(file: source) }
+        guard let (rawHeader, _, _) = try scanner.nextRecord(bytes) else { throw .emptyFile(file: source) }
+        // " lm_eval/a/bpb " is the column lm_eval/a/bpb: spaces around a name are never meant.
+        let header = rawHeader.map { $0.trimmingCharacters(in: .whitespaces) }
         var seen = Set<String>(minimumCapacity: header.count)
         for name in header where !seen.insert(name).inserted {
             throw .duplicateColumn(file: source, column: name)
@@ -201,14 +255,13 @@ private struct Scanner {
         return (fields, start, isBlank)
     }
 
-    /// Consumes a line break (LF, CRLF, or a CR that ends the file) at `position` if there is one.
+    /// Consumes a line break (LF, CRLF or a bare CR) at `position` if there is one.
     mutating func consumeLineBreak(_ bytes: Span<UInt8>) -> Bool {
         let n = bytes.count
         if position < n, bytes[position] == lineFeed {
             position += 1
-        } else if position < n, bytes[position] == carriageReturn,
-                  position + 1 == n || bytes[position + 1] == lineFeed {
-            position = min(position + 2, n)
+        } else if position < n, bytes[position] == carriageReturn {
+            position += position + 1 < n && bytes[position + 1] == lineFeed ? 2 : 1
         } else {
             return false
         }
@@ -226,8 +279,7 @@ private struct Scanner {
         var i = position
         while i < n {
             let b = bytes[i]
-            if b == comma || b == lineFeed { break }
-            if b == carriageReturn, i + 1 == n || bytes[i + 1] == lineFeed { break }
+            if b == comma || b == lineFeed || b == carriageReturn { break }
             i += 1
         }
         let field = try string(bytes, start..<i)
@@ -246,6 +298,7 @@ private struct Scanner {
     mutating func nextQuotedField(_ bytes: Span<UInt8>) throws(AnalysisError) -> (String, Terminator) {
         let n = bytes.count
         let openingLine = line
+        let openingPosition = position
         var i = position + 1
         var segmentStart = i
         var unescaped: [UInt8] = []   // used only once a doubled quote is seen
@@ -268,13 +321,18 @@ private struct Scanner {
                 }
                 break
             }
-            if b == lineFeed { line += 1 }
+            // A line break inside the field: LF, CRLF (counted at its LF) or a bare CR.
+            if b == lineFeed || (b == carriageReturn && (i + 1 == n || bytes[i + 1] != lineFeed)) { line += 1 }
             i += 1
         }
         let field: String
         if hasEscapes {
             append(bytes, segmentStart..<i, to: &unescaped)
-            field = try string(unescaped.span)
+            // Quotes are ASCII: the unescaped bytes are valid UTF-8 exactly when the raw ones are.
+            guard let text = try? string(unescaped.span) else {
+                throw invalidUTF8(bytes, (openingPosition + 1)..<i)
+            }
+            field = text
         } else {
             field = try string(bytes, segmentStart..<i)
         }
@@ -296,14 +354,40 @@ private struct Scanner {
 
     func string(_ bytes: Span<UInt8>, _ range: Range<Int>) throws(AnalysisError) -> String {
         if range.isEmpty { return "" }
-        return try string(bytes.extracting(range))
+        guard let text = try? string(bytes.extracting(range)) else { throw invalidUTF8(bytes, range) }
+        return text
     }
 
-    func string(_ span: Span<UInt8>) throws(AnalysisError) -> String {
+    func string(_ span: Span<UInt8>) throws(UTF8.ValidationError) -> String {
+        String(copying: try UTF8Span(validating: span))
+    }
+
+    /// The error for the first byte in `range` that is not part of valid UTF-8:
+    /// its line, its 1-based character column on that line, and its value.
+    ///
+    /// Only called on failure, so it may rescan the bytes from the start to count lines.
+    func invalidUTF8(_ bytes: Span<UInt8>, _ range: Range<Int>) -> AnalysisError {
+        var offset = range.lowerBound
         do {
-            return String(copying: try UTF8Span(validating: span))
+            _ = try UTF8Span(validating: bytes.extracting(range))
         } catch {
-            throw .unreadableFile(file: source, reason: "line \(line): invalid UTF-8 (\(error)); expected UTF-8 text")
+            offset = range.lowerBound + error.byteOffsets.lowerBound
         }
+        // Lines as the scanner counts them: LF, CRLF and bare CR each end one.
+        var lineNumber = 1, lineStart = 0, i = 0
+        while i < offset {
+            let b = bytes[i]
+            if b == lineFeed || (b == carriageReturn && (i + 1 >= bytes.count || bytes[i + 1] != lineFeed)) {
+                lineNumber += 1
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        // Characters before it on its line: every byte that does not continue a sequence.
+        var column = 1
+        let hasBOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        let firstCharacter = lineStart == 0 && hasBOM ? 3 : lineStart
+        for k in firstCharacter..<offset where bytes[k] & 0xC0 != 0x80 { column += 1 }
+        return .invalidUTF8(file: source, line: lineNumber, column: column, byte: bytes[offset])
     }
 }

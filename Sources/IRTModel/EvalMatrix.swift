@@ -165,8 +165,18 @@ public struct EvalMatrix: Sendable {
     /// Reads the rows of a CSV straight into column storage, one record at a
     /// time (no table of strings in between).
     private init(bytes: Span<UInt8>, source: String) throws(AnalysisError) {
+        try self.init(csv: bytes, source: source, compact: bytes.count >= Self.compactByteThreshold)
+    }
+
+    /// Parses the UTF-8 bytes of a CSV file, choosing the storage: `compact`
+    /// keeps mostly numeric columns as `Double`s, otherwise every cell is a
+    /// `String`. Behaviour is the same either way; the fuzz targets (`Fuzz/`)
+    /// compare the two.
+    ///
+    /// - Throws: the errors of ``CSVReader``.
+    @_spi(Testing)
+    public init(csv bytes: Span<UInt8>, source: String, compact: Bool) throws(AnalysisError) {
         var header: [String] = []
-        let compact = bytes.count >= Self.compactByteThreshold
         var builder = Builder(header: [], expectedRows: 0, compact: compact)
         var lines: [Int] = []
         try CSVReader.scan(bytes, source: source, header: { names in
@@ -239,7 +249,9 @@ public struct EvalMatrix: Sendable {
     /// ``standardMissingTokens`` or ``missingTokens``, or spells NaN (`nan`,
     /// `NaN`, `NAN`, the way pandas and NumPy write missing floats).
     /// Other cells must be finite decimal numbers (`0.81`, `-1e-3`), read with
-    /// correct rounding (the same `Double` as Python's `float`).
+    /// correct rounding (the same `Double` as Python's `float`); hexadecimal
+    /// (`0x10`), digit separators (`1_000`) and other spellings are not numbers
+    /// (``cell(_:)``).
     ///
     /// - Parameter column: a column name.
     /// - Returns: one value per row, in row order.
@@ -428,9 +440,12 @@ public struct EvalMatrix: Sendable {
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if Self.standardMissingTokens.contains(trimmed) || missingTokenSet.contains(trimmed) { return .missing }
-        guard let value = Double(trimmed) else { return .text(text) }
-        if value.isNaN { return .missing }
-        return value.isInfinite ? .infinite(text) : .number(value)
+        switch Self.cell(trimmed) {
+        case let .number(value): return .number(value)
+        case .missing: return .missing
+        case .infinite: return .infinite(text)
+        case .notDecimal: return .text(text)
+        }
     }
 
     /// The number in row `i`, column `j`, `nil` when missing.
@@ -454,6 +469,59 @@ public struct EvalMatrix: Sendable {
             return irregular.keys.sorted().first { i in if case .text = cell(row: i, column: j) { true } else { false } }
         }
         return (0..<rowCount).first { i in if case .text = cell(row: i, column: j) { true } else { false } }
+    }
+
+    /// What a numeric cell's text holds.
+    public enum CellText: Sendable, Equatable {
+        /// A finite decimal number.
+        case number(Double)
+        /// Empty, only spaces, or a NaN spelling.
+        case missing
+        /// An infinity spelling, or a decimal literal beyond `Double`'s range.
+        case infinite
+        /// Anything else, including what `Double(_:)` accepts but a spreadsheet
+        /// or pandas would not write: hexadecimal (`0x10`, `0x1p-2`), `nan(0x1)`, `snan`.
+        case notDecimal
+    }
+
+    /// Reads a cell strictly as a plain decimal or scientific number.
+    ///
+    /// Accepted, after trimming spaces and tabs:
+    /// ```
+    /// [+-]? ( digits [. digits?] | . digits ) ( [eE] [+-]? digits )?     a number
+    /// [+-]? nan                    (any letter case)                      missing
+    /// [+-]? ( inf | infinity )     (any letter case)                      an infinity
+    /// ```
+    /// The number is `Double(text)`, correctly rounded (the same value as
+    /// Python's `float`). Only ASCII digits count.
+    public static func cell(_ text: String) -> CellText {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .missing }
+        let bytes = Array(trimmed.utf8)
+        var i = 0
+        if bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-") { i = 1 }
+        let word = String(decoding: bytes[i...], as: UTF8.self).lowercased()
+        if word == "nan" { return .missing }
+        if word == "inf" || word == "infinity" { return .infinite }
+        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        func digits() -> Int {
+            let start = i
+            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+            return i - start
+        }
+        var mantissaDigits = digits()
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            mantissaDigits += digits()
+        }
+        guard mantissaDigits > 0 else { return .notDecimal }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return .notDecimal }
+        }
+        guard i == bytes.count, let value = Double(trimmed) else { return .notDecimal }
+        return value.isFinite ? .number(value) : .infinite
     }
 }
 

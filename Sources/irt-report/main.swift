@@ -16,4 +16,5 @@ if ProcessInfo.processInfo.environment["IRTKIT_REEXEC"] == nil, let coreType = B
     unsetenv("IRTKIT_REEXEC")
 }
 
+IRTReportCommand.handleTerminationSignals()
 exit(IRTReportTool.exitCode(running: Array(CommandLine.arguments.dropFirst())))

@@ -98,7 +98,7 @@ struct AnalysisErrorTests {
         let csv = Self.sweepCSV.replacingOccurrences(of: "r2,completed,1.20,", with: "r2,completed,1.2O,")
         let e = try #require(try Self.failure(sweep: csv))
         #expect(e == .nonNumericCell(file: "sweep.csv", line: 3, column: "lm_eval/a/bpb", value: "1.2O"))
-        #expect(e.description == "sweep.csv:3: column \"lm_eval/a/bpb\": expected a number, found \"1.2O\"")
+        #expect(e.description == "sweep.csv:3: column \"lm_eval/a/bpb\": expected a decimal number (such as 0.81 or -1e-3), found \"1.2O\"")
         // In the noise file, it is the noise file's line.
         let noise = Self.noiseCSV.replacingOccurrences(of: "n2,1.12,", with: "n2,x,")
         let f = try #require(try Self.failure(sweep: Self.sweepCSV, noise: noise))

@@ -120,16 +120,11 @@ struct CSVReaderTests {
         #expect(e?.description == "t.csv:1: column \"x\" appears more than once in the header")
     }
 
-    @Test func invalidUTF8IsUnreadable() {
+    @Test func invalidUTF8NamesLineColumnAndByte() {
         let bytes: [UInt8] = Array("a,b\n1,2\n3,".utf8) + [0xC3, 0x28] + [0x0A]
         let e = error { _ = try CSVReader.parse(bytes.span, source: "bad.csv") }
-        guard case let .unreadableFile(file, reason) = e else {
-            Issue.record("expected unreadableFile, got \(String(describing: e))")
-            return
-        }
-        #expect(file == "bad.csv")
-        #expect(reason.contains("line 3"))
-        #expect(reason.contains("UTF-8"))
+        #expect(e == .invalidUTF8(file: "bad.csv", line: 3, column: 3, byte: 0xC3))
+        #expect(e?.description == "bad.csv:3: not valid UTF-8 (byte 0xC3 at column 3); save the file as UTF-8")
     }
 
     @Test func unreadablePath() {

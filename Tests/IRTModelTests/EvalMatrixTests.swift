@@ -58,7 +58,7 @@ struct EvalMatrixTests {
         let m = try EvalMatrix(csv: "run_name,t/bpb\nr1,1\n\"r\n2\",0.5x\nr3,oops\n", source: "bad.csv")
         let e = error { _ = try m.numbers("t/bpb") }
         #expect(e == .nonNumericCell(file: "bad.csv", line: 3, column: "t/bpb", value: "0.5x"))
-        #expect(e?.description == "bad.csv:3: column \"t/bpb\": expected a number, found \"0.5x\"")
+        #expect(e?.description == "bad.csv:3: column \"t/bpb\": expected a decimal number (such as 0.81 or -1e-3), found \"0.5x\"")
         #expect(error { _ = try m.numericMatrix(columns: ["t/bpb"]) } == e)
     }
 

@@ -11,17 +11,6 @@ import Testing
 // can do better (BLASKernel.recommendedCoreType); on a CPU OpenBLAS knows it
 // just runs. Either way the answer must agree with the forced generic kernels.
 
-/// `.build/debug/irt-report`, found as CLITests finds it.
-private let executable: URL? = {
-    var candidates: [URL] = []
-    if let bundle = Bundle.main.executableURL {
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("irt-report"))
-    }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    candidates.append(root.appendingPathComponent(".build/debug/irt-report"))
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-}()
 
 private let supportsSkylakeX = BLASKernel.bestSupportedKernel(cpuFlags: BLASKernel.cpuFlags) == "SkylakeX"
 

@@ -43,17 +43,6 @@ private func result(at path: String) throws -> AnalysisResult {
     try ResultJSON.decoder().decode(AnalysisResult.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
 }
 
-/// `.build/debug/irt-report`, as in CLITests.
-private let executable: URL? = {
-    var candidates: [URL] = []
-    if let bundle = Bundle.main.executableURL {
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("irt-report"))
-    }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    candidates.append(root.appendingPathComponent(".build/debug/irt-report"))
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-}()
 
 private func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
     let out = directory.appendingPathComponent(".out-\(UUID().uuidString)")

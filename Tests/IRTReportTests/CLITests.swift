@@ -8,43 +8,6 @@ import Testing
 
 // MARK: - Helpers
 
-/// A fresh directory under the system temporary directory, removed by `cleanup()`.
-private struct Scratch {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("irt-report-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    func write(_ text: String, to name: String) throws -> String {
-        try Data(text.utf8).write(to: url.appendingPathComponent(name))
-        return path(name)
-    }
-
-    /// Names directly in the scratch directory.
-    func entries() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-
-    func cleanup() { try? FileManager.default.removeItem(at: url) }
-}
-
-/// Every regular file below `directory`, relative path → bytes.
-private func snapshot(_ directory: URL) throws -> [String: Data] {
-    var files: [String: Data] = [:]
-    let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
-    while let url = enumerator?.nextObject() as? URL {
-        guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
-        let relative = String(url.standardizedFileURL.path.dropFirst(directory.standardizedFileURL.path.count))
-        files[relative] = try Data(contentsOf: url)
-    }
-    return files
-}
-
 /// The message argument-parser shows for `arguments` (empty when they parse).
 private func validationMessage(_ arguments: [String]) -> String {
     do {
@@ -170,6 +133,12 @@ struct CLIValidationTests {
         (["--draws=-5"], "--draws must be at least 1 (got -5)"),
         (["--factors", "0"], "--factors must be at least 1 (got 0)"),
         (["--max-iterations", "0"], "--max-iterations must be at least 1 (got 0)"),
+        // A negative value after a space used to be read as a flag ("Missing value for '--factors <K>'").
+        (["--factors", "-1"], "--factors must be at least 1 (got -1)"),
+        (["--draws", "-5"], "--draws must be at least 1 (got -5)"),
+        (["--max-iterations", "-1"], "--max-iterations must be at least 1 (got -1)"),
+        (["--seed", "-3"], "The value '-3' is invalid for '--seed <S>'"),
+        (["--factors", "--draws", "5"], "The value '--draws' is invalid for '--factors <K>'"),
         (["/nonexistent/sweep.csv"], "SWEEP: no such file: /nonexistent/sweep.csv"),
         (["--noise", "/nonexistent/noise.csv"], "--noise: no such file: /nonexistent/noise.csv"),
         (["--em-init", "/nonexistent/init.json"], "--em-init: no such file: /nonexistent/init.json"),
@@ -184,6 +153,11 @@ struct CLIValidationTests {
         #expect(message.contains(expected), "\(arguments): \(message)")
     }
 
+    @Test func errorMessagesStayOnOneLine() {
+        // LF inside CRLF, or followed by a combining mark, is part of one Character: it used to survive.
+        #expect(IRTReportCommand.oneLine("a\r\nb\n\u{301}c\u{0}d\u{2028}e\tf") == "a  b \u{301}c d e f")
+    }
+
     @Test func usageErrorsExitWith2() {
         #expect(IRTReportCommand.exitCode(running: ["--draws", "0"]) == 2)
         #expect(IRTReportCommand.exitCode(running: ["--no-such-option"]) == 2)
@@ -192,17 +166,9 @@ struct CLIValidationTests {
     @Test func outputPathsThatMustNotBeReplaced() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
-        let file = try scratch.write("x", to: "file.txt")
-        #expect(validationMessage(["--out", file]).contains("exists and is not a directory"))
-
+        // What is found at --out or --json is an output error (exit 1, OutputSafetyTests); these are usage errors.
         try FileManager.default.createDirectory(atPath: scratch.path("mine"), withIntermediateDirectories: true)
-        _ = try scratch.write("keep me", to: "mine/notes.txt")
-        #expect(validationMessage(["--out", scratch.path("mine")]).contains("not an irt-report output"))
-        // A user's own index.html does not make their folder a report to delete.
         _ = try scratch.write("<html>mine</html>", to: "mine/index.html")
-        #expect(validationMessage(["--out", scratch.path("mine")]).contains("not an irt-report output"))
-        #expect(IRTReportCommand.exitCode(running: ["--draws", "5", "--out", scratch.path("mine"), "-q"]) == 2)
-        #expect(try String(contentsOfFile: scratch.path("mine/notes.txt"), encoding: .utf8) == "keep me")
 
         // An input that happens to carry a report file's name, inside a report folder.
         try FileManager.default.createDirectory(atPath: scratch.path("old"), withIntermediateDirectories: true)
@@ -215,9 +181,6 @@ struct CLIValidationTests {
         let input = try scratch.write(raggedCSV, to: "input.csv")
         #expect(validationMessage([input, "--out", scratch.path("o2"), "--json", input]).contains("would overwrite your input"))
         #expect(validationMessage(["--draws", "2000000"]).contains("at most"))
-
-        try FileManager.default.createDirectory(atPath: scratch.path("dir.json"), withIntermediateDirectories: true)
-        #expect(validationMessage(["--json", scratch.path("dir.json")]).contains("is a directory"))
         #expect(validationMessage([scratch.url.path]).contains("is a directory; expected a file"))
     }
 }
@@ -249,6 +212,9 @@ struct InitialLoadingsTests {
         ("[[0.1, 0.2], [0.3]]", nil, "row 2 has 1 number(s), row 1 has 2"),
         ("[[0.1, -0.2]]", nil, "row 1, column 2 is -0.2; loadings must be finite and non-negative"),
         ("[[0.1, 0.2]]", 3, "has 2 column(s) per row but --factors is 3"),
+        // 1e300 used to reach the E-step and fail as "not positive definite (leading minor of order 0)".
+        ("[[0.1, 1e300]]", nil, "row 1, column 2 is 1e+300; loadings are on the scale of the standardized tasks"),
+        ("[[1000000.5]]", nil, "must be at most 1000000.0"),
     ] as [(String, Int?, String)])
     func rejects(json: String, factors: Int?, expected: String) {
         let message = reason(json, factors: factors)
@@ -256,8 +222,28 @@ struct InitialLoadingsTests {
         #expect(message.contains(expected), "\(json): \(message)")
     }
 
+    @Test func theBoundItselfIsAccepted() throws {
+        #expect(try InitialLoadings.parse(Data("[[1e6, 0]]".utf8), file: "i.json", factors: nil) == [[1e6, 0]])
+    }
+
     @Test func unreadableFile() {
         #expect(throws: ReportError.self) { try InitialLoadings.read(path: "/nonexistent/init.json", factors: nil) }
+    }
+
+    @Test func aSingularStartNamesTheOption() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        // Two identical columns of 10⁶: within bounds, but the first E-step is singular.
+        let rows = Array(repeating: "[1e6, 1e6]", count: 43).joined(separator: ", ")
+        let initial = try scratch.write("[\(rows)]", to: "init.json")
+        let command = try IRTReportCommand.parse(["--em-init", initial, "--draws", "5", "--out", scratch.path("out"), "-q"])
+        do {
+            try command.run()
+            Issue.record("expected an error")
+        } catch let error as ReportError {
+            #expect(error.description.hasPrefix("--em-init \(initial): the analysis failed starting from these loadings"))
+        }
+        #expect(try scratch.entries() == ["init.json"])
     }
 
     @Test func wrongNumberOfRowsNamesTheFileAndP() throws {
@@ -357,8 +343,9 @@ struct CLIEndToEndTests {
         _ = try scratch.write("<html>old</html>", to: "report/index.html")
         _ = try scratch.write("old,loadings\n", to: "report/loadings.csv")
         _ = try scratch.write("png", to: "report/index.png")
+        _ = try scratch.write("marker", to: "report/\(ReportFiles.marker)")
         let before = try snapshot(report)
-        #expect(before.count == 3)
+        #expect(before.count == 4)
 
         let command = try IRTReportCommand.parse([sweep, "--draws", "5", "--out", report.path,
                                                   "--json", scratch.path("r.json"), "-q"])
@@ -381,6 +368,7 @@ struct CLIEndToEndTests {
         try FileManager.default.createDirectory(at: report, withIntermediateDirectories: true)
         _ = try scratch.write("{}", to: "report/result.json")
         _ = try scratch.write("stale screenshot", to: "report/index.png")
+        _ = try scratch.write("marker", to: "report/\(ReportFiles.marker)")
         let command = try IRTReportCommand.parse(["--draws", "5", "--factors", "2", "--out", report.path, "-q"])
         try command.run()
         #expect(try FileManager.default.contentsOfDirectory(atPath: report.path).sorted() == reportFiles)
@@ -414,51 +402,59 @@ struct CLIEndToEndTests {
 
 // MARK: - The executable, as a subprocess
 
-/// `.build/debug/irt-report` (or wherever the test bundle was built); `swift test` builds it.
-private let executable: URL? = {
-    var candidates: [URL] = []
-    if let bundle = Bundle.main.executableURL {
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("irt-report"))
-    }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    candidates.append(root.appendingPathComponent(".build/debug/irt-report"))
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-}()
-
-private struct ProcessOutput {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
-
-private func runExecutable(_ arguments: [String], in directory: URL) throws -> ProcessOutput {
-    let outURL = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
-    let errURL = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer {
-        try? FileManager.default.removeItem(at: outURL)
-        try? FileManager.default.removeItem(at: errURL)
-    }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = try FileHandle(forWritingTo: outURL)
-    process.standardError = try FileHandle(forWritingTo: errURL)
-    try process.run()
-    process.waitUntilExit()
-    return ProcessOutput(status: process.terminationStatus,
-                         stdout: try String(contentsOf: outURL, encoding: .utf8),
-                         stderr: try String(contentsOf: errURL, encoding: .utf8))
-}
-
 @Suite("irt-report: the executable")
 struct CLIExecutableTests {
+    @Test(.enabled(if: executable != nil, "irt-report executable not built next to the tests"))
+    func aBinaryCopiedAwayFromItsSampleSaysWhatIsMissing() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let copy = scratch.url.appendingPathComponent("irt-report")
+        try FileManager.default.copyItem(at: executable!, to: copy)
+        _ = try scratch.write(smallSweepCSV, to: "s.csv")
+
+        // Bundle.module would stop the process with fatalError here.
+        let bare = try launch(["--draws", "5", "-q"], in: scratch.url, executable: copy).wait().output
+        #expect(bare.status == 2)
+        let bundle = scratch.url.appendingPathComponent(SampleData.bundleName).standardizedFileURL.path
+        #expect(bare.stderr.hasPrefix("Error: the bundled sample is not installed next to this binary (looked for \(bundle)"),
+                "\(bare.stderr)")
+        #expect(bare.stderr.contains("); pass SWEEP.csv\n"))
+
+        // With a sweep it works as ever.
+        let withSweep = try launch(["s.csv", "--draws", "5", "-q"], in: scratch.url, executable: copy).wait().output
+        #expect(withSweep.status == 0, "\(withSweep.stderr)")
+        #expect(withSweep.stdout.hasSuffix("/irt-report-output/index.html\n"))
+
+        // Installed beside it, the sample is found again.
+        try FileManager.default.copyItem(at: SampleData.directory!.deletingLastPathComponent(),
+                                         to: scratch.url.appendingPathComponent(SampleData.bundleName))
+        let installed = try launch(["--draws", "5", "-q", "--out", "sample"], in: scratch.url, executable: copy).wait().output
+        #expect(installed.status == 0, "\(installed.stderr)")
+    }
+
     // Skipped only when the executable was not built (e.g. a test-only build of
     // another layout); `swift test` builds every product, so it normally runs.
+    @Test(.enabled(if: executable != nil && FileManager.default.isExecutableFile(atPath: "/bin/bash"), "needs the executable and bash"))
+    func pipesAndDevicesAsInputs() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        _ = try scratch.write(smallSweepCSV, to: "s.csv")
+        // A process substitution (/dev/fd/N, a pipe) used to fail with "You don't have permission".
+        let substitution = try launch(["-c", "exec \"$0\" <(cat s.csv) --noise <(cat s.csv) --draws 5 -q", executable!.path],
+                                      in: scratch.url, executable: URL(fileURLWithPath: "/bin/bash")).wait().output
+        #expect(substitution.status == 0, "\(substitution.stderr)")
+        let null = try runExecutable(["/dev/null", "--draws", "5", "-q", "--out", "o"], in: scratch.url)
+        #expect(null.status == 1)
+        #expect(null.stderr == "irt-report: error: null: the file is empty; expected a CSV with a header row and one row per run\n")
+        // A quoted cell with CRLF in it: the error is still one line.
+        _ = try scratch.write("run_name,eval/paloma/a/bpb,eval/paloma/b/bpb\nr1,\"1\r\n2\",1\nr2,1,2\nr3,2,1\nr4,3,5\n", to: "crlf.csv")
+        let crlf = try runExecutable(["crlf.csv", "--draws", "5", "-q", "--out", "o"], in: scratch.url)
+        #expect(crlf.status == 1)
+        #expect(crlf.stderr.filter { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }.count == 1, "\(crlf.stderr.debugDescription)")
+        #expect(crlf.stderr.hasSuffix("\n") && !crlf.stderr.contains("\r"))
+        #expect(crlf.stderr.contains("expected a decimal number"), "\(crlf.stderr)")
+    }
+
     @Test(.enabled(if: executable != nil, "irt-report executable not built next to the tests"))
     func exitCodesAndStreams() throws {
         let scratch = try Scratch()

@@ -132,6 +132,28 @@ struct HTMLReportTests {
         #expect(loadings.contains("<title>eval/paloma/&lt;script&gt;alert(1)&lt;/script&gt;/bpb</title>"))
     }
 
+    @Test("a NUL or other control character in a run or task name never reaches index.html raw")
+    func controlCharactersInNames() throws {
+        let names = ["run\u{0}nul", "run\u{1B}[31mred", "run_c", "run_d", "run_e", "run_f", "run\u{85}g"]
+        let ability = [1.2, -0.4, 0.3, -1.1, 0.8, -0.2, 0.5]
+        let wiggle = [0.05, -0.03, 0.02, 0.04, -0.05, 0.01, -0.02]
+        var csv = "run_name,eval/paloma/a\u{0}b/bpb,eval/paloma/c4_en/bpb,eval/paloma/ptb\u{7}/bpb\n"
+        for (i, name) in names.enumerated() {
+            let a = ability[i], w = wiggle[i]
+            csv += "\(name),\(1.5 - 0.10 * a + w),\(1.2 - 0.08 * a - w),\(1.9 - 0.12 * a + 0.5 * w)\n"
+        }
+        let sweep = try EvalMatrix(csv: csv, source: "nul\u{0}.csv")
+        let result = try Analysis(sweep: sweep, options: AnalysisOptions(draws: 10, fit: FitOptions(factors: 1))).run()
+        #expect(result.tasks.contains("eval/paloma/a\u{0}b/bpb"))
+        let html = HTMLReport.render(result, title: "nul\u{0}.csv")
+        let forbidden = html.unicodeScalars.filter {
+            ($0.value < 0x20 && $0 != "\t" && $0 != "\n") || (0x7F...0x9F).contains($0.value)
+        }
+        #expect(forbidden.isEmpty, "raw control characters: \(forbidden.map { String($0.value, radix: 16) })")
+        #expect(html.contains("run&#xFFFD;nul"))
+        #expect(html.contains("eval/paloma/a&#xFFFD;b/bpb"))
+    }
+
     @Test("without a noise file or held-out metrics the views say so in a sentence")
     func missingInputs() throws {
         let html = HTMLReport.render(hostile)
@@ -222,6 +244,12 @@ struct ReportHelperTests {
         #expect(HTMLEscaping.escape(#"<a href="x">Tom & 'Jerry'</a>"#)
             == "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;")
         #expect(HTMLEscaping.escape("plain/bpb θ₁ h²") == "plain/bpb θ₁ h²")
+        // NUL and other controls never reach the page raw; tab, newline and ordinary non-ASCII stay.
+        #expect(HTMLEscaping.escape("run\u{0}1") == "run&#xFFFD;1")
+        #expect(HTMLEscaping.escape("a\u{1}b\u{1B}[31mc\rd\u{7F}e") == "a&#xFFFD;b&#xFFFD;[31mc&#xFFFD;d&#xFFFD;e")
+        #expect(HTMLEscaping.escape("c1\u{85}x\u{9F}") == "c1&#xFFFD;x&#xFFFD;")
+        #expect(HTMLEscaping.escape("tab\tline\n") == "tab\tline\n")
+        #expect(HTMLEscaping.escape("é ¢ \u{A0} ÿ") == "é ¢ \u{A0} ÿ")
     }
 
     @Test("heatmap rows are grouped by dominant factor and sorted within each group")
@@ -257,6 +285,67 @@ struct CSVExportTests {
         #expect(CSVExport.field("cr\r") == "\"cr\r\"")
         #expect(CSVExport.number(nil) == "")
         #expect(CSVExport.number(0.1 + 0.2) == "0.30000000000000004", "CSV keeps full precision")
+    }
+
+    @Test("a quote joined by a combining mark is still doubled")
+    func quoteWithCombiningMark() throws {
+        // U+0022 U+032A is one Character: replacingOccurrences(of: "\"") used to skip it.
+        let name = "run \"\u{32A}x\", y"
+        #expect(CSVExport.field(name) == "\"run \"\"\u{32A}x\"\", y\"")
+        let table = try CSVReader.parse("a,b\n" + CSVExport.field(name) + ",1\n", source: "t.csv")
+        #expect(table.rows == [[name, "1"]])
+    }
+
+    @Test("CSV injection: text that a spreadsheet would evaluate gets a leading quote (OWASP)")
+    func formulaCells() throws {
+        for formula in ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)", "\tx", "\rx", "=1"] {
+            let written = CSVExport.field(CSVExport.text(formula))
+            #expect(written == "\"'" + formula.replacingOccurrences(of: "\"", with: "\"\"") + "\"", "\(formula.debugDescription)")
+            let back = try CSVReader.parse("a\n" + written + "\n", source: "t.csv")
+            #expect(back.rows == [["'" + formula]])
+        }
+        // Plain numbers, even as text, and ordinary names stay as they are.
+        for plain in ["-0.5", "+1e-3", "-3", "run_a", "lm_eval/a/bpb", "a=b", ""] {
+            #expect(CSVExport.text(plain) == plain)
+        }
+        #expect(CSVExport.text("-inf") == "'-inf")
+        #expect(CSVExport.text("-1 ") == "'-1 ")
+    }
+
+    @Test("CSV injection through the report: run names, extra cells and --validate names are guarded, numbers are not")
+    func formulaCellsInTheReport() throws {
+        let names = ["=HYPERLINK(\"http://evil\")", "+run", "-run", "@run", "run_e", "run_f", "baseline_g"]
+        let ability = [1.2, -0.4, 0.3, -1.1, 0.8, -0.2, 0.5]
+        let wiggle = [0.05, -0.03, 0.02, 0.04, -0.05, 0.01, -0.02]
+        var csv = "run_name,status,is_qsplit240_core,=held/out,eval/paloma/a/bpb,eval/paloma/b/bpb,eval/paloma/c/bpb\n"
+        for (i, name) in names.enumerated() {
+            let a = ability[i], w = wiggle[i]
+            let extra = i == 0 ? "=1+1" : i == 1 ? "-0.5" : "true"
+            csv += "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\",completed,\(extra),\(-a),"
+                + "\(1.5 - 0.10 * a + w),\(1.2 - 0.08 * a - w),\(1.9 - 0.12 * a + 0.5 * w)\n"
+        }
+        let sweep = try EvalMatrix(csv: csv, source: "formulas.csv")
+        let result = try Analysis(sweep: sweep, options: AnalysisOptions(
+            draws: 10, fit: FitOptions(factors: 1), heldOutMetrics: ["=held/out"])).run()
+        let text = CSVExport.leaderboard(result)
+        let table = try CSVReader.parse(text, source: "leaderboard.csv")
+        #expect(table.header.contains("'=held/out"))
+        let runs = table.rows.map { $0[1] }
+        #expect(Set(runs) == Set(["'=HYPERLINK(\"http://evil\")", "'+run", "'-run", "'@run", "run_e", "run_f", "baseline_g"]))
+        let extra = try #require(table.header.firstIndex(of: "is_qsplit240_core"))
+        #expect(Set(table.rows.map { $0[extra] }) == Set(["'=1+1", "-0.5", "true"]))
+        // No line of the file has a field that starts with a formula character unquoted.
+        for line in text.split(separator: "\n") {
+            for field in line.split(separator: ",", omittingEmptySubsequences: false) {
+                if let first = field.unicodeScalars.first, "=+@".unicodeScalars.contains(first) {
+                    Issue.record("unguarded field \(field) in \(line)")
+                }
+            }
+        }
+        // Computed numbers stay numbers, negative ones included.
+        let held = try #require(table.header.firstIndex(of: "'=held/out"))
+        #expect(table.rows.allSatisfy { Double($0[held]) != nil })
+        #expect(table.rows.contains { $0[held].hasPrefix("-") })
     }
 
     @Test("a hostile leaderboard round-trips through CSVReader")
