@@ -34,13 +34,14 @@ extension IRTReportCommand {
         if let maxIterations { fit.maxIterations = maxIterations }
         if plainEM { fit.acceleration = .none }
         fit.mStep = mStep.mStep
+        fit.loadings = loadings.constraint
         fit.initialLoadings = initialLoadings
         fit.factors = factors ?? initialLoadings?.first?.count
         return AnalysisOptions(
             draws: draws, seed: seed, fit: fit,
             heldOutMetrics: heldOutMetrics.isEmpty ? AnalysisOptions.defaultHeldOutMetrics : heldOutMetrics,
             rankDraws: rankDraws, runColumn: runColumn, missingTokens: missingTokens, missing: missing.policy,
-            minCoverage: minCoverage)
+            minCoverage: minCoverage, starts: starts, startCheck: noStartCheck ? 0 : 8)
     }
 
     /// Reads the inputs and runs the analysis; writes nothing.
@@ -53,8 +54,19 @@ extension IRTReportCommand {
     ///   ``SelectionUsageError`` when the tasks must be chosen (`--tasks`).
     public func analyse(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws -> AnalysisResult {
         let initial = try emInit.map { path throws(ReportError) in try InitialLoadings.read(path: path, factors: factors) }
-        let files = inputs
         var options = analysisOptions(initialLoadings: initial)
+        if let correlation, let nObservations {
+            let input = try CorrelationInput(contentsOf: URL(fileURLWithPath: correlation), observations: nObservations)
+            do throws(AnalysisError) {
+                return try Analysis.run(correlation: input, options: options, progress: progress)
+            } catch {
+                if case .invalidInitialLoadings = error, let emInit {
+                    throw ReportError.initialLoadings(file: emInit, reason: error.description)
+                }
+                throw error
+            }
+        }
+        let files = inputs
         let raw = try EvalMatrix(contentsOf: files.sweep)
         let sweepMatrix = try options.reading(raw)
         for column in heldOutMetrics where !sweepMatrix.hasColumn(column) {
@@ -82,6 +94,9 @@ extension IRTReportCommand {
 
     /// The first line on stdout: what is analysed.
     var banner: String {
+        if let correlation {
+            return "irt-report: analysing the correlation matrix \(correlation) of n = \(nObservations ?? 0) runs (no runs: no scores, leaderboard or signal-to-noise)"
+        }
         let files = inputs
         let noiseText = files.noise.map { "noise replicates \(files.isBundledSample && noise == nil ? $0.lastPathComponent : $0.path)" }
             ?? "no noise file (no noise floor or signal-to-noise; pass --noise NOISE.csv)"
@@ -106,7 +121,7 @@ extension IRTReportCommand {
             defer { printer?.finish() }
             result = try analyse(progress: printer.map { p in { @Sendable event in p.report(event) } })
         }
-        let title = "IRTKit report: \(inputs.sweep.lastPathComponent)"
+        let title = "IRTKit report: \(correlation.map { URL(fileURLWithPath: $0).lastPathComponent } ?? inputs.sweep.lastPathComponent)"
         let files = try ReportWriter.files(for: result, title: title)
         let jsonData = files.first { $0.name == "result.json" }!.data
         let jsonTarget = json.flatMap { shown in jsonURL.map { (data: jsonData, url: $0, shown: shown) } }

@@ -38,7 +38,23 @@ extension IRTReportCommand {
         if let runColumn, runColumn.isEmpty {
             throw ValidationError("--run-column needs a column name of the sweep, e.g. --run-column model")
         }
-        if sweep == nil, !SampleData.isInstalled {
+        guard (1...10_000).contains(starts) else {
+            throw ValidationError("--starts must be between 1 and 10000 (got \(starts)); 16 is plenty to find the best optimum")
+        }
+        if correlation != nil || nObservations != nil {
+            guard let correlation, let nObservations else {
+                throw ValidationError("--correlation FILE.csv and --n-obs N go together: the fit needs the number of runs behind the matrix")
+            }
+            guard nObservations >= 3 else { throw ValidationError("--n-obs must be at least 3 (got \(nObservations))") }
+            if sweep != nil || noise != nil {
+                throw ValidationError("--correlation replaces SWEEP.csv and --noise (a correlation matrix has no runs); give one or the other")
+            }
+            if !tasks.isEmpty || !exclude.isEmpty || selection != nil || runColumn != nil {
+                throw ValidationError("--correlation takes every column of the matrix as a task (higher is better); --tasks, --exclude, --selection and --run-column apply to runs only")
+            }
+            try Self.requireFile(correlation, label: "--correlation")
+        }
+        if sweep == nil, correlation == nil, !SampleData.isInstalled {
             throw ValidationError("\(SampleData.missingDescription); pass SWEEP.csv")
         }
         try Self.requireFile(sweep, label: "SWEEP")

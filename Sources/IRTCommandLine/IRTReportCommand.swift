@@ -147,6 +147,29 @@ public struct IRTReportCommand: ParsableCommand {
         valueName: "COLUMN"))
     public var heldOutMetrics: [String] = []
 
+    @Option(name: .customLong("loadings"), help: ArgumentHelp(
+        "nonnegative (Λ ≥ 0, IRTKit's model) or free (classical ML factor analysis, shown after varimax).",
+        valueName: "nonnegative|free"))
+    public var loadings: LoadingChoice = .nonnegative
+
+    @Option(name: .customLong("starts"), parsing: .unconditional, help: ArgumentHelp(
+        "EM starts; start 1 is the default Λ0, the others are seeded; the highest log-likelihood is reported.",
+        valueName: "N"))
+    public var starts: Int = 1
+
+    @Flag(name: .customLong("no-start-check"), help: ArgumentHelp(
+        "Skip the check of 8 extra seeded starts that warns when the default start stopped at a worse optimum (default: the check runs when --starts is 1)."))
+    public var noStartCheck = false
+
+    @Option(name: .customLong("correlation"), help: ArgumentHelp(
+        "Analyse a correlation (or covariance) matrix instead of runs: a square CSV with a header row of task names, optionally a first label column; needs --n-obs.",
+        valueName: "FILE.csv"))
+    public var correlation: String?
+
+    @Option(name: .customLong("n-obs"), parsing: .unconditional, help: ArgumentHelp(
+        "With --correlation: the number of runs (observations) the matrix was computed from.", valueName: "N"))
+    public var nObservations: Int?
+
     @Flag(name: .customLong("plain-em"), help: "Iterate plain EM, without acceleration (default: Anderson acceleration, same fixed point).")
     public var plainEM = false
 
@@ -163,4 +186,13 @@ public struct IRTReportCommand: ParsableCommand {
     public var quiet = false
 
     public init() {}
+}
+
+/// The `--loadings` values.
+public enum LoadingChoice: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case nonnegative
+    case free
+
+    /// The library's constraint.
+    public var constraint: LoadingConstraint { self == .free ? .free : .nonnegative }
 }

@@ -11,7 +11,7 @@ public enum Summary {
         var lines = r.selection.summaryLines()
         let dropped = r.droppedTasks.isEmpty ? "" : " (\(r.droppedTasks.count) constant task(s) dropped)"
         let skipped = r.skippedRuns.isEmpty ? "" : " (\(r.skippedRuns.count) row(s) skipped)"
-        lines.append("Runs n = \(r.nRuns)\(skipped), tasks p = \(r.nTasks)\(dropped)")
+        lines.append("\(r.input == .correlation ? "Observations" : "Runs") n = \(r.nRuns)\(skipped), tasks p = \(r.nTasks)\(dropped)")
         lines.append("Horn's parallel analysis (\(r.horn.draws) draws, seed \(r.horn.seed)): k95 = \(r.horn.k95), k_mean = \(r.horn.kMean)")
         lines.append("Fitted \(r.kChoice)")
         for j in 0..<r.k { lines.append("  θ\(j + 1): \(FactorName.label(r, j))") }
@@ -29,6 +29,14 @@ public enum Summary {
             lines.append("")
             lines.append("Warnings:")
             lines.append(contentsOf: r.warnings.map { "  - " + $0.message })
+        }
+
+        lines.append("")
+        lines.append(contentsOf: fit(r))
+        if r.input == .correlation {
+            lines.append("")
+            lines.append("Report: \(reportPath)")
+            return lines.joined(separator: "\n")
         }
 
         lines.append("")
@@ -51,6 +59,27 @@ public enum Summary {
         lines.append("")
         lines.append("Report: \(reportPath)")
         return lines.joined(separator: "\n")
+    }
+
+    /// The fit statistics at k and its neighbours, one line each, and the cost of non-negativity.
+    static func fit(_ r: AnalysisResult) -> [String] {
+        guard r.fit.statistics != nil || !r.fit.neighbours.isEmpty else {
+            return ["Model fit: " + (r.fit.unavailable ?? "not available")]
+        }
+        var lines = ["Model fit (Bartlett χ², df, p; TLI; CFI; RMSEA [90%]; RMSR; BIC):"]
+        let rows = (r.fit.neighbours.map { ($0.k, $0.statistics, $0.unavailable) } + [(r.k, r.fit.statistics, r.fit.unavailable)])
+            .sorted { $0.0 < $1.0 }
+        for (k, s, why) in rows {
+            let mark = k == r.k ? "*" : " "
+            guard let s else { lines.append(" \(mark)k = \(k): \(why ?? "not available")"); continue }
+            let rmsea = s.rmsea.map { "\(fixed($0.estimate)) [\(fixed($0.lower)), \(fixed($0.upper))]" } ?? "n/a"
+            let p = s.pValue.map { sci($0) } ?? "n/a"
+            lines.append(" \(mark)k = \(k): χ² = \(NumberFormat.significant(s.chiSquareBartlett, digits: 6, ascii: true)), df = \(s.degreesOfFreedom), p = \(p); TLI \(fixed(s.tli)); CFI \(fixed(s.cfi)); RMSEA \(rmsea); RMSR \(fixed(s.rmsr)); BIC \(NumberFormat.significant(s.bic, digits: 6, ascii: true))")
+        }
+        if let cost = r.fit.nonNegativityCost {
+            lines.append("  Cost of non-negativity: log-likelihood \(NumberFormat.significant(cost.difference, digits: 3, ascii: true)) below free loadings (LR \(NumberFormat.significant(cost.likelihoodRatio, digits: 3, ascii: true)); a boundary test, no p-value)")
+        }
+        return lines
     }
 
     /// The top of the leaderboard as an aligned table.

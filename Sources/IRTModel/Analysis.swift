@@ -123,31 +123,8 @@ public struct Analysis: Sendable {
         }
         let model = multiStart.model
         let d = model.diagnostics
-        if !d.converged {
-            let distance = d.estimatedDistance.isFinite ? "estimated distance to the fixed point \(d.estimatedDistance)" : "distance to the fixed point unknown (steps not contracting)"
-            warnings.append(AnalysisWarning(
-                .emNotConverged,
-                "EM did NOT converge: stopped at the cap of \(d.iterations) map evaluations, last step \(d.finalStep), \(distance); the scores may be wrong — try --m-step nnls or a larger --max-iterations"))
-        }
-        if multiStart.checkFoundBetter, let gain = multiStart.starts.checkGain,
-           let better = multiStart.starts.checkBestLogLikelihood {
-            warnings.append(AnalysisWarning(
-                .betterOptimumFound,
-                "the EM's default start stopped at a local optimum: one of \(multiStart.starts.checkStarts) extra seeded starts reached log-likelihood \(better), higher by \(gain); rerun with --starts 16 to report the best of 16 starts"))
-        }
-        if options.starts > 1 {
-            warnings.append(AnalysisWarning(
-                .startsCompared,
-                "\(multiStart.starts.reachedBest) of \(multiStart.starts.requested) starts reached the best log-likelihood \(d.logLikelihood) (start \(multiStart.starts.best) reported)"))
-        }
-        let heywood = prepared.tasks.indices.filter { floor.noiseShare[$0] == nil && model.psi[$0] < 0.005 }
-            .map { prepared.tasks[$0] }
-        if !heywood.isEmpty {
-            warnings.append(AnalysisWarning(
-                .heywoodCase,
-                "Heywood case: \(heywood.count) task(s) have a free uniqueness below 0.005 (factanal's bound), i.e. the factors explain them almost entirely — an improper solution or too many factors: \(AnalysisWarning.list(heywood))",
-                subjects: heywood))
-        }
+        warnings.append(contentsOf: Self.fitWarnings(model: model, multiStart: multiStart, tasks: prepared.tasks,
+                                                     anchors: anchors, starts: options.starts))
         let modelFit = ModelFit.assess(
             s: s, n: n, tasks: prepared.tasks, model: model, anchors: anchors, options: mainOptions,
             starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit,
@@ -189,6 +166,40 @@ public struct Analysis: Sendable {
             source: runs.source, noiseSource: noise?.source, skippedRuns: skipped, prepared: prepared, horn: horn,
             kChoice: kChoice, model: model, fitted: fitted, floor: floor, snr: snr, validation: validation,
             leaderboard: leaderboard, warnings: warnings, rankDraws: options.rankDraws, fit: modelFit)
+    }
+
+    /// What the fit itself must say: an unconverged EM, a better optimum found
+    /// by the start check, how many starts agreed, Heywood cases.
+    static func fitWarnings(model: FactorModel, multiStart: MultiStartFit, tasks: [String], anchors: [Double?],
+                            starts: Int) -> [AnalysisWarning] {
+        var warnings: [AnalysisWarning] = []
+        let d = model.diagnostics
+        if !d.converged {
+            let distance = d.estimatedDistance.isFinite ? "estimated distance to the fixed point \(d.estimatedDistance)" : "distance to the fixed point unknown (steps not contracting)"
+            warnings.append(AnalysisWarning(
+                .emNotConverged,
+                "EM did NOT converge: stopped at the cap of \(d.iterations) map evaluations, last step \(d.finalStep), \(distance); the scores may be wrong — try --m-step nnls or a larger --max-iterations"))
+        }
+        if multiStart.checkFoundBetter, let gain = multiStart.starts.checkGain,
+           let better = multiStart.starts.checkBestLogLikelihood {
+            warnings.append(AnalysisWarning(
+                .betterOptimumFound,
+                "the EM's default start stopped at a local optimum: one of \(multiStart.starts.checkStarts) extra seeded starts reached log-likelihood \(better), higher by \(gain); rerun with --starts 16 to report the best of 16 starts"))
+        }
+        if starts > 1 {
+            warnings.append(AnalysisWarning(
+                .startsCompared,
+                "\(multiStart.starts.reachedBest) of \(multiStart.starts.requested) starts reached the best log-likelihood \(d.logLikelihood) (start \(multiStart.starts.best) reported)"))
+        }
+        let heywood = tasks.indices.filter { anchors[$0] == nil && model.psi[$0] < 0.005 }
+            .map { tasks[$0] }
+        if !heywood.isEmpty {
+            warnings.append(AnalysisWarning(
+                .heywoodCase,
+                "Heywood case: \(heywood.count) task(s) have a free uniqueness below 0.005 (factanal's bound), i.e. the factors explain them almost entirely — an improper solution or too many factors: \(AnalysisWarning.list(heywood))",
+                subjects: heywood))
+        }
+        return warnings
     }
 
     /// The task correlation matrix: `ZᵀZ/n` of complete z-scores, pairwise-complete with gaps.

@@ -45,6 +45,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case numerical(LinalgError)
     /// Starting loadings (from a file or ``FitOptions/initialLoadings``) do not fit the problem.
     case invalidInitialLoadings(reason: String)
+    /// A correlation or covariance matrix given as input cannot be used.
+    case invalidCorrelation(file: String, reason: String)
     /// No run of a file to score has a value for any of the model's tasks.
     case noModelTask(file: String, tasks: [String])
     /// A saved model cannot be used: unreadable, not a model, or of another schema version.
@@ -105,6 +107,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "numerical failure: \(error)"
         case let .invalidInitialLoadings(reason):
             return "initial loadings \(reason)"
+        case let .invalidCorrelation(file, reason):
+            return "\(file): not a usable correlation matrix: \(reason)"
         case let .noModelTask(file, tasks):
             return "\(file): no run has a value for any of the model's \(tasks.count) task(s) (\(tasks.prefix(3).joined(separator: ", "))\(tasks.count > 3 ? ", …" : "")); expected the model's task columns"
         case let .invalidModel(file, reason):

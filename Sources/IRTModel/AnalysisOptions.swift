@@ -24,11 +24,11 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var rankDraws: Int
     /// EM starts; start 1 is the ``FitOptions`` start, start i > 1 draws Λ0 from `initSeed + i − 1`;
     /// the highest log-likelihood is reported.
-    public var starts: Int = 1
+    public var starts: Int
     /// Extra seeded starts run (when ``starts`` is 1) only to warn when a better optimum exists; 0 skips the check.
-    public var startCheck: Int = 8
+    public var startCheck: Int
     /// Fit k − 1, k + 1 and free loadings too, for the fit card's neighbours and the cost of non-negativity.
-    public var assessFit: Bool = true
+    public var assessFit: Bool
 
     /// These options without the start check and the k ± 1 and free-loading
     /// fits: the fit itself is unchanged, only the fit card's extras are skipped.
@@ -60,7 +60,8 @@ public struct AnalysisOptions: Sendable, Equatable {
         fit: FitOptions = FitOptions(), heldOutMetrics: [String] = AnalysisOptions.defaultHeldOutMetrics,
         leaderboardColumns: [String] = ["is_qsplit240_core"], zeroVarianceThreshold: Double = 1e-12,
         rankDraws: Int = 2000, runColumn: String? = nil, missingTokens: [String] = [],
-        missing: MissingPolicy = .default, minCoverage: Double = AnalysisOptions.defaultMinCoverage
+        missing: MissingPolicy = .default, minCoverage: Double = AnalysisOptions.defaultMinCoverage,
+        starts: Int = 1, startCheck: Int = 8, assessFit: Bool = true
     ) {
         self.selection = selection
         self.requiredStatus = requiredStatus
@@ -77,6 +78,9 @@ public struct AnalysisOptions: Sendable, Equatable {
         self.missingTokens = missingTokens
         self.missing = missing
         self.minCoverage = minCoverage
+        self.starts = starts
+        self.startCheck = startCheck
+        self.assessFit = assessFit
     }
 
     /// The default minimum coverage: a run or task observed on less than half

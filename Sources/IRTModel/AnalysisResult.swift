@@ -37,6 +37,14 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     }
 
     public let schemaVersion: Int
+    /// What was analysed: runs (a sweep), or a correlation matrix (no runs: no scores,
+    /// leaderboard, signal-to-noise or validation).
+    public let input: Input
+    /// What was analysed.
+    public enum Input: String, Sendable, Codable {
+        case runs
+        case correlation
+    }
     public let source: String
     public let noiseSource: String?
     /// Rows of the sweep that were not analysed, and why.
@@ -87,7 +95,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     public var model: FittedModel? = nil
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", source, noiseSource = "noise_source", skippedRuns = "skipped_runs"
+        case schemaVersion = "schema_version", input, source, noiseSource = "noise_source", skippedRuns = "skipped_runs"
         case selection, nRuns = "n_runs", nTasks = "n_tasks", tasks
         case droppedTasks = "dropped_tasks", horn, k, kChoice = "k_choice", factorLabels = "factor_labels", em
         case loadings, psi, communality
@@ -105,6 +113,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         warnings: [AnalysisWarning], rankDraws: Int, fit: ModelFit
     ) {
         schemaVersion = Self.currentSchemaVersion
+        input = .runs
         self.source = source
         self.noiseSource = noiseSource
         self.skippedRuns = skippedRuns
@@ -142,5 +151,47 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         self.rankDraws = rankDraws
         self.fit = fit
         self.model = fitted
+    }
+
+    /// The result of a correlation-matrix input: Horn, the fit and its statistics; no runs.
+    init(correlation c: CorrelationInput, selection: SelectionReport, horn: ParallelAnalysis, kChoice: FactorCountChoice,
+         model: FactorModel, factorLabels: [String], warnings: [AnalysisWarning], fit: ModelFit) {
+        schemaVersion = Self.currentSchemaVersion
+        input = .correlation
+        source = c.source
+        noiseSource = nil
+        skippedRuns = []
+        self.selection = selection
+        nRuns = c.observations
+        nTasks = c.tasks.count
+        tasks = c.tasks
+        droppedTasks = []
+        self.horn = horn
+        k = kChoice.k
+        self.kChoice = kChoice
+        self.factorLabels = factorLabels
+        let d = model.diagnostics
+        em = EM(iterations: d.iterations, converged: d.converged, mStep: d.mStep,
+                logLikelihood: d.logLikelihood, init: d.initialLoadings, maxIterations: d.maxIterations,
+                stopRule: d.stopRule, acceleration: d.acceleration,
+                finalStep: d.finalStep, estimatedDistance: d.estimatedDistance.isFinite ? d.estimatedDistance : nil)
+        loadings = model.loadings.rowArrays
+        psi = model.psi
+        communality = model.communality
+        noiseShare = [Double?](repeating: nil, count: c.tasks.count)
+        h2Ceiling = [Double?](repeating: nil, count: c.tasks.count)
+        tasksMissingFromNoise = []
+        snr = nil
+        validation = [:]
+        runNames = []
+        theta = []
+        leaderboard = []
+        leaderboardHeldOut = []
+        leaderboardExtra = []
+        noiseTheta = nil
+        self.warnings = warnings
+        rankDraws = 0
+        self.fit = fit
+        self.model = nil
     }
 }

@@ -43,6 +43,10 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         case gapsInHorn = "gaps_in_horn"
         /// The factor model was fitted to data with gaps (two-stage missing-data EM).
         case fittedWithGaps = "fitted_with_gaps"
+        /// A covariance matrix given as input was standardized.
+        case covarianceStandardized = "covariance_standardized"
+        /// The input is a correlation matrix: the views that need runs are left out.
+        case noRuns = "no_runs"
         /// Fit statistics are undefined for this sweep.
         case fitStatisticsUnavailable = "fit_statistics_unavailable"
     }

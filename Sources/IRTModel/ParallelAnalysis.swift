@@ -147,6 +147,39 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
                                                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                                observed: gaps, progress: progress)
         }
+        self.init(real: real, null: null, n: n, p: p, draws: draws, seed: seed, rule: rule, masked: gaps != nil)
+    }
+
+    /// Runs the analysis on a correlation matrix of `n` observations (no data):
+    /// the real eigenvalues are R's, the null is that of n × p normal data, as for data.
+    ///
+    /// - Throws: as ``init(z:observed:draws:seed:rule:threads:progress:)``.
+    public init(
+        correlation r: Matrix, observations n: Int, draws: Int = 500, seed: UInt64 = 42, rule: Rule = .count,
+        threads: Int? = nil, progress: (@Sendable (Int) -> Void)? = nil
+    ) throws(AnalysisError) {
+        guard draws >= 1 else { throw .invalidOption("draws must be at least 1, got \(draws)") }
+        let p = r.columns
+        guard !draws.multipliedReportingOverflow(by: Swift.max(p, 1)).overflow, draws * Swift.max(p, 1) <= 1 << 34 else {
+            throw .invalidOption("draws × tasks = \(draws) × \(p) is too large to hold in memory; use fewer draws")
+        }
+        guard n >= 3 else { throw .tooFewRuns(file: "data", needed: 3, actual: n) }
+        let real: [Double], null: [Double]
+        do {
+            Self.blasSection.lock()
+            defer { Self.blasSection.unlock() }
+            real = try numerical { () throws(LinalgError) in
+                try BLASThreading.withThreadCount(1) { () throws(LinalgError) in try SymmetricEigen.values(of: r).reversed() }
+            }
+            null = try NullEigenvalues.compute(n: n, p: p, draws: draws, seed: seed,
+                                               threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                               observed: nil, progress: progress)
+        }
+        self.init(real: real, null: null, n: n, p: p, draws: draws, seed: seed, rule: rule, masked: false)
+    }
+
+    /// p95 and mean per rank from the draws' eigenvalues (`null[d * p + r]`).
+    private init(real: [Double], null: [Double], n: Int, p: Int, draws: Int, seed: UInt64, rule: Rule, masked: Bool) {
         var p95 = [Double](repeating: 0, count: p)
         var mean = [Double](repeating: 0, count: p)
         var column = [Double](repeating: 0, count: draws)
@@ -157,7 +190,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
             mean[r] = column.reduce(0, +) / Double(draws)
         }
         self.init(eigenvalues: real, p95: p95, mean: mean, draws: draws, seed: seed, rule: rule,
-                  countedRanks: Swift.min(n - 1, p), masked: gaps != nil)
+                  countedRanks: Swift.min(n - 1, p), masked: masked)
     }
 
     /// Held while OpenBLAS is pinned to one thread for an analysis (see `init(z:…)`).

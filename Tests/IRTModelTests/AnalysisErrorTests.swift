@@ -25,9 +25,10 @@ struct AnalysisErrorTests {
         n3,1.09,2.06
         """
 
-    /// Fast options: few draws, one factor.
+    /// Fast options: few draws, one factor, and the `error` missing-data policy
+    /// (these tests are about errors; `fit`, the default, keeps gaps).
     static func options(fit: FitOptions = FitOptions(factors: 1), draws: Int = 20) -> AnalysisOptions {
-        AnalysisOptions(draws: draws, threads: 1, fit: fit).withoutFitChecks
+        AnalysisOptions(draws: draws, threads: 1, fit: fit, missing: .error).withoutFitChecks
     }
 
     /// The `AnalysisError` from analysing `sweep` (and `noise`), or `nil` when it succeeds.

@@ -38,6 +38,42 @@ public enum HTMLReport {
         body.append(section(id: "residuals", title: ResidualsView.title, caption: ResidualsView.caption,
                             content: ResidualsView.html(r)))
 
+        if r.input == .correlation {
+            body.append(section(id: "runs", title: "Views that need runs", caption: nil, content:
+                "<p class=\"note\">The input is a correlation matrix of n = \(r.nRuns) runs, not the runs themselves: "
+                + "factor scores, the leaderboard and its rank intervals, the noise ceiling, signal-to-noise and held-out "
+                + "validation all need the runs' values, so they are left out.</p>"))
+        } else {
+            runViews(r, into: &body)
+        }
+
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(HTMLEscaping.escape(pageTitle))</title>
+            <style>
+            \(stylesheet)
+            </style>
+            </head>
+            <body>
+            <main>
+            \(body.joined(separator: "\n"))
+            <footer>IRTKit \(HTMLEscaping.escape(IRTKitVersion.string)) · non-negative factor analysis · this page is self-contained and works offline</footer>
+            </main>
+            <script>
+            \(LeaderboardTable.script)
+            </script>
+            </body>
+            </html>
+
+            """
+    }
+
+    /// The views that need runs: noise ceiling, validation, SNR, rank intervals, leaderboard.
+    private static func runViews(_ r: AnalysisResult, into body: inout [String]) {
         var ceiling = CeilingBars.svg(r).map(figure) ?? ("<p class=\"note\">No task has a noise ceiling, so there "
             + "is nothing to compare h² with: a noise file with the same task columns gives one.</p>")
         let unanchored = CeilingBars.unanchored(r)
@@ -77,29 +113,6 @@ public enum HTMLReport {
         body.append(section(id: "leaderboard", title: LeaderboardTable.title(r), caption: LeaderboardTable.caption,
                             content: LeaderboardTable.html(r)))
 
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTMLEscaping.escape(pageTitle))</title>
-            <style>
-            \(stylesheet)
-            </style>
-            </head>
-            <body>
-            <main>
-            \(body.joined(separator: "\n"))
-            <footer>IRTKit \(HTMLEscaping.escape(IRTKitVersion.string)) · non-negative factor analysis · this page is self-contained and works offline</footer>
-            </main>
-            <script>
-            \(LeaderboardTable.script)
-            </script>
-            </body>
-            </html>
-
-            """
     }
 
     // MARK: - Pieces
