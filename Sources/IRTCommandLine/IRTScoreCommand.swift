@@ -92,13 +92,13 @@ public struct IRTScoreCommand: ParsableCommand {
 
     public func run() throws {
         let report = try score()
-        if let csv { try AtomicFile.write(Data(CSVExport.scores(report).utf8), to: URL(fileURLWithPath: csv)) }
+        if let csv { try AtomicFile.write(Data(CSVExport.scores(report).utf8), to: URL(fileURLWithPath: csv), option: "--csv") }
         if let json {
             let data: Data
             do { data = try JSONCoding.encode(report) } catch {
                 throw ReportError.output(path: json, reason: "cannot encode the scores: \(error)")
             }
-            try AtomicFile.write(data, to: URL(fileURLWithPath: json))
+            try AtomicFile.write(data, to: URL(fileURLWithPath: json), option: "--json")
         }
         if !quiet { print(Self.table(report)) }
     }

@@ -64,19 +64,19 @@ enum OutputTarget {
         throw .outputRefused(option: option, path: url.path, reason: "has too many levels of symbolic links")
     }
 
-    /// Where `--json` writes: `url`, or the file its symbolic link names.
+    /// Where `--json` (or another single-file option, `option`) writes: `url`, or the file its symbolic link names.
     ///
     /// - Throws: ``ReportError/outputRefused(option:path:reason:)`` when that is
     ///   not a regular file or nothing, or its folder does not exist.
-    static func jsonDestination(_ url: URL, shownAs shown: String) throws(ReportError) -> URL {
-        let resolved = try followingLinks(url, option: "--json")
+    static func jsonDestination(_ url: URL, shownAs shown: String, option: String = "--json") throws(ReportError) -> URL {
+        let resolved = try followingLinks(url, option: option)
         let via = resolved.path == url.standardizedFileURL.path ? "" : "is a symbolic link to \(resolved.path), which "
         switch kind(of: resolved.path) {
         case .nothing:
             let folder = resolved.deletingLastPathComponent().path
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw .outputRefused(option: "--json", path: shown, reason: via.isEmpty
+                throw .outputRefused(option: option, path: shown, reason: via.isEmpty
                     ? "is in a folder that does not exist (\(folder)); create it first"
                     : "\(via)lies in a folder that does not exist; irt-report creates a file only in an existing folder")
             }
@@ -84,12 +84,12 @@ enum OutputTarget {
         case .regularFile:
             return resolved
         case .directory:
-            throw .outputRefused(option: "--json", path: shown,
+            throw .outputRefused(option: option, path: shown,
                                  reason: "\(via)is a directory; give a file path such as \(shown)/result.json")
         case .symbolicLink:
             return resolved   // unreachable: followingLinks stops at a non-link
         case let .special(what):
-            throw .outputRefused(option: "--json", path: shown,
+            throw .outputRefused(option: option, path: shown,
                                  reason: "\(via)is \(what); irt-report only replaces a regular file (or creates one), so nothing was written there")
         }
     }
