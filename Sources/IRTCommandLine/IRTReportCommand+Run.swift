@@ -48,8 +48,7 @@ extension IRTReportCommand {
     ///
     /// - Parameters:
     ///   - progress: progress events of the analysis.
-    ///   - onPrepared: called with the prepared sweep (tasks, directions, gaps, drops) before Horn's analysis starts.
-    /// - Throws: ``AnalysisError`` for bad input or a numerical failure (naming file and line),
+    /// - Throws: `AnalysisError` for bad input or a numerical failure (naming file and line),
     ///   ``ReportError`` for a bad `--em-init` or an unknown `--validate` column,
     ///   ``SelectionUsageError`` when the tasks must be chosen (`--tasks`).
     public func analyse(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws -> AnalysisResult {

@@ -28,7 +28,7 @@ public struct CorrelationInput: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - url: the CSV file.
-    ///   - observations: n, the runs (or people) the matrix was computed from.
+    ///   - n: the runs (or people) the matrix was computed from.
     /// - Throws: ``AnalysisError/invalidCorrelation(file:reason:)`` when the file is
     ///   not square, holds a non-number, is not symmetric (relative 1e-8), has a
     ///   non-positive diagonal, is not positive definite, or n ≤ p; the reader's

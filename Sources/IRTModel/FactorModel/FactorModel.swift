@@ -57,7 +57,10 @@ public struct FactorModel: Sendable, Equatable {
     /// - Parameters:
     ///   - s: p × p, symmetric (the lower triangle is read by the products).
     ///   - n: the observations behind S (scales the log-likelihood).
-    ///   - k, anchors, options, progress: as for ``init(z:k:anchors:options:progress:)``.
+    ///   - k: number of factors, 1...p.
+    ///   - anchors: per task, the noise share that fixes its ψ, or `nil` for a free ψ.
+    ///   - options: start, M-step, loadings, stop rule, cap, acceleration.
+    ///   - progress: called now and then with (iterations so far, current step size).
     /// - Complexity: O(p²k) per iteration.
     public init(
         covariance s: Matrix, observations n: Int, k: Int, anchors: [Double?], options: FitOptions = FitOptions(),
@@ -75,14 +78,17 @@ public struct FactorModel: Sendable, Equatable {
     }
 
     /// Fits the model to z-scores with gaps by the missing-data EM
-    /// (``MissingDataEMMap``): maximum likelihood over each run's observed cells.
+    /// (`MissingDataEMMap`): maximum likelihood over each run's observed cells.
     /// Complete data take the covariance-space map, so the results are those of
     /// ``init(z:k:anchors:options:progress:)`` exactly.
     ///
     /// - Parameters:
     ///   - z: n × p z-scores (any value at missing cells; it is not read).
     ///   - observed: which cells of `z` are observed.
-    ///   - k, anchors, options, progress: as for ``init(z:k:anchors:options:progress:)``.
+    ///   - k: number of factors, 1...p.
+    ///   - anchors: per task, the noise share that fixes its ψ, or `nil` for a free ψ.
+    ///   - options: start, M-step, loadings, stop rule, cap, acceleration.
+    ///   - progress: called now and then with (iterations so far, current step size).
     /// - Complexity: O(Σ_r |O_r| k² + patterns · k³) per iteration.
     public init(
         z: Matrix, observed: ObservedMask, k: Int, anchors: [Double?], options: FitOptions = FitOptions(),

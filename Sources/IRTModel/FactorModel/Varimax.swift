@@ -16,7 +16,7 @@ import Linalg
 public enum Varimax {
     /// The rotated loadings and the rotation `T` (k × k, orthogonal) with `rotated = loadings · T`.
     ///
-    /// - Throws: ``LinalgError`` from the eigendecomposition (only for non-finite loadings).
+    /// - Throws: `LinalgError` from the eigendecomposition (only for non-finite loadings).
     /// - Complexity: O(p k² + k³) per iteration, at most 1000 iterations.
     public static func rotate(_ loadings: Matrix, eps: Double = 1e-5) throws(LinalgError) -> (rotated: Matrix, rotation: Matrix) {
         let p = loadings.rows, k = loadings.columns
