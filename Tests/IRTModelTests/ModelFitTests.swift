@@ -140,4 +140,30 @@ struct ModelFitTests {
         #expect(r.k == 1 && r.kChoice.capped == 3)
         #expect(r.warnings.contains { $0.kind == .factorsCapped })
     }
+
+    @Test("Free loadings, all ψ free: the fit card's F, df and ℓ equal a direct computation; no cost line")
+    func freeMatchesDirect() throws {
+        var o = Self.hsOptions(check: 0)
+        o.fit.loadings = .free
+        let r = try Analysis(sweep: Self.holzingerSwineford(), options: o).run()
+        let s = try #require(r.fit.statistics)
+        let prepared = try PreparedSweep(sweep: Self.holzingerSwineford(),
+                                         selection: .columns((1...9).map { "x\($0)" }, direction: .higherIsBetter))
+        let corr = try prepared.z.correlationOfStandardizedColumns()
+        let lambda = try Matrix(rows: r.loadings)
+        var sigma = try lambda.multiplied(by: lambda, transposingOther: .transpose)
+        for i in 0..<r.nTasks { sigma[i, i] += r.psi[i] }
+        let cs = try Cholesky(sigma), cr = try Cholesky(corr)
+        let inv = try cs.solve(corr)
+        let trace = (0..<r.nTasks).reduce(0.0) { $0 + inv[$1, $1] }
+        #expect(close(s.objective, cs.logDeterminant - cr.logDeterminant + trace - 9, rel: 1e-9))
+        #expect(s.degreesOfFreedom == 12)
+        let n = Double(r.nRuns)
+        let direct = -n / 2 * (9 * log(2 * Double.pi) + cs.logDeterminant + trace)
+        #expect(close(s.logLikelihood, direct, rel: 1e-12))
+        #expect(r.fit.nonNegativityCost == nil)
+        // Same ψ as factanal at k = 3 (the loadings differ only by a rotation).
+        let ref = RReference.shared.factanal["holzinger_swineford"]![2]
+        #expect(zip(r.psi, ref.uniquenesses).allSatisfy { abs($0 - $1) < 1e-4 })
+    }
 }
