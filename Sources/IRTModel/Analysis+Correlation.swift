@@ -58,6 +58,7 @@ extension Analysis {
         if let why = modelFit.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))
         }
+        warnings.append(contentsOf: Self.fitQualityWarnings(modelFit))
         let selection = SelectionReport(
             selection: .allNumeric(), runColumn: nil, missingPolicy: .error,
             minCoverage: 0, runsRead: n, runsKept: n, missingCells: 0,

@@ -132,6 +132,7 @@ public struct Analysis: Sendable {
         if let why = modelFit.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))
         }
+        warnings.append(contentsOf: Self.fitQualityWarnings(modelFit))
         let above = prepared.tasks.indices.filter { j in
             floor.h2Ceiling[j].map { model.communality[j] > $0 } ?? false
         }.map { prepared.tasks[$0] }
@@ -200,6 +201,16 @@ public struct Analysis: Sendable {
                 subjects: heywood))
         }
         return warnings
+    }
+
+    /// A poor fit (RMSEA above 0.1, the conventional line) is said, with where to look.
+    static func fitQualityWarnings(_ fit: ModelFit) -> [AnalysisWarning] {
+        guard let s = fit.statistics, let rmsea = s.rmsea, rmsea.estimate > 0.1 else { return [] }
+        func g(_ x: Double) -> String { String(format: "%.3g", x) }
+        let worst = fit.largestResiduals.first.map { " (largest residual correlation \(g($0.value)) between \($0.taskA) and \($0.taskB))" } ?? ""
+        return [AnalysisWarning(
+            .poorFit,
+            "the \(s.factors)-factor model fits poorly: RMSEA \(g(rmsea.estimate)) (90% interval \(g(rmsea.lower))–\(g(rmsea.upper)); above 0.1 is poor), TLI \(g(s.tli))\(worst); see the Model fit card (k ± 1, residuals) — with noise anchors, tasks whose ψ is pinned near 0 force the factors to reproduce them exactly")]
     }
 
     /// The task correlation matrix: `ZᵀZ/n` of complete z-scores, pairwise-complete with gaps.

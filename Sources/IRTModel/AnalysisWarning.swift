@@ -47,6 +47,8 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         case covarianceStandardized = "covariance_standardized"
         /// The input is a correlation matrix: the views that need runs are left out.
         case noRuns = "no_runs"
+        /// The model fits poorly (RMSEA above 0.1).
+        case poorFit = "poor_fit"
         /// Fit statistics are undefined for this sweep.
         case fitStatisticsUnavailable = "fit_statistics_unavailable"
     }
