@@ -26,7 +26,18 @@ struct MaskingExperimentTests {
         }
     }
 
-    static let options = AnalysisOptions(fit: FitOptions(factors: 4), missing: .fit).withoutFitChecks
+    /// k = 4 fixed (the sample's k95), the default fit; the fit card's extra fits and most rank
+    /// draws are skipped (neither changes θ or Λ).
+    static let options = AnalysisOptions(fit: FitOptions(factors: 4), rankDraws: 10, missing: .fit).withoutFitChecks
+
+    /// The mask seeds. A debug build checks one mask (about 30 s: the EM and the fit
+    /// statistics run unoptimized); the optimized suite (`scripts/test`) runs all five
+    /// and asserts the averages.
+    #if DEBUG
+    static let seeds: [UInt64] = [1]
+    #else
+    static let seeds: [UInt64] = [1, 2, 3, 4, 5]
+    #endif
 
     /// The sample's completed runs (the rows the analysis keeps) and their task columns.
     static let completed: (table: CSVTable, tasks: [String]) = {
@@ -92,8 +103,11 @@ struct MaskingExperimentTests {
         let (gappy, imputed, hidden) = hide(0.2, seed: seed)
         let fiml = try Analysis(sweep: EvalMatrix(table: gappy, source: "gappy.csv"), noise: SharedRuns.fixedNoise,
                                 options: options).run()
+        // k is fixed, so Horn's draws do not touch the imputed fit: 20 are enough there.
+        var imputedOptions = options
+        imputedOptions.draws = 20
         let filled = try Analysis(sweep: EvalMatrix(table: imputed, source: "imputed.csv"), noise: SharedRuns.fixedNoise,
-                                  options: options).run()
+                                  options: imputedOptions).run()
         precondition(fiml.runNames == complete.runNames && filled.runNames == complete.runNames)
         return Outcome(
             seed: seed, hidden: hidden, fiml: pearson(aggregate(fiml), aggregate(complete)),
@@ -107,7 +121,7 @@ struct MaskingExperimentTests {
         let complete = Self.complete
         #expect(complete.k == 4 && complete.nRuns == 242 && complete.nTasks == 43)
         var outcomes: [Outcome] = []
-        for seed in UInt64(1)...5 {
+        for seed in Self.seeds {
             let o = try Self.run(seed: seed)
             print(o)
             outcomes.append(o)
@@ -117,10 +131,38 @@ struct MaskingExperimentTests {
             #expect(o.congruence.allSatisfy { $0 >= 0.98 }, "seed \(seed)")
             #expect(o.k95 == complete.horn.k95, "seed \(seed)")
         }
-        let fiml = outcomes.map(\.fiml).reduce(0, +) / 5
-        let imputed = outcomes.map(\.meanImputation).reduce(0, +) / 5
-        print("mean over 5 masks: aggregate r FIML \(fiml), mean imputation \(imputed), difference \(fiml - imputed); complete k95 \(complete.horn.k95)")
-        #expect(fiml >= 0.995)
+        let count = Double(outcomes.count)
+        let fiml = outcomes.map(\.fiml).reduce(0, +) / count
+        let imputed = outcomes.map(\.meanImputation).reduce(0, +) / count
+        print("mean over \(outcomes.count) mask(s): aggregate r FIML \(fiml), mean imputation \(imputed), difference \(fiml - imputed); complete k95 \(complete.horn.k95)")
         #expect(fiml - imputed >= 0.005)
+        // The average is a claim about five masks; one mask alone may sit between 0.99 and 0.995.
+        if outcomes.count == 5 { #expect(fiml >= 0.995) }
+    }
+
+    /// The cost of the missing-data EM against the complete-data fit on the sample,
+    /// printed (timing is not asserted: the machine is shared). Run optimized with
+    /// `IRTKIT_MEASURE=1 swift test -c release -Xswiftc -enable-testing --filter MaskingExperimentTests`.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["IRTKIT_MEASURE"] == "1"))
+    func missingDataFitCost() throws {
+        let (gappy, _, _) = Self.hide(0.2, seed: 1)
+        let noise = SharedRuns.fixedNoise
+        let cases = [("complete", EvalMatrix(table: Self.completed.table, source: "sweep.csv")),
+                     ("20% gaps", EvalMatrix(table: gappy, source: "gappy.csv"))]
+        for (name, sweep) in cases {
+            let prepared = try Self.options.prepare(sweep).prepared
+            let anchors = try NoiseFloor(sweep: prepared, noise: noise).noiseShare
+            var fit = Double.infinity, analysis = Double.infinity, iterations = 0
+            for _ in 0..<3 {
+                var t = Date()
+                let model = try FactorModel(z: prepared.z, observed: prepared.observed, k: 4, anchors: anchors)
+                fit = min(fit, Date().timeIntervalSince(t))
+                iterations = model.diagnostics.iterations
+                t = Date()
+                _ = try Analysis(sweep: sweep, noise: noise, options: Self.options).run()
+                analysis = min(analysis, Date().timeIntervalSince(t))
+            }
+            print("sample 242 × 43, k = 4, \(name): EM fit \(fit) s (\(iterations) map evaluations, \(fit / Double(iterations) * 1e6) µs each); whole analysis without fit checks \(analysis) s")
+        }
     }
 }
