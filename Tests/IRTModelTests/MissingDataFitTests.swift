@@ -4,9 +4,9 @@ import Linalg
 import LinalgReference
 import Testing
 
-/// The missing-data EM: its log-likelihood against a direct computation, its
-/// monotonicity, complete data unchanged, and recovery of the sample's fit
-/// with 20% of the cells hidden.
+/// The missing-data EM: one map evaluation and its log-likelihood against a
+/// direct computation, its monotonicity, free loadings, complete data unchanged.
+/// Recovery of the sample's fit with 20% of the cells hidden: ``MaskingExperimentTests``.
 @Suite("Missing data: the EM on each run's observed cells")
 struct MissingDataFitTests {
     /// z-scores of a small synthetic k = 2 sweep with a seeded share of cells hidden.
