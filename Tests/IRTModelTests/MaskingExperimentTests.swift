@@ -30,7 +30,7 @@ struct MaskingExperimentTests {
     /// draws are skipped (neither changes θ or Λ).
     static let options = AnalysisOptions(fit: FitOptions(factors: 4), rankDraws: 10, missing: .fit).withoutFitChecks
 
-    /// The mask seeds. A debug build checks one mask (about 30 s: the EM and the fit
+    /// The mask seeds. A debug build checks one mask (about 20 s: the EM and the fit
     /// statistics run unoptimized); the optimized suite (`scripts/test`) runs all five
     /// and asserts the averages.
     #if DEBUG
