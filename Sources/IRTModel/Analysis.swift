@@ -227,7 +227,10 @@ public struct Analysis: Sendable {
     static func selectionWarnings(_ report: SelectionReport) -> [AnalysisWarning] {
         var out: [AnalysisWarning] = []
         if !report.droppedRuns.isEmpty {
-            let why = Dictionary(grouping: report.droppedRuns, by: { "\($0.reason)" }).map { "\($0.value.count) \($0.key)" }.sorted()
+            let words: [SelectionReport.DropReason: String] = [.lowCoverage: "with low coverage",
+                                                               .incomplete: "with a gap", .constant: "constant"]
+            let why = Dictionary(grouping: report.droppedRuns, by: \.reason)
+                .map { "\($0.value.count) \(words[$0.key]!)" }.sorted()
             out.append(AnalysisWarning(
                 .runsDropped,
                 "dropped \(report.droppedRuns.count) run(s) for missing cells (\(why.joined(separator: ", ")); policy \(report.missingPolicy.rawValue), min coverage \(report.minCoverage)): \(AnalysisWarning.list(report.droppedRuns.map(\.name)))",

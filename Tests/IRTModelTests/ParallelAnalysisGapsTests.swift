@@ -75,6 +75,44 @@ struct ParallelAnalysisGapsTests {
         #expect(horn.eigenvalues.dropFirst(2).allSatisfy { abs($0) < 1e-10 })
     }
 
+    /// A CSV of `x` as higher-is-better tasks `t1`, `t2`, … with runs `run_1`, `run_2`, ….
+    static func csv(_ x: Matrix) -> String {
+        var text = "run_name," + (1...x.columns).map { "t\($0)" }.joined(separator: ",") + "\n"
+        for i in 0..<x.rows { text += "run_\(i + 1)," + x.row(i).map { "\($0)" }.joined(separator: ",") + "\n" }
+        return text
+    }
+
+    @Test("Through Analysis: a k = 2 sweep of n = 20 runs and p = 43 tasks gives k95 = 2 and fits k = 2",
+          arguments: [1, 2, 3] as [UInt64])
+    func moreTasksThanRunsThroughAnalysis(seed: UInt64) throws {
+        let truth = SyntheticSweep(runs: 20, tasks: 43, factors: 2, seed: seed, noiseRuns: 0)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("irtkit-n20-p43-\(seed)-\(UUID()).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try truth.writeSweep(to: url)
+        let result = try Analysis(sweep: EvalMatrix(contentsOf: url),
+                                  options: AnalysisOptions(draws: 200, threads: 1).withoutFitChecks).run()
+        #expect(result.nRuns == 20 && result.nTasks == 43)
+        #expect(result.horn.countedRanks == 19)
+        #expect(result.horn.k95 == 2 && result.kChoice.rule == .horn && result.k == 2)
+        #expect(result.theta.count == 20 && result.theta.allSatisfy { $0.count == 2 })
+    }
+
+    @Test("Through Analysis: 3 runs count at most ranks 1 and 2, never a rank of rounding noise",
+          arguments: [5, 40])
+    func threeRunsThroughAnalysis(tasks: Int) throws {
+        let x = ParallelAnalysisTests.randomMatrix(rows: 3, columns: tasks, seed: 9)
+        let sweep = try EvalMatrix(csv: Self.csv(x), source: "three.csv")
+        let result = try Analysis(sweep: sweep, options: AnalysisOptions(
+            selection: .patterns(include: ["t*"]), draws: 50, threads: 1, heldOutMetrics: []).withoutFitChecks).run()
+        #expect(result.nRuns == 3 && result.horn.countedRanks == 2)
+        // Ranks 3… are rounding noise (|λ| < 1e-10) in the real and the null curves alike.
+        #expect(result.horn.eigenvalues.dropFirst(2).allSatisfy { abs($0) < 1e-10 })
+        #expect(result.horn.k95 <= 2 && result.horn.kMean <= 2)
+        #expect(result.horn.k95 == ParallelAnalysis.count(Array(result.horn.eigenvalues.prefix(2)),
+                                                          above: result.horn.p95, rule: .count))
+        #expect(result.k == max(result.horn.k95, 1))
+    }
+
     @Test func curvesFromJSONWithoutTheNewKeysCountEveryRank() throws {
         let json = #"{"eigenvalues": [3, 1e-16], "p95": [1.5, 1e-17], "mean": [1, 1e-17], "k95": 2, "k_mean": 2, "draws": 5, "seed": 1, "rule": "count"}"#
         let horn = try JSONDecoder().decode(ParallelAnalysis.self, from: Data(json.utf8))

@@ -248,6 +248,7 @@ struct CLISelectionEndToEndTests {
         #expect(report.droppedRuns.map(\.line) == [5, 12, 13, 52])
         #expect(report.droppedRuns.allSatisfy { $0.reason == .incomplete })
         #expect(dropped.warnings.contains { $0.kind == .runsDropped && $0.subjects.count == 4 })
+        #expect(dropped.warnings.contains { $0.message.contains("dropped 4 run(s) for missing cells (4 with a gap; policy drop-runs") })
 
         // error: the first gap, named.
         let errorCommand = try IRTReportCommand.parse(base + ["--missing", "error", "--out", dir.path("e")])

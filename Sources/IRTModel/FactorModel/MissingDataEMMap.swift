@@ -27,7 +27,13 @@ import Linalg
 /// means and sds over observed cells (``PreparedSweep``), so the whole fit is
 /// two-stage, not full FIML: the means and sds are not re-estimated by the EM.
 ///
-/// Cost per evaluation: O(Σ_patterns |O| k² + k³) + O(Σ_r |O_r| k²).
+/// Every run of a pattern observes the same tasks, so each task's `T_t` takes the
+/// pattern's `W_O = runs · V_O + Σ_r θ̂_r θ̂_rᵀ` once (symmetric, packed lower
+/// triangle) rather than one outer product per run and task.
+///
+/// Cost per evaluation: O(Σ_r |O_r| k) for `b_r` and `c_t`, O(n k²) for θ̂ and `W_O`,
+/// and per pattern O(|O| k² + k³) for `M_O` and `T_t`; at most O(n p k²) when every
+/// run has its own pattern.
 struct MissingDataEMMap: EMMap {
     let p: Int
     let k: Int
@@ -36,20 +42,32 @@ struct MissingDataEMMap: EMMap {
     let mStep: MStep
     let psiFloor: Double
     let nonNegative: Bool
-    /// Per pattern: its observed tasks and its runs' z on them (runs × |O|, row-major).
-    private let patterns: [(tasks: [Int], runs: Int, z: [Double])]
+    /// The patterns, flat: pattern g has `patternRuns[g]` runs and observes the tasks
+    /// `patternTasks[taskStart[g] ..< taskStart[g + 1]]`; its runs' z on them are
+    /// `patternZ[zStart[g] ...]`, runs × |O|, row-major.
+    private let patternTasks: [Int]
+    private let taskStart: [Int]
+    private let patternRuns: [Int]
+    private let patternZ: [Double]
+    private let zStart: [Int]
     /// Per task: Σ z² over the runs that observe it, and how many do.
     private let zSquares: [Double]
     private let counts: [Double]
 
-    private var m: [Double], v: [Double], b: [Double], theta: [Double]
+    /// Per evaluation: λ_t and λ_t/ψ_t row-major (p × k), 1/ψ_t and log ψ_t.
+    private var lambdaRows: [Double], scaledRows: [Double], inversePsi: [Double], logPsi: [Double]
+    private var m: [Double], v: [Double], b: [Double], theta: [Double], w: [Double]
     private var c: [Double]          // p × k, column-major (task t, factor j at t + j p)
-    private var t: [[Double]]        // per task, k × k
+    private var t: [Double]          // p × k(k+1)/2: each task's T_t, packed lower triangle
+    private var tt: [Double]         // one task's T_t, k × k
     private var tSolve: [Double]
     private var nnls: NonNegativeQuadratic
 
     var taskCount: Int { p }
     var factorCount: Int { k }
+
+    /// Entries of a packed lower triangle of order k.
+    private var packed: Int { k * (k + 1) / 2 }
 
     /// - Parameters:
     ///   - z: n × p z-scores; cells that `observed` marks missing are ignored.
@@ -78,17 +96,44 @@ struct MissingDataEMMap: EMMap {
                 groups.append((o, 1, o.map { z[r, $0] }))
             }
         }
-        patterns = groups
+        patternTasks = groups.flatMap(\.tasks)
+        taskStart = groups.reduce(into: [0]) { $0.append($0.last! + $1.tasks.count) }
+        patternRuns = groups.map(\.runs)
+        patternZ = groups.flatMap(\.z)
+        zStart = groups.reduce(into: [0]) { $0.append($0.last! + $1.z.count) }
         zSquares = zz
         counts = cnt
+        lambdaRows = [Double](repeating: 0, count: p * k)
+        scaledRows = lambdaRows
+        inversePsi = [Double](repeating: 0, count: p)
+        logPsi = inversePsi
         m = [Double](repeating: 0, count: k * k)
         v = m
+        tt = m
         tSolve = m
         b = [Double](repeating: 0, count: k)
         theta = b
+        w = [Double](repeating: 0, count: k * (k + 1) / 2)
         c = [Double](repeating: 0, count: p * k)
-        t = [[Double]](repeating: [Double](repeating: 0, count: k * k), count: p)
+        t = [Double](repeating: 0, count: p * k * (k + 1) / 2)
         nnls = NonNegativeQuadratic(k: k)
+    }
+
+    /// Free loadings are identified only up to a rotation: the step measures each
+    /// task's `Σ_j λ_tj²` and ψ_t, as ``CovarianceEMMap`` does; with `Λ ≥ 0` it is
+    /// `max |ΔΛ|`.
+    func step(from x: FactorParameters, to y: FactorParameters) -> Double {
+        var m = 0.0
+        if nonNegative {
+            for i in x.lambda.indices { m = Swift.max(m, Swift.abs(y.lambda[i] - x.lambda[i])) }
+            return m
+        }
+        for t in 0..<p {
+            var a = 0.0, b = 0.0
+            for j in 0..<k { a += x.lambda[t + j * p] * x.lambda[t + j * p]; b += y.lambda[t + j * p] * y.lambda[t + j * p] }
+            m = Swift.max(m, Swift.abs(b - a), Swift.abs(y.psi[t] - x.psi[t]))
+        }
+        return m
     }
 
     func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
@@ -98,22 +143,43 @@ struct MissingDataEMMap: EMMap {
     }
 
     mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
-        let p = self.p, k = self.k
+        let p = self.p, k = self.k, kk = packed
+        for tIndex in 0..<p {
+            let psi = x.psi[tIndex]
+            inversePsi[tIndex] = 1 / psi
+            logPsi[tIndex] = Foundation.log(psi)
+            for a in 0..<k {
+                lambdaRows[tIndex * k + a] = x.lambda[tIndex + a * p]
+                scaledRows[tIndex * k + a] = x.lambda[tIndex + a * p] / psi
+            }
+        }
         for i in c.indices { c[i] = 0 }
-        for tIndex in 0..<p { for i in 0..<(k * k) { t[tIndex][i] = 0 } }
+        for i in t.indices { t[i] = 0 }
         var logLikelihood = 0.0
         let log2pi = Foundation.log(2 * Double.pi)
-        for pattern in patterns {
-            let o = pattern.tasks, size = o.count
-            // M = I + Σ λλᵀ/ψ over the pattern's tasks.
-            for i in 0..<(k * k) { m[i] = 0 }
+        for g in patternRuns.indices {
+            let first = taskStart[g], size = taskStart[g + 1] - first, runs = patternRuns[g]
+            // M = I + Σ λλᵀ/ψ over the pattern's tasks (lower triangle, then mirrored).
             var sumLogPsi = 0.0
-            for tIndex in o {
-                let psi = x.psi[tIndex]
-                sumLogPsi += Foundation.log(psi)
-                for a in 0..<k {
-                    let la = x.lambda[tIndex + a * p] / psi
-                    for bIndex in 0...a { m[a + bIndex * k] += la * x.lambda[tIndex + bIndex * p] }
+            patternTasks.withUnsafeBufferPointer { tasks in
+                lambdaRows.withUnsafeBufferPointer { lambda in
+                    scaledRows.withUnsafeBufferPointer { scaled in
+                        m.withUnsafeMutableBufferPointer { m in
+                            // Sums in registers, one entry at a time (a sum through memory
+                            // would wait on its own store every task).
+                            for col in 0..<size { sumLogPsi += logPsi[tasks[first + col]] }
+                            for a in 0..<k {
+                                for bIndex in 0...a {
+                                    var sum = 0.0
+                                    for col in 0..<size {
+                                        let row = tasks[first + col] * k
+                                        sum += scaled[row + a] * lambda[row + bIndex]
+                                    }
+                                    m[a + bIndex * k] = sum
+                                }
+                            }
+                        }
+                    }
                 }
             }
             for a in 0..<k {
@@ -123,30 +189,64 @@ struct MissingDataEMMap: EMMap {
             do throws(LinalgError) { try InPlaceCholesky.factor(&m, order: k) } catch { throw .numerical(error) }
             let logDetM = InPlaceCholesky.logDeterminant(factor: m, order: k)
             InPlaceCholesky.inverse(factor: m, order: k, into: &v)
-            // V is shared by every run of the pattern: add runs · V to each task's T.
-            let runs = Double(pattern.runs)
-            for tIndex in o { for i in 0..<(k * k) { t[tIndex][i] += runs * v[i] } }
-            for r in 0..<pattern.runs {
-                var quadratic = 0.0
-                for a in 0..<k { b[a] = 0 }
-                for (col, tIndex) in o.enumerated() {
-                    let zt = pattern.z[r * size + col], psi = x.psi[tIndex]
-                    quadratic += zt * zt / psi
-                    for a in 0..<k { b[a] += x.lambda[tIndex + a * p] * zt / psi }
+            // W = runs · V + Σ_r θ̂θ̂ᵀ (packed); c_t += z_rt θ̂_r.
+            var i = 0
+            for a in 0..<k { for bIndex in 0...a { w[i] = Double(runs) * v[a + bIndex * k]; i += 1 } }
+            var patternLogLikelihood = 0.0
+            patternTasks.withUnsafeBufferPointer { tasks in
+                patternZ.withUnsafeBufferPointer { zs in
+                    scaledRows.withUnsafeBufferPointer { scaled in
+                        inversePsi.withUnsafeBufferPointer { inversePsi in
+                            v.withUnsafeBufferPointer { v in
+                                b.withUnsafeMutableBufferPointer { b in
+                                    theta.withUnsafeMutableBufferPointer { theta in
+                                        w.withUnsafeMutableBufferPointer { w in
+                                            c.withUnsafeMutableBufferPointer { c in
+                                                for r in 0..<runs {
+                                                    let z = zStart[g] + r * size
+                                                    var quadratic = 0.0
+                                                    for col in 0..<size {
+                                                        let zt = zs[z + col]
+                                                        quadratic += zt * zt * inversePsi[tasks[first + col]]
+                                                    }
+                                                    for a in 0..<k {
+                                                        var sum = 0.0
+                                                        for col in 0..<size { sum += scaled[tasks[first + col] * k + a] * zs[z + col] }
+                                                        b[a] = sum
+                                                    }
+                                                    var bvb = 0.0
+                                                    for a in 0..<k {
+                                                        var s = 0.0
+                                                        for bIndex in 0..<k { s += v[a + bIndex * k] * b[bIndex] }
+                                                        theta[a] = s
+                                                        bvb += b[a] * s
+                                                    }
+                                                    patternLogLikelihood += quadratic - bvb
+                                                    var i = 0
+                                                    for a in 0..<k { for bIndex in 0...a { w[i] += theta[a] * theta[bIndex]; i += 1 } }
+                                                    for col in 0..<size {
+                                                        let tIndex = tasks[first + col], zt = zs[z + col]
+                                                        for a in 0..<k { c[tIndex + a * p] += zt * theta[a] }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                var bvb = 0.0
-                for a in 0..<k {
-                    var s = 0.0
-                    for bIndex in 0..<k { s += v[a + bIndex * k] * b[bIndex] }
-                    theta[a] = s
-                    bvb += b[a] * s
-                }
-                logLikelihood -= 0.5 * (Double(size) * log2pi + sumLogPsi + logDetM + quadratic - bvb)
-                for (col, tIndex) in o.enumerated() {
-                    let zt = pattern.z[r * size + col]
-                    for a in 0..<k {
-                        c[tIndex + a * p] += zt * theta[a]
-                        for bIndex in 0..<k { t[tIndex][a + bIndex * k] += theta[a] * theta[bIndex] }
+            }
+            logLikelihood -= 0.5 * (Double(runs) * (Double(size) * log2pi + sumLogPsi + logDetM) + patternLogLikelihood)
+            // T_t += W for every task of the pattern.
+            patternTasks.withUnsafeBufferPointer { tasks in
+                w.withUnsafeBufferPointer { w in
+                    t.withUnsafeMutableBufferPointer { t in
+                        for col in 0..<size {
+                            let offset = tasks[first + col] * kk
+                            for i in 0..<kk { t[offset + i] += w[i] }
+                        }
                     }
                 }
             }
@@ -158,7 +258,10 @@ struct MissingDataEMMap: EMMap {
                 out.psi[tIndex] = x.psi[tIndex]
                 continue
             }
-            let tt = t[tIndex]
+            var i = tIndex * kk
+            for a in 0..<k {
+                for bIndex in 0...a { tt[a + bIndex * k] = t[i]; tt[bIndex + a * k] = t[i]; i += 1 }
+            }
             if nonNegative && mStep == .nnls {
                 nnls.solve(a: tt, c: c, cOffset: tIndex, stride: p, into: &out.lambda)
             } else {
