@@ -127,7 +127,7 @@ public struct Analysis: Sendable {
                                                      anchors: anchors, starts: options.starts))
         let modelFit = ModelFit.assess(
             s: s, n: n, tasks: prepared.tasks, model: model, anchors: anchors, options: mainOptions,
-            starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit,
+            starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit, pairwise: prepared.hasGaps,
             fit: { (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
         if let why = modelFit.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))

@@ -10,11 +10,12 @@ extension ModelFit {
     ///   - fit: fits a model with the given options (the same data and map as `model`).
     static func assess(
         s: Matrix, n: Int, tasks: [String], model: FactorModel, anchors: [Double?], options: FitOptions,
-        starts: Starts, neighbours: Bool, cost: Bool, fit fitModel: (FitOptions) throws(AnalysisError) -> FactorModel
+        starts: Starts, neighbours: Bool, cost: Bool, pairwise: Bool = false,
+        fit fitModel: (FitOptions) throws(AnalysisError) -> FactorModel
     ) -> ModelFit {
         let k = model.factorCount, p = tasks.count
         let free = anchors.map { $0 == nil }
-        let (statistics, unavailable) = Self.statistics(s: s, n: n, model: model, free: free)
+        let (statistics, unavailable) = Self.statistics(s: s, n: n, model: model, free: free, pairwise: pairwise)
         var around: [Neighbour] = []
         if neighbours {
             for kk in [k - 1, k + 1] where kk >= 1 && kk <= p && FactorCountChoice.degreesOfFreedom(p: p, k: kk, freeUniquenesses: free.filter { $0 }.count) >= 0 {
@@ -22,7 +23,7 @@ extension ModelFit {
                 o.factors = kk
                 do {
                     let fit = try fitModel(o)
-                    let (st, why) = Self.statistics(s: s, n: n, model: fit, free: free)
+                    let (st, why) = Self.statistics(s: s, n: n, model: fit, free: free, pairwise: pairwise)
                     around.append(Neighbour(k: kk, statistics: st, converged: fit.diagnostics.converged, unavailable: why))
                 } catch {
                     around.append(Neighbour(k: kk, statistics: nil, converged: false, unavailable: "the k = \(kk) fit failed: \(error)"))
@@ -45,12 +46,15 @@ extension ModelFit {
     }
 
     /// The statistics of `model`, or why there are none.
-    private static func statistics(s: Matrix, n: Int, model: FactorModel, free: [Bool]) -> (FitStatistics?, String?) {
+    private static func statistics(s: Matrix, n: Int, model: FactorModel, free: [Bool], pairwise: Bool) -> (FitStatistics?, String?) {
         do {
             let st = try FitStatistics(sampleCovariance: s, observations: n, loadings: model.loadings,
                                        uniquenesses: model.psi, freeUniquenesses: free)
             return (st, nil)
         } catch {
+            if case .numerical(.notPositiveDefinite) = error, pairwise {
+                return (nil, "the pairwise-complete correlation matrix of the sweep with gaps is not positive definite (pairs computed over different runs need not fit together), so the likelihood-ratio statistics against it are undefined")
+            }
             if case .numerical(.notPositiveDefinite) = error {
                 return (nil, "the task correlation matrix is singular (n = \(n) runs for p = \(s.rows) tasks, or tasks that are exact combinations of others), so the likelihood-ratio statistics are undefined")
             }
