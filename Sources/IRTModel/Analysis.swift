@@ -51,7 +51,7 @@ public struct Analysis: Sendable {
         }
         let prepared = try PreparedSweep(sweep: kept, selection: options.selection, missing: options.missing,
                                          minCoverage: options.minCoverage,
-                                         zeroVarianceThreshold: options.zeroVarianceThreshold)
+                                         constantTolerance: options.constantTolerance)
         // The kept runs of the file, row for row with the prepared sweep.
         let runs = prepared.keptRows(of: kept)
         warnings.append(contentsOf: Self.selectionWarnings(prepared.selectionReport))

@@ -18,8 +18,18 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var heldOutMetrics: [String]
     /// Columns copied into the leaderboard when present.
     public var leaderboardColumns: [String]
-    /// A task with a population sd at most this is dropped as constant.
-    public var zeroVarianceThreshold: Double
+    /// A task is dropped as constant when its observed values are all equal or
+    /// `max − min ≤ constantTolerance · max |x|` (METHOD.md §3): relative to the
+    /// task's own magnitude, so multiplying a task by 1e-100, 1e300 or −100 does
+    /// not change the decision.
+    public var constantTolerance: Double
+    /// The constant-task tolerance under its former name; it is now relative
+    /// (``constantTolerance``), no longer a threshold on the sd.
+    @available(*, deprecated, renamed: "constantTolerance")
+    public var zeroVarianceThreshold: Double {
+        get { constantTolerance }
+        set { constantTolerance = newValue }
+    }
     /// Joint posterior draws behind the leaderboard's rank intervals and `p_best` (seeded with ``seed``).
     public var rankDraws: Int
     /// EM starts; start 1 is the ``FitOptions`` start, start i > 1 draws Λ0 from `initSeed + i − 1`;
@@ -58,7 +68,7 @@ public struct AnalysisOptions: Sendable, Equatable {
         selection: TaskSelection = .reference, requiredStatus: String? = "completed", draws: Int = 500,
         seed: UInt64 = 42, hornRule: ParallelAnalysis.Rule = .count, threads: Int? = nil,
         fit: FitOptions = FitOptions(), heldOutMetrics: [String] = AnalysisOptions.defaultHeldOutMetrics,
-        leaderboardColumns: [String] = ["is_qsplit240_core"], zeroVarianceThreshold: Double = 1e-12,
+        leaderboardColumns: [String] = ["is_qsplit240_core"], constantTolerance: Double = 1e-12,
         rankDraws: Int = 2000, runColumn: String? = nil, missingTokens: [String] = [],
         missing: MissingPolicy = .default, minCoverage: Double = AnalysisOptions.defaultMinCoverage
     ) {
@@ -71,7 +81,7 @@ public struct AnalysisOptions: Sendable, Equatable {
         self.fit = fit
         self.heldOutMetrics = heldOutMetrics
         self.leaderboardColumns = leaderboardColumns
-        self.zeroVarianceThreshold = zeroVarianceThreshold
+        self.constantTolerance = constantTolerance
         self.rankDraws = rankDraws
         self.runColumn = runColumn
         self.missingTokens = missingTokens
@@ -97,12 +107,12 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// ``PreparedSweep`` with ``selection``, ``missing`` and ``minCoverage``.
     ///
     /// - Returns: the rows kept by the status filter (``PreparedSweep/rowIndices`` index them) and the prepared sweep.
-    /// - Throws: the errors of ``reading(_:)`` and ``PreparedSweep/init(sweep:selection:missing:minCoverage:zeroVarianceThreshold:minimumRuns:)``.
+    /// - Throws: the errors of ``reading(_:)`` and ``PreparedSweep/init(sweep:selection:missing:minCoverage:constantTolerance:minimumRuns:)``.
     public func prepare(_ sweep: EvalMatrix) throws(AnalysisError) -> (kept: EvalMatrix, prepared: PreparedSweep) {
         let read = try reading(sweep)
         let kept = Analysis.filterStatus(read, required: requiredStatus).0
         let prepared = try PreparedSweep(sweep: kept, selection: selection, missing: missing, minCoverage: minCoverage,
-                                         zeroVarianceThreshold: zeroVarianceThreshold)
+                                         constantTolerance: constantTolerance)
         return (kept, prepared)
     }
 }
