@@ -48,6 +48,10 @@ public struct AnalysisOptions: Sendable, Equatable {
         o.assessFit = false
         return o
     }
+    /// The most bytes the p × p steps may need (``MemoryEstimate``); a wider
+    /// sweep is refused up front with ``AnalysisError/tooManyTasks(file:tasks:runs:bytes:limit:maximumTasks:)``.
+    /// `nil`: half the physical memory (``MemoryEstimate/defaultLimit``).
+    public var memoryLimit: Int? = nil
     /// The column naming the runs; `nil` takes `run_name`, else the first
     /// non-numeric column, else numbered rows (``EvalMatrix/runColumn``).
     /// Applied when the sweep is read (``EvalMatrix/withRunColumn(_:)``).
@@ -107,10 +111,11 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// ``PreparedSweep`` with ``selection``, ``missing`` and ``minCoverage``.
     ///
     /// - Returns: the rows kept by the status filter (``PreparedSweep/rowIndices`` index them) and the prepared sweep.
-    /// - Throws: the errors of ``reading(_:)`` and ``PreparedSweep/init(sweep:selection:missing:minCoverage:constantTolerance:minimumRuns:)``.
+    /// - Throws: the errors of ``reading(_:)``, ``AnalysisError/rowsSkippedForStatus(file:skipped:rows:statuses:required:needed:)``
+    ///   and ``PreparedSweep/init(sweep:selection:missing:minCoverage:constantTolerance:minimumRuns:)``.
     public func prepare(_ sweep: EvalMatrix) throws(AnalysisError) -> (kept: EvalMatrix, prepared: PreparedSweep) {
         let read = try reading(sweep)
-        let kept = Analysis.filterStatus(read, required: requiredStatus).0
+        let kept = try Analysis.keptRuns(read, required: requiredStatus, needed: 3).kept
         let prepared = try PreparedSweep(sweep: kept, selection: selection, missing: missing, minCoverage: minCoverage,
                                          constantTolerance: constantTolerance)
         return (kept, prepared)
