@@ -23,7 +23,8 @@ private func validationMessage(_ arguments: [String]) -> String {
 private let raggedCSV = "run_name,status,lm_eval/a/bpb,lm_eval/b/bpb\nr1,completed,1.0,2.0\nr2,completed,1.5\nr3,completed,1.2,2.2\n"
 
 private let reportFiles = [
-    ".irtkit-report", "horn.csv", "index.html", "leaderboard.csv", "loadings.csv", "model.json", "noise_floor.csv", "result.json", "snr.csv",
+    ".irtkit-report", "horn.csv", "index.html", "leaderboard.csv", "loadings.csv", "model.json", "noise_floor.csv", "residuals.csv",
+    "result.json", "snr.csv",
 ]
 
 // MARK: - Parsing

@@ -47,7 +47,8 @@ private func debris(_ directory: URL) throws -> [String] {
 }
 
 private let reportNames = [
-    ".irtkit-report", "horn.csv", "index.html", "leaderboard.csv", "loadings.csv", "noise_floor.csv", "result.json", "snr.csv",
+    ".irtkit-report", "horn.csv", "index.html", "leaderboard.csv", "loadings.csv", "model.json", "noise_floor.csv", "residuals.csv",
+    "result.json", "snr.csv",
 ]
 
 // MARK: - --json

@@ -78,14 +78,17 @@ struct HTMLReportTests {
         let leaderboard = try #require(section(sampleHTML, "leaderboard"))
         #expect(count("<svg", in: leaderboard) == 0)
         #expect(count("<svg", in: try #require(section(sampleHTML, "ranks"))) == 1)
-        #expect(count("<svg", in: sampleHTML) == 5 + sample.leaderboardHeldOut.count)
+        #expect(count("<svg", in: try #require(section(sampleHTML, "residuals"))) == 1)
+        #expect(count("<svg", in: sampleHTML) == 6 + sample.leaderboardHeldOut.count)
     }
 
     @Test("the leaderboard has a header row and one row per run, baselines marked")
     func leaderboardRows() {
-        #expect(count("<tr", in: sampleHTML) == sample.nRuns + 1)
+        // The leaderboard section (the selection table has rows of its own).
+        let leaderboard = section(sampleHTML, "leaderboard") ?? ""
+        #expect(count("<tr", in: leaderboard) == sample.nRuns + 1)
         #expect(count("<tr class=\"baseline\">", in: sampleHTML) == sample.leaderboard.filter(\.isBaseline).count)
-        #expect(count("<tr", in: HTMLReport.render(hostile)) == hostile.nRuns + 1)
+        #expect(count("<tr", in: section(HTMLReport.render(hostile), "leaderboard") ?? "") == hostile.nRuns + 1)
     }
 
     @Test("the page fetches nothing: no URL, no src, no external stylesheet")
@@ -330,7 +333,8 @@ struct CSVExportTests {
         let text = CSVExport.leaderboard(result)
         let table = try CSVReader.parse(text, source: "leaderboard.csv")
         #expect(table.header.contains("'=held/out"))
-        let runs = table.rows.map { $0[1] }
+        let runColumn = try #require(table.header.firstIndex(of: "run_name"))
+        let runs = table.rows.map { $0[runColumn] }
         #expect(Set(runs) == Set(["'=HYPERLINK(\"http://evil\")", "'+run", "'-run", "'@run", "run_e", "run_f", "baseline_g"]))
         let extra = try #require(table.header.firstIndex(of: "is_qsplit240_core"))
         #expect(Set(table.rows.map { $0[extra] }) == Set(["'=1+1", "-0.5", "true"]))
