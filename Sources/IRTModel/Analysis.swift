@@ -55,6 +55,7 @@ public struct Analysis: Sendable {
         // Refuse now, before any p × p step, what could never succeed or would mislead.
         let heldOut = try Self.heldOutMetrics(options.heldOutMetrics, prepared: prepared, source: runs.source)
         if let w = heldOut.warning { warnings.append(w) }
+        try ParallelAnalysis.checkDraws(options.draws, tasks: prepared.tasks.count)
         let estimate = MemoryEstimate(tasks: prepared.tasks.count, runs: prepared.z.rows, draws: options.draws,
                                       threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                       gaps: prepared.hasGaps)

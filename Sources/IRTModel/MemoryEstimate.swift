@@ -3,7 +3,7 @@ import Foundation
 /// The memory an analysis's p × p steps need, estimated from the shape of
 /// the sweep before any of them runs, so that a sweep too wide for the
 /// machine is refused with a message saying how many tasks fit, instead of
-/// ending in a fatal allocation failure (100,000 tasks need about 0.6 TB).
+/// ending in a fatal allocation failure (100,000 tasks on 2 threads need about 0.8 TB).
 ///
 /// Counted in 8-byte doubles, for p tasks, n runs, `draws` Monte Carlo
 /// draws and T worker threads:

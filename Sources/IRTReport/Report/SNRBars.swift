@@ -88,11 +88,12 @@ enum SNRBars {
             let colour = s.factor.map { Palette.factor($0 - 1) } ?? Palette.aggregate
             if isAggregate { c.line(8, y - 5, right, y - 5, stroke: "#bbb", dash: "3 3") }
             c.text(name(s), left - 10, mid + 4, anchor: .end, weight: isAggregate ? "700" : nil, className: "legend")
-            var tip = "\(name(s, in: r)): SNR = \(NumberFormat.significant(s.snr)), noise share = "
-                + NumberFormat.significant(s.noiseShare, digits: 3)
+            var tip = "\(name(s, in: r)): SNR = \(NumberFormat.signalToNoise(s.snr))"
+                + (s.snr < 0 ? " (no signal above noise; raw \(NumberFormat.significant(s.snr)))" : "")
+                + ", noise share = \(NumberFormat.noiseShare(s.noiseShare))"
                 + ", var_sweep = \(NumberFormat.significant(s.varSweep)), var_noise = \(NumberFormat.significant(s.varNoise))"
             if let iv = s.interval {
-                tip += ", 95% interval [\(NumberFormat.significant(iv.lowerBound)), \(NumberFormat.significant(iv.upperBound))]"
+                tip += ", 95% interval [\(NumberFormat.signalToNoise(iv.lowerBound)), \(NumberFormat.signalToNoise(iv.upperBound))]"
             }
             var end = left
             if s.snr > 0 {
