@@ -57,7 +57,8 @@ public struct Analysis: Sendable {
         if let w = heldOut.warning { warnings.append(w) }
         try ParallelAnalysis.checkDraws(options.draws, tasks: prepared.tasks.count)
         let estimate = MemoryEstimate(tasks: prepared.tasks.count, runs: prepared.z.rows, draws: options.draws,
-                                      threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                      threads: Swift.min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                                         options.draws),
                                       gaps: prepared.hasGaps)
         let limit = Double(options.memoryLimit ?? MemoryEstimate.defaultLimit)
         if estimate.bytes > limit {

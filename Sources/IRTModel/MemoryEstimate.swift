@@ -71,8 +71,12 @@ public struct MemoryEstimate: Sendable, Equatable {
 
     /// The default limit: half the machine's physical memory
     /// (`ProcessInfo.processInfo.physicalMemory / 2`), leaving the other half
-    /// to the data, the report and everything else the machine runs.
-    public static var defaultLimit: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory / 2) }
+    /// to the data, the report and everything else the machine runs. When the
+    /// physical memory cannot be read (reported as 0), there is no limit.
+    public static var defaultLimit: Int {
+        let physical = ProcessInfo.processInfo.physicalMemory
+        return physical > 0 ? Int(clamping: physical / 2) : Int.max
+    }
 
     /// `bytes` for people: "80.0 GB", "512 MB" (decimal units).
     public static func text(bytes: Double) -> String {
