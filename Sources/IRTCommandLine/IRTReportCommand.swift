@@ -47,7 +47,7 @@ public struct IRTReportCommand: ParsableCommand {
     public var sweep: String?
 
     @Option(help: ArgumentHelp(
-        "Replicate runs of one mixture that differ only in seed, for noise floors and signal-to-noise (default: the bundled noise file when SWEEP is omitted, none otherwise).",
+        "Replicate runs of one mixture that differ only in seed, for noise floors and signal-to-noise; rows with a status other than completed are skipped (default: the bundled noise file when SWEEP is omitted, none otherwise).",
         valueName: "NOISE.csv"))
     public var noise: String?
 
@@ -143,7 +143,7 @@ public struct IRTReportCommand: ParsableCommand {
     public var mStep: MStepChoice = .projected
 
     @Option(name: .customLong("validate"), help: ArgumentHelp(
-        "A held-out metric column to correlate with the scores; repeat for several. Replaces the defaults (eval/uncheatable_eval/macro_loss, eval/paloma/macro_loss).",
+        "A held-out metric column to correlate with the scores; repeat for several. Replaces the defaults (eval/uncheatable_eval/macro_loss, eval/paloma/macro_loss). Not a task column.",
         valueName: "COLUMN"))
     public var heldOutMetrics: [String] = []
 

@@ -69,7 +69,7 @@ public struct IRTScoreCommand: ParsableCommand {
     public func score() throws(AnalysisError) -> ScoreReport {
         let fitted = try FittedModel(contentsOf: URL(fileURLWithPath: model))
         let matrix = try EvalMatrix(contentsOf: URL(fileURLWithPath: runs))
-        let (kept, statusSkipped) = Analysis.filterStatus(matrix, required: "completed")
+        let (kept, statusSkipped) = try Analysis.keptRuns(matrix, required: "completed", needed: 1)
         let scores = try fitted.score(kept)
         let ranks = RankAmongSweep(aggregates: scores.aggregate, sds: scores.aggregateSD, sweep: fitted.sweep,
                                    draws: rankDraws, seed: seed)
@@ -81,6 +81,7 @@ public struct IRTScoreCommand: ParsableCommand {
                 "\(skipped.count) row(s) not scored: " + AnalysisWarning.list(skipped.map { "\($0.run) (line \($0.line): \($0.reason))" }, limit: 8),
                 subjects: skipped.map(\.run)))
         }
+        if let duplicates = Analysis.duplicateRunNamesWarning(scores.runNames) { warnings.append(duplicates) }
         let partial = scores.coverage.filter { $0 < 1 }.count
         if partial > 0 {
             warnings.append(AnalysisWarning(

@@ -108,17 +108,22 @@ public enum Summary {
         }
         let rows = snr.factors.map { ("θ\($0.factor ?? 0)", $0) } + [("aggregate", snr.aggregate)]
         let labelWidth = rows.map(\.0.count).max() ?? 0
-        let values = rows.map { "\(times($0.1.snr)) (noise = \(percent($0.1.noiseShare)))" }
+        let values = rows.map { row in
+            let noise = "noise = \(NumberFormat.noiseShare(row.1.noiseShare, ascii: true))"
+            return row.1.snr > 0 || row.1.snr.isNaN ? "\(Self.snr(row.1.snr)) (\(noise))" : "0×, no signal above noise (\(noise))"
+        }
         let valueWidth = values.map(\.count).max() ?? 0
         var lines = ["Signal-to-noise (\(snr.noiseRuns) replicate runs; 95% interval in brackets):"]
         for (i, row) in rows.enumerated() {
-            let interval = row.1.interval.map { "  [\(times($0.lowerBound)), \(times($0.upperBound))]" } ?? ""
+            let interval = row.1.interval.map { "  [\(Self.snr($0.lowerBound)), \(Self.snr($0.upperBound))]" } ?? ""
             lines.append("  " + pad(row.0, labelWidth) + "  " + pad(values[i], valueWidth) + interval)
         }
         return lines
     }
 
     static func times(_ x: Double) -> String { NumberFormat.ratio(x, ascii: true) }
+    /// An SNR or an end of its interval: 0× at or below 0, ">1e6×" from 10⁶ on (``NumberFormat/signalToNoise(_:ascii:)``).
+    static func snr(_ x: Double) -> String { NumberFormat.signalToNoise(x, ascii: true) }
     static func percent(_ share: Double) -> String {
         share.isFinite ? NumberFormat.percent(share, digits: 2, ascii: true) : "n/a"
     }

@@ -36,25 +36,41 @@ public struct Analysis: Sendable {
     /// Runs every step and returns the result.
     ///
     /// - Parameter progress: called with progress events, possibly from several threads.
-    /// - Throws: ``AnalysisError`` for bad input (naming file, line, column) or a numerical failure.
+    /// - Throws: ``AnalysisError`` for bad input (naming file, line, column) or a numerical failure;
+    ///   before any p × p step: ``AnalysisError/rowsSkippedForStatus(file:skipped:rows:statuses:required:needed:)``,
+    ///   ``AnalysisError/heldOutMetricIsTask(file:column:)``, ``AnalysisError/tooManyTasks(file:tasks:runs:bytes:limit:maximumTasks:)``
+    ///   (``AnalysisOptions/memoryLimit``) and ``AnalysisError/noiseIsSweep(file:sweep:runs:)``.
     /// - Complexity: `draws · (n p² + p³)` for Horn, `n p²` once plus `p² k` per EM iteration.
     public func run(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws(AnalysisError) -> AnalysisResult {
         var warnings: [AnalysisWarning] = []
         let read = try options.reading(sweep)
-        let (kept, skipped) = Self.filterStatus(read, required: options.requiredStatus)
-        if !skipped.isEmpty {
-            let reasons = Dictionary(grouping: skipped, by: \.reason).map { "\($0.value.count) with \($0.key)" }.sorted()
-            warnings.append(AnalysisWarning(
-                .runsSkipped,
-                "skipped \(skipped.count) of \(sweep.rowCount) row(s) (\(reasons.joined(separator: ", "))): \(AnalysisWarning.list(skipped.map(\.run)))",
-                subjects: skipped.map(\.run)))
-        }
+        let (kept, skipped) = try Self.keptRuns(read, required: options.requiredStatus, needed: 3)
+        if let w = Self.skippedWarning(.runsSkipped, skipped, of: sweep.rowCount, what: "row(s)") { warnings.append(w) }
         let prepared = try PreparedSweep(sweep: kept, selection: options.selection, missing: options.missing,
                                          minCoverage: options.minCoverage,
-                                         zeroVarianceThreshold: options.zeroVarianceThreshold)
+                                         constantTolerance: options.constantTolerance)
         // The kept runs of the file, row for row with the prepared sweep.
         let runs = prepared.keptRows(of: kept)
         warnings.append(contentsOf: Self.selectionWarnings(prepared.selectionReport))
+        // Refuse now, before any p × p step, what could never succeed or would mislead.
+        let heldOut = try Self.heldOutMetrics(options.heldOutMetrics, prepared: prepared, source: runs.source)
+        if let w = heldOut.warning { warnings.append(w) }
+        try ParallelAnalysis.checkDraws(options.draws, tasks: prepared.tasks.count)
+        let estimate = MemoryEstimate(tasks: prepared.tasks.count, runs: prepared.z.rows, draws: options.draws,
+                                      threads: Swift.min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                                         options.draws),
+                                      gaps: prepared.hasGaps)
+        let limit = Double(options.memoryLimit ?? MemoryEstimate.defaultLimit)
+        if estimate.bytes > limit {
+            throw .tooManyTasks(file: runs.source, tasks: estimate.tasks, runs: estimate.runs, bytes: estimate.bytes,
+                                limit: limit, maximumTasks: estimate.maximumTasks(within: limit))
+        }
+        if let w = Self.duplicateRunNamesWarning(prepared.runNames) { warnings.append(w) }
+        let replicates = try noise.map { noise throws(AnalysisError) in
+            try Self.replicates(noise, sweep: kept, prepared: prepared, options: options)
+        }
+        let noise = replicates?.0
+        warnings.append(contentsOf: replicates?.1 ?? [])
         let p = prepared.tasks.count
         let draws = options.draws
         var hornProgress: (@Sendable (Int) -> Void)? = nil
@@ -157,7 +173,7 @@ public struct Analysis: Sendable {
         } else {
             snr = nil
         }
-        let validation = try Validation(sweep: runs, metrics: options.heldOutMetrics, scores: theta)
+        let validation = try Validation(sweep: runs, metrics: heldOut.metrics, scores: theta)
         let ranks = RankIntervals(aggregates: fitted.sweep.aggregate, sds: fitted.sweep.aggregateSD,
                                   draws: options.rankDraws, seed: options.seed, threads: options.threads)
         let leaderboard = Leaderboard(sweep: runs, model: fitted, ranks: ranks,

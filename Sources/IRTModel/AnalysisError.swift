@@ -63,6 +63,17 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflictingDirections(file: String, column: String, higherIsBetter: String, lowerIsBetter: String)
     /// Too little is left once runs and tasks with too many gaps are dropped.
     case insufficientCoverage(file: String, reason: String)
+    /// Rows were skipped for a status other than `required` and fewer than
+    /// `needed` runs are left: `skipped` of the file's `rows`, with how many
+    /// rows had each status seen (trimmed, as written; `""` for an empty cell).
+    case rowsSkippedForStatus(file: String, skipped: Int, rows: Int, statuses: [String: Int], required: String, needed: Int)
+    /// The noise file holds the sweep's own runs (same names and task values), not replicates.
+    case noiseIsSweep(file: String, sweep: String, runs: Int)
+    /// A held-out metric the user named is a task column: it is not held out.
+    case heldOutMetricIsTask(file: String, column: String)
+    /// The p × p steps would need more memory than the limit (``MemoryEstimate``):
+    /// the estimate and the limit in bytes, and the most tasks that fit.
+    case tooManyTasks(file: String, tasks: Int, runs: Int, bytes: Double, limit: Double, maximumTasks: Int)
 
     public var description: String {
         switch self {
@@ -139,6 +150,17 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): task \"\(column)\" is matched by higher-is-better pattern \"\(higher)\" and by lower-is-better pattern \"\(lower)\"; expected one direction per task"
         case let .insufficientCoverage(file, reason):
             return "\(file): \(reason)"
+        case let .rowsSkippedForStatus(file, skipped, rows, statuses, required, needed):
+            let seen = statuses.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+                .map { "\($0.key.isEmpty ? "(empty)" : "\"\($0.key)\"") ×\($0.value)" }
+            let left = rows - skipped
+            return "\(file): \(left) usable run(s): \(skipped) of \(rows) row(s) were skipped for their status (statuses seen: \(seen.joined(separator: ", ")); only rows whose status is \"\(required)\" are analysed), and at least \(needed) are needed; check the status column"
+        case let .noiseIsSweep(file, sweep, runs):
+            return "\(file): the noise file holds the sweep's own runs (its \(runs) row(s) have the run names and task values of \(sweep)), not replicates of one mixture; expected runs that differ only in seed"
+        case let .heldOutMetricIsTask(file, column):
+            return "\(file): held-out metric \"\(column)\" is a task column, so it is not held out (the scores are fitted to it); validate against a column that is not a task, or exclude it from the tasks"
+        case let .tooManyTasks(file, tasks, runs, bytes, limit, maximumTasks):
+            return "\(file): \(tasks) tasks × \(runs) runs need about \(MemoryEstimate.text(bytes: bytes)) for the p × p steps (the task correlation matrix, Horn's per-thread workspaces and the fit statistics), more than the memory limit of \(MemoryEstimate.text(bytes: limit)) (by default half the physical memory); at most \(maximumTasks) tasks fit: select fewer tasks"
         }
     }
 }

@@ -18,8 +18,18 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var heldOutMetrics: [String]
     /// Columns copied into the leaderboard when present.
     public var leaderboardColumns: [String]
-    /// A task with a population sd at most this is dropped as constant.
-    public var zeroVarianceThreshold: Double
+    /// A task is dropped as constant when its observed values are all equal or
+    /// `max − min ≤ constantTolerance · max |x|` (METHOD.md §3): relative to the
+    /// task's own magnitude, so multiplying a task by 1e-100, 1e300 or −100 does
+    /// not change the decision.
+    public var constantTolerance: Double
+    /// The constant-task tolerance under its former name; it is now relative
+    /// (``constantTolerance``), no longer a threshold on the sd.
+    @available(*, deprecated, renamed: "constantTolerance")
+    public var zeroVarianceThreshold: Double {
+        get { constantTolerance }
+        set { constantTolerance = newValue }
+    }
     /// Joint posterior draws behind the leaderboard's rank intervals and `p_best` (seeded with ``seed``).
     public var rankDraws: Int
     /// EM starts; start 1 is the ``FitOptions`` start, start i > 1 draws Λ0 from `initSeed + i − 1`;
@@ -38,6 +48,10 @@ public struct AnalysisOptions: Sendable, Equatable {
         o.assessFit = false
         return o
     }
+    /// The most bytes the p × p steps may need (``MemoryEstimate``); a wider
+    /// sweep is refused up front with ``AnalysisError/tooManyTasks(file:tasks:runs:bytes:limit:maximumTasks:)``.
+    /// `nil`: half the physical memory (``MemoryEstimate/defaultLimit``).
+    public var memoryLimit: Int? = nil
     /// The column naming the runs; `nil` takes `run_name`, else the first
     /// non-numeric column, else numbered rows (``EvalMatrix/runColumn``).
     /// Applied when the sweep is read (``EvalMatrix/withRunColumn(_:)``).
@@ -58,7 +72,7 @@ public struct AnalysisOptions: Sendable, Equatable {
         selection: TaskSelection = .reference, requiredStatus: String? = "completed", draws: Int = 500,
         seed: UInt64 = 42, hornRule: ParallelAnalysis.Rule = .count, threads: Int? = nil,
         fit: FitOptions = FitOptions(), heldOutMetrics: [String] = AnalysisOptions.defaultHeldOutMetrics,
-        leaderboardColumns: [String] = ["is_qsplit240_core"], zeroVarianceThreshold: Double = 1e-12,
+        leaderboardColumns: [String] = ["is_qsplit240_core"], constantTolerance: Double = 1e-12,
         rankDraws: Int = 2000, runColumn: String? = nil, missingTokens: [String] = [],
         missing: MissingPolicy = .default, minCoverage: Double = AnalysisOptions.defaultMinCoverage,
         starts: Int = 1, startCheck: Int = 8, assessFit: Bool = true
@@ -72,7 +86,7 @@ public struct AnalysisOptions: Sendable, Equatable {
         self.fit = fit
         self.heldOutMetrics = heldOutMetrics
         self.leaderboardColumns = leaderboardColumns
-        self.zeroVarianceThreshold = zeroVarianceThreshold
+        self.constantTolerance = constantTolerance
         self.rankDraws = rankDraws
         self.runColumn = runColumn
         self.missingTokens = missingTokens
@@ -101,12 +115,13 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// ``PreparedSweep`` with ``selection``, ``missing`` and ``minCoverage``.
     ///
     /// - Returns: the rows kept by the status filter (``PreparedSweep/rowIndices`` index them) and the prepared sweep.
-    /// - Throws: the errors of ``reading(_:)`` and ``PreparedSweep/init(sweep:selection:missing:minCoverage:zeroVarianceThreshold:minimumRuns:)``.
+    /// - Throws: the errors of ``reading(_:)``, ``AnalysisError/rowsSkippedForStatus(file:skipped:rows:statuses:required:needed:)``
+    ///   and ``PreparedSweep/init(sweep:selection:missing:minCoverage:constantTolerance:minimumRuns:)``.
     public func prepare(_ sweep: EvalMatrix) throws(AnalysisError) -> (kept: EvalMatrix, prepared: PreparedSweep) {
         let read = try reading(sweep)
-        let kept = Analysis.filterStatus(read, required: requiredStatus).0
+        let kept = try Analysis.keptRuns(read, required: requiredStatus, needed: 3).kept
         let prepared = try PreparedSweep(sweep: kept, selection: selection, missing: missing, minCoverage: minCoverage,
-                                         zeroVarianceThreshold: zeroVarianceThreshold)
+                                         constantTolerance: constantTolerance)
         return (kept, prepared)
     }
 }

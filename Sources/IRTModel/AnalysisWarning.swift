@@ -51,6 +51,16 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         case poorFit = "poor_fit"
         /// Fit statistics are undefined for this sweep.
         case fitStatisticsUnavailable = "fit_statistics_unavailable"
+        /// Rows of the noise file were skipped (a `status` other than `completed`).
+        case noiseRunsSkipped = "noise_runs_skipped"
+        /// Task cells of the noise file are missing (empty or NaN).
+        case noiseCellsMissing = "noise_cells_missing"
+        /// A score varies less across the sweep than across replicates: SNR below 0, shown as 0.
+        case noSignalAboveNoise = "no_signal_above_noise"
+        /// Run names repeat; scores and ranks are per row.
+        case duplicateRunNames = "duplicate_run_names"
+        /// Default held-out metrics are tasks of the selection and were left out.
+        case heldOutMetricsAreTasks = "held_out_metrics_are_tasks"
     }
 
     public let kind: Kind

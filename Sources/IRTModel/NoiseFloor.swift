@@ -7,6 +7,13 @@ import Linalg
 /// ```
 /// noise_share = (noise_sd / sweep_sd)²      (both sample sds, divisor n − 1;
 ///                                           sweep_sd over the runs observing the task)
+/// ```
+///
+/// The sds are computed on scaled values (`Linalg`'s column statistics) and
+/// divided before squaring, so a task of any finite magnitude (1e300, 1e-300)
+/// gets the same share as the task itself: no variance is ever formed.
+///
+/// ```
 /// h²_ceiling  = clamp(1 − noise_share, 0, 1)
 /// ```
 ///
@@ -35,7 +42,7 @@ public struct NoiseFloor: Sendable, Equatable {
             // The sweep's spread over the runs that observe each task.
             sweepSD = (0..<sweep.tasks.count).map { j in
                 let values = (0..<sweep.raw.rows).filter { sweep.observed[$0, j] }.map { sweep.raw[$0, j] }
-                return ((try? Statistics.variance(values, ddof: 1)) ?? .nan).squareRoot()
+                return Self.sampleSD(values) ?? .nan
             }
         } else {
             sweepSD = try numerical { () throws(LinalgError) in try sweep.raw.columnStandardDeviations(ddof: 1) }
@@ -44,16 +51,24 @@ public struct NoiseFloor: Sendable, Equatable {
         for (j, task) in sweep.tasks.enumerated() {
             guard noise.hasColumn(task) else { shares.append(nil); missing.append(task); continue }
             let values = try noise.numbers(task).compactMap { $0 }
-            guard values.count >= 2, let variance = try? Statistics.variance(values, ddof: 1) else {
+            guard let noiseSD = Self.sampleSD(values) else {
                 shares.append(nil); missing.append(task); continue
             }
-            shares.append(variance / (sweepSD[j] * sweepSD[j]))
+            let ratio = noiseSD / sweepSD[j]
+            shares.append(ratio * ratio)
         }
         guard missing.count < sweep.tasks.count else { throw .noiseSharesNoTask(file: noise.source) }
         noiseShare = shares
         h2Ceiling = shares.map { $0.map { Swift.min(Swift.max(1 - $0, 0), 1) } }
         tasksMissingFromNoise = missing
         noiseRuns = noise.rowCount
+    }
+
+    /// The sample sd (divisor m − 1) of `values`, finite for any finite data; `nil` below 2 values.
+    static func sampleSD(_ values: [Double]) -> Double? {
+        guard values.count >= 2 else { return nil }
+        let column = Matrix(rows: values.count, columns: 1) { i, _ in values[i] }
+        return try? column.columnStandardDeviations(ddof: 1)[0]
     }
 
     /// No noise file: every task is free and without ceiling.

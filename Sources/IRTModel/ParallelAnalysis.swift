@@ -122,16 +122,12 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
         z: Matrix, observed: ObservedMask? = nil, draws: Int = 500, seed: UInt64 = 42, rule: Rule = .count,
         threads: Int? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(AnalysisError) {
-        guard draws >= 1 else { throw .invalidOption("draws must be at least 1, got \(draws)") }
         let n = z.rows, p = z.columns
+        try Self.checkDraws(draws, tasks: p)
         if let observed, observed.rows != n || observed.columns != p {
             throw .invalidOption("the observed mask is \(observed.rows) × \(observed.columns) but the data is \(n) × \(p)")
         }
         let gaps = observed.flatMap { $0.isComplete ? nil : $0 }
-        guard !draws.multipliedReportingOverflow(by: Swift.max(p, 1)).overflow,
-              draws * Swift.max(p, 1) <= 1 << 34 else {
-            throw .invalidOption("draws × tasks = \(draws) × \(p) is too large to hold in memory; use fewer draws")
-        }
         guard n >= 3 else { throw .tooFewRuns(file: "data", needed: 3, actual: n) }
         // OpenBLAS rounds differently with different thread counts, so the real
         // eigenvalues and every draw are computed with BLAS single-threaded: the
@@ -191,6 +187,18 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
         }
         self.init(eigenvalues: real, p95: p95, mean: mean, draws: draws, seed: seed, rule: rule,
                   countedRanks: Swift.min(n - 1, p), masked: masked)
+    }
+
+    /// Checks a draw count for p tasks: at least 1, and `draws × p` eigenvalues
+    /// (kept until the percentiles are taken) at most 2³⁴.
+    ///
+    /// - Throws: ``AnalysisError/invalidOption(_:)`` naming what is wrong.
+    static func checkDraws(_ draws: Int, tasks p: Int) throws(AnalysisError) {
+        guard draws >= 1 else { throw .invalidOption("draws must be at least 1, got \(draws)") }
+        guard !draws.multipliedReportingOverflow(by: Swift.max(p, 1)).overflow,
+              draws * Swift.max(p, 1) <= 1 << 34 else {
+            throw .invalidOption("draws × tasks = \(draws) × \(p) is too large to hold in memory; use fewer draws")
+        }
     }
 
     /// Held while OpenBLAS is pinned to one thread for an analysis (see `init(z:…)`).

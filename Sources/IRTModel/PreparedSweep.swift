@@ -31,7 +31,8 @@ import Linalg
 public struct PreparedSweep: Sendable {
     /// Task names, in file order (after dropping constant and low-coverage tasks).
     public let tasks: [String]
-    /// Tasks dropped because their population sd is ≤ the threshold.
+    /// Tasks dropped as constant: every observed value equal, or
+    /// `max − min ≤ constantTolerance · max |x|` (``Linalg/Matrix/isConstantColumn(_:relativeTolerance:)``).
     public let droppedTasks: [String]
     /// Run names of the kept rows, in file order.
     public let runNames: [String]
@@ -74,12 +75,12 @@ public struct PreparedSweep: Sendable {
     /// Selects, signs and z-scores the tasks of a complete `sweep`: any missing
     /// task cell is an error (``MissingPolicy/error``), as before gaps were allowed.
     ///
-    /// - Throws: as ``init(sweep:selection:missing:minCoverage:zeroVarianceThreshold:minimumRuns:)``.
+    /// - Throws: as ``init(sweep:selection:missing:minCoverage:constantTolerance:minimumRuns:)``.
     public init(
-        sweep: EvalMatrix, selection: TaskSelection, zeroVarianceThreshold: Double = 1e-12, minimumRuns: Int = 3
+        sweep: EvalMatrix, selection: TaskSelection, constantTolerance: Double = 1e-12, minimumRuns: Int = 3
     ) throws(AnalysisError) {
         try self.init(sweep: sweep, selection: selection, missing: .error, minCoverage: 0,
-                      zeroVarianceThreshold: zeroVarianceThreshold, minimumRuns: minimumRuns)
+                      constantTolerance: constantTolerance, minimumRuns: minimumRuns)
     }
 
     /// Selects, signs and z-scores the tasks of `sweep`, handling gaps by `missing`.
@@ -90,7 +91,9 @@ public struct PreparedSweep: Sendable {
     ///   - missing: what to do with missing cells (``MissingPolicy/fit`` by default elsewhere).
     ///   - minCoverage: in [0, 1]; runs, then tasks, observed on less than this share are dropped
     ///     (0.5 by default elsewhere; ignored by ``MissingPolicy/error``).
-    ///   - zeroVarianceThreshold: drop a task whose population sd is at most this.
+    ///   - constantTolerance: drop a task as constant when its observed values are all equal or
+    ///     `max − min ≤ constantTolerance · max |x|` (relative, so the decision does not change
+    ///     when a task is multiplied by any non-zero factor; 1e-12 is about 4500 ulps).
     ///   - minimumRuns: fewest runs the analysis accepts.
     /// - Throws: the errors of ``TaskSelection/resolve(in:)``, ``AnalysisError/allTasksConstant(file:tasks:)``,
     ///   ``AnalysisError/tooFewRuns(file:needed:actual:)``,
@@ -101,7 +104,7 @@ public struct PreparedSweep: Sendable {
     /// - Complexity: O(n·p) plus the selection's numeric checks.
     public init(
         sweep: EvalMatrix, selection: TaskSelection, missing: MissingPolicy, minCoverage: Double,
-        zeroVarianceThreshold: Double = 1e-12, minimumRuns: Int = 3
+        constantTolerance: Double = 1e-12, minimumRuns: Int = 3
     ) throws(AnalysisError) {
         guard minCoverage.isFinite, (0...1).contains(minCoverage) else {
             throw .invalidOption("minimum coverage must be in [0, 1], got \(minCoverage)")
@@ -161,23 +164,18 @@ public struct PreparedSweep: Sendable {
         let names = columns.map { candidates[$0] }
         let n = all.rows
 
-        // Constant tasks, judged on the observed cells.
-        var sds: [Double]
-        if mask.isComplete {
-            sds = try numerical { () throws(LinalgError) in try all.columnStandardDeviations(ddof: 0) }
-        } else {
-            sds = Self.observedMoments(all, mask).sds
-        }
+        // Constant tasks, judged on the observed cells and relative to their
+        // magnitude: a task scaled by 1e-100 (or by −100) is as constant as
+        // the original, and an absolute threshold on the sd would call every
+        // task of tiny values constant and none of huge ones.
         var keep: [Int] = [], dropped: [String] = []
-        for (j, sd) in sds.enumerated() {
-            // Exactly equal values are constant even when the two-pass sd
-            // rounds above the threshold (a mean that does not round-trip).
-            let constant = !(sd > zeroVarianceThreshold) || all.withColumn(j) { c in
-                var first: Double?
-                for i in 0..<c.count where mask[i, j] {
-                    if let f = first { if c[i] != f { return false } } else { first = c[i] }
-                }
-                return true
+        for j in 0..<all.columns {
+            let constant: Bool
+            if mask.isComplete {
+                constant = all.isConstantColumn(j, relativeTolerance: constantTolerance)
+            } else {
+                let values = (0..<n).filter { mask[$0, j] }.map { all[$0, j] }
+                constant = Statistics.isConstant(values, relativeTolerance: constantTolerance)
             }
             if constant { dropped.append(names[j]) } else { keep.append(j) }
         }
@@ -218,33 +216,53 @@ public struct PreparedSweep: Sendable {
             skippedNonNumeric: resolution.skippedNonNumeric)
     }
 
-    /// Per column, the mean and population sd over the observed cells (two-pass); NaN for a column with none.
+    /// Per column, the mean and population sd over the observed cells; NaN for a column with none.
+    ///
+    /// Two-pass on the values divided by `s = 2^e`, the power of two at the
+    /// column's largest observed magnitude (exact), as `Linalg`'s column
+    /// statistics do, so data of any finite magnitude (1e300, 1e-300) gives
+    /// finite moments:
+    ///
+    /// ```
+    /// u = x / s,   ū = Σ u / m,   SS = Σ (u − ū)²,   mean = ū s,   sd = √(SS / m) s
+    /// ```
     static func observedMoments(_ x: Matrix, _ mask: ObservedMask) -> (means: [Double], sds: [Double]) {
-        var means = [Double](repeating: .nan, count: x.columns)
-        var sds = [Double](repeating: .nan, count: x.columns)
-        for j in 0..<x.columns {
-            x.withColumn(j) { c in
-                var s = 0.0, count = 0
-                for i in 0..<c.count where mask[i, j] { s += c[i]; count += 1 }
-                guard count > 0 else { return }
-                let mu = s / Double(count)
-                var ss = 0.0
-                for i in 0..<c.count where mask[i, j] { let d = c[i] - mu; ss += d * d }
-                means[j] = mu
-                sds[j] = (ss / Double(count)).squareRoot()
-            }
-        }
-        return (means, sds)
+        let scaled = scaledObservedMoments(x, mask)
+        return (scaled.map { $0.mean * $0.scale }, scaled.map { $0.scaledSD * $0.scale })
     }
 
-    /// `(x − mean) / sd` over observed cells, 0 at missing ones (means and sds over observed cells).
+    /// Per column: the scale `s`, `ū` and `√(SS / m)` of ``observedMoments(_:_:)`` (NaN without observed cells).
+    private static func scaledObservedMoments(_ x: Matrix, _ mask: ObservedMask)
+        -> [(scale: Double, inverse: Double, mean: Double, scaledSD: Double)] {
+        (0..<x.columns).map { j in
+            x.withColumn(j) { c in
+                var maxAbs = 0.0, count = 0
+                for i in 0..<c.count where mask[i, j] { maxAbs = Swift.max(maxAbs, Swift.abs(c[i])); count += 1 }
+                guard count > 0 else { return (1, 1, .nan, .nan) }
+                let e = maxAbs.isFinite && maxAbs > 0 ? Swift.min(Swift.max(Int(maxAbs.exponent), -1022), 1023) : 0
+                let scale = Double(sign: .plus, exponent: e, significand: 1)
+                let inverse = Double(sign: .plus, exponent: -e, significand: 1)
+                var sum = 0.0
+                for i in 0..<c.count where mask[i, j] { sum += c[i] * inverse }
+                let mu = sum / Double(count)
+                var ss = 0.0
+                for i in 0..<c.count where mask[i, j] { let d = c[i] * inverse - mu; ss += d * d }
+                return (scale, inverse, mu, (ss / Double(count)).squareRoot())
+            }
+        }
+    }
+
+    /// `(x − mean) / sd` over observed cells, 0 at missing ones (means and sds
+    /// over observed cells), computed on the scaled values as
+    /// `(x / s − ū) / √(SS / m)`, so neither `x − mean` nor `1 / sd` can overflow.
     static func standardizedOverObserved(_ x: Matrix, _ mask: ObservedMask) -> Standardization {
-        let (means, sds) = observedMoments(x, mask)
+        let moments = scaledObservedMoments(x, mask)
         var z = x
         for j in 0..<x.columns {
-            let mu = means[j], inv = 1 / sds[j]
-            for i in 0..<x.rows { z[i, j] = mask[i, j] ? (x[i, j] - mu) * inv : 0 }
+            let m = moments[j], inv = 1 / m.scaledSD
+            for i in 0..<x.rows { z[i, j] = mask[i, j] ? (x[i, j] * m.inverse - m.mean) * inv : 0 }
         }
-        return Standardization(z: z, means: means, standardDeviations: sds)
+        return Standardization(z: z, means: moments.map { $0.mean * $0.scale },
+                               standardDeviations: moments.map { $0.scaledSD * $0.scale })
     }
 }

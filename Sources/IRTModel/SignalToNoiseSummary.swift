@@ -1,3 +1,4 @@
+import Foundation
 import Linalg
 
 /// Signal-to-noise of every factor and of the aggregate (METHOD.md §7).
@@ -56,8 +57,17 @@ public struct SignalToNoiseSummary: Sendable, Equatable {
         let range = SignalToNoise.sampleVarianceRange(runs: m)
         let low = range.lowerBound, high = range.upperBound
         var caveats = [AnalysisWarning(.fewReplicates, "SNR rests on \(m) replicate runs: the estimate can be \(Self.format(1 / high))×–\(Self.format(1 / low))× the true value (95%), so the true SNR lies within about [\(Self.format(low))×, \(Self.format(high))×] of the estimate")]
-        if (factors + [aggregate]).contains(where: { $0.varNoise == 0 }) {
-            caveats.append(AnalysisWarning(.unboundedSNR, "the replicate runs agree exactly on at least one score (noise variance 0): its SNR is unbounded; check that the noise file holds distinct replicate runs"))
+        let scores = factors + [aggregate]
+        func name(_ s: SignalToNoise) -> String { s.factor.map { "θ\($0)" } ?? "the aggregate" }
+        // A noise variance at rounding level relative to the sweep's is no measurement either.
+        let unbounded = scores.filter { $0.varSweep > 0 && $0.varNoise <= Self.unboundedNoiseShare * $0.varSweep }
+        if !unbounded.isEmpty {
+            caveats.append(AnalysisWarning(.unboundedSNR, "the replicate runs agree exactly (or to rounding) on \(unbounded.map(name).joined(separator: ", ")) (noise variance 0, or below 1e-12 of the sweep's): its SNR is unbounded and is shown as ∞ or as a lower bound; check that the noise file holds distinct replicate runs", subjects: unbounded.map(name)))
+        }
+        let below = scores.filter { $0.varNoise > $0.varSweep }
+        if !below.isEmpty {
+            let worst = below.map(\.noiseShare).max() ?? 1
+            caveats.append(AnalysisWarning(.noSignalAboveNoise, "\(below.map(name).joined(separator: ", ")) \(below.count == 1 ? "varies" : "vary") less across the sweep than across the replicate runs (noise variance up to \(Self.format(worst))× the sweep's): no signal above noise, shown as SNR 0 and noise share >100% (the raw ratios are kept in result.json and snr.csv); check that the noise file holds replicates of one mixture, measured like the sweep", subjects: below.map(name)))
         }
         if missing > 0 {
             caveats.append(AnalysisWarning(.tasksMissingFromNoise, "\(missing) task(s) are missing from the noise file and count as noise-free: the noise variance is a lower bound and the SNR an upper bound"))
@@ -65,8 +75,15 @@ public struct SignalToNoiseSummary: Sendable, Equatable {
         self.caveats = caveats
     }
 
+    /// Below this share of the sweep's variance, a score's noise variance is
+    /// rounding, not a measurement: its SNR is called unbounded.
+    public static let unboundedNoiseShare = 1e-12
+
+    /// One decimal below 1000, then two significant digits ("2.1", "1400", "1.4e+09").
     private static func format(_ x: Double) -> String {
-        let scaled = (x * 10).rounded() / 10
-        return "\(scaled)"
+        guard x.isFinite else { return "\(x)" }
+        if Swift.abs(x) < 1000 { return "\((x * 10).rounded() / 10)" }
+        if Swift.abs(x) < 1e6 { return "\(Int((x / 100).rounded() * 100))" }
+        return String(format: "%.1e", x)
     }
 }

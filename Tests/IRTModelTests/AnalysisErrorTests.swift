@@ -53,9 +53,10 @@ struct AnalysisErrorTests {
         #expect(result.nRuns == 7)
         #expect(!result.runNames.contains("r7"))
         #expect(result.tasksMissingFromNoise == ["eval/paloma/c/bpb"])
-        // Without the status filter the same file fails on r7's first empty task cell.
+        // Without the status filter, and with missing cells refused, the same file fails on r7's first empty task cell.
         var all = Self.options()
         all.requiredStatus = nil
+        all.missing = .error
         let e = try Self.failure(sweep: Self.sweepCSV, options: all)
         #expect(e == .missingCell(file: "sweep.csv", line: 8, run: "r7", column: "lm_eval/a/bpb"))
     }
@@ -78,19 +79,28 @@ struct AnalysisErrorTests {
             r4,completed,2,2
             """
         let e = try #require(try Self.failure(sweep: csv))
-        #expect(e == .tooFewRuns(file: "sweep.csv", needed: 3, actual: 2))
-        #expect(e.description == "sweep.csv: 2 usable run(s), the analysis needs at least 3")
+        // The status filter left too few: the error says so (issue #12).
+        #expect(e == .rowsSkippedForStatus(file: "sweep.csv", skipped: 2, rows: 4, statuses: ["running": 1, "failed": 1],
+                                           required: "completed", needed: 3))
+        #expect(e.description.hasPrefix("sweep.csv: 2 usable run(s): 2 of 4 row(s) were skipped for their status"))
+        // Too few rows to begin with: the plain count.
+        let short = "run_name,lm_eval/a/bpb,lm_eval/b/bpb\nr1,1,2\nr2,2,3\n"
+        let f = try #require(try Self.failure(sweep: short))
+        #expect(f == .tooFewRuns(file: "sweep.csv", needed: 3, actual: 2))
+        #expect(f.description == "sweep.csv: 2 usable run(s), the analysis needs at least 3")
     }
 
-    @Test("A missing task cell in a kept run names line, run and column")
+    @Test("A missing task cell in a kept run names line, run and column (--missing error)")
     func missingCell() throws {
+        var refuse = Self.options()
+        refuse.missing = .error
         let csv = Self.sweepCSV.replacingOccurrences(of: "r4,completed,1.05,2.15,", with: "r4,completed,1.05,,")
-        let e = try #require(try Self.failure(sweep: csv))
+        let e = try #require(try Self.failure(sweep: csv, options: refuse))
         #expect(e == .missingCell(file: "sweep.csv", line: 5, run: "r4", column: "lm_eval/b/bpb"))
         #expect(e.description.hasPrefix("sweep.csv:5: run \"r4\" has no value for task \"lm_eval/b/bpb\""))
         // NaN spelled out is missing too.
         let nan = Self.sweepCSV.replacingOccurrences(of: "r5,completed,1.30,2.20,3.45", with: "r5,completed,1.30,2.20,NaN")
-        #expect(try Self.failure(sweep: nan)
+        #expect(try Self.failure(sweep: nan, options: refuse)
             == .missingCell(file: "sweep.csv", line: 6, run: "r5", column: "eval/paloma/c/bpb"))
     }
 

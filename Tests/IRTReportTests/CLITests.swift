@@ -440,7 +440,7 @@ struct CLIExecutableTests {
         defer { scratch.cleanup() }
         _ = try scratch.write(smallSweepCSV, to: "s.csv")
         // A process substitution (/dev/fd/N, a pipe) used to fail with "You don't have permission".
-        let substitution = try launch(["-c", "exec \"$0\" <(cat s.csv) --noise <(cat s.csv) --draws 5 -q", executable!.path],
+        let substitution = try launch(["-c", "exec \"$0\" <(cat s.csv) --noise <(head -n 4 s.csv) --draws 5 -q", executable!.path],
                                       in: scratch.url, executable: URL(fileURLWithPath: "/bin/bash")).wait().output
         #expect(substitution.status == 0, "\(substitution.stderr)")
         let null = try runExecutable(["/dev/null", "--draws", "5", "-q", "--out", "o"], in: scratch.url)

@@ -80,6 +80,27 @@ struct ScoreCommandTests {
         #expect(IRTReportTool.exitCode(running: ["score", model, runs, "--json", runs]) == 2)
     }
 
+    @Test("Duplicate run names in a scored file are warned about; a file of only failed rows says so")
+    func duplicateNamesAndStatus() throws {
+        let model = try FittedModel(contentsOf: Self.report.appendingPathComponent("model.json"))
+        let names = model.tasks.prefix(3).map(\.name)
+        let csv = "run_name,status," + names.joined(separator: ",")
+            + "\ndup,completed,1.1,1.2,1.3\nother,completed,1.0,1.1,1.2\ndup,completed,1.2,1.3,1.4\n"
+        let runs = Self.temporary("dups.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: runs))
+        let report = try IRTScoreCommand.parse([Self.report.appendingPathComponent("model.json").path, runs]).score()
+        let w = try #require(report.warnings.first { $0.kind == .duplicateRunNames })
+        #expect(w.subjects == ["dup"] && w.message.hasPrefix("1 run name(s) occur more than once (2 rows): dup (2×)"))
+        #expect(IRTScoreCommand.table(report).contains("dup (2×)"))
+
+        let failed = Self.temporary("failed.csv")
+        try Data(csv.replacingOccurrences(of: "completed", with: "failed").utf8).write(to: URL(fileURLWithPath: failed))
+        #expect(throws: AnalysisError.rowsSkippedForStatus(file: "failed.csv", skipped: 3, rows: 3, statuses: ["failed": 3],
+                                                           required: "completed", needed: 1)) {
+            try IRTScoreCommand.parse([Self.report.appendingPathComponent("model.json").path, failed]).score()
+        }
+    }
+
     private func maxDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
         zip(a, b).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? .infinity
     }

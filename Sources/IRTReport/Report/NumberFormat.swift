@@ -65,12 +65,44 @@ public enum NumberFormat {
         significant(x * 100, digits: digits, ascii: ascii) + "%"
     }
 
-    /// A ratio as "1484×" when large, "3.2×" when small; an infinite ratio
-    /// (no measurable noise) reads "∞×", NaN "n/a".
+    /// A ratio as "1484×" when large, "3.2×" when small, with at most four
+    /// digits: from 10⁴ on two significant digits ("12000×"), and from
+    /// ``ratioCap`` on only the bound ">10⁶×" (`ascii`: ">1e6×") — a ratio that
+    /// large says the denominator is at rounding level, and its digits are
+    /// noise. An infinite ratio (no measurable noise) reads "∞×", NaN "n/a".
     public static func ratio(_ x: Double, ascii: Bool = false) -> String {
         guard !x.isNaN else { return "n/a" }
-        guard x.isFinite else { return x > 0 ? "∞×" : "−∞×" }
-        return x >= 100 && x < 1e15 ? "\(Int(x.rounded()))×" : significant(x, digits: 2, ascii: ascii) + "×"
+        guard x.isFinite else { return x > 0 ? "∞×" : (ascii ? "-∞×" : "−∞×") }
+        var shown = x
+        if x >= 1e4 {
+            let unit = Foundation.pow(10, Foundation.floor(Foundation.log10(x)) - 1)
+            shown = (x / unit).rounded() * unit
+        }
+        if shown >= ratioCap { return ascii ? ">1e6×" : ">10⁶×" }
+        if x >= 1e4 { return "\(Int(shown))×" }
+        return x >= 100 ? "\(Int(x.rounded()))×" : significant(x, digits: 2, ascii: ascii) + "×"
+    }
+
+    /// Ratios at or above this are shown only as a bound (``ratio(_:ascii:)``).
+    public static let ratioCap = 1e6
+
+    /// A signal-to-noise ratio for people: ``ratio(_:ascii:)`` of a positive
+    /// SNR, "0×" at or below 0 (a score that varies less across the sweep than
+    /// across replicates has no signal above noise; the raw negative value is
+    /// kept in `result.json` and `snr.csv`).
+    public static func signalToNoise(_ snr: Double, ascii: Bool = false) -> String {
+        guard !snr.isNaN else { return "n/a" }
+        return snr > 0 ? ratio(snr, ascii: ascii) : "0×"
+    }
+
+    /// A noise share (noise variance over sweep variance) for people: a
+    /// percentage with two significant digits, ">100%" above 1 (the noise
+    /// exceeds the sweep's spread: no signal), "<0.0001%" below 10⁻⁶, "n/a" when undefined.
+    public static func noiseShare(_ share: Double, ascii: Bool = false) -> String {
+        guard share.isFinite, share >= 0 else { return share == .infinity ? ">100%" : "n/a" }
+        if share > 1 { return ">100%" }
+        if share > 0, share < 1e-6 { return "<0.0001%" }
+        return percent(share, digits: 2, ascii: ascii)
     }
 
     /// A typographic minus (U+2212) for a leading `-`, as in print, unless `ascii`.

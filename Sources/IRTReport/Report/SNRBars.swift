@@ -6,11 +6,16 @@ enum SNRBars {
     /// An infinite ratio (replicates that agree exactly: no measurable noise) reads "∞×".
     static func ratio(_ x: Double) -> String { NumberFormat.ratio(x) }
 
-    /// The bar label: "N× (noise = x%)".
+    /// The bar label: "N× (noise = x%)"; "0×, no signal above noise (noise = >100%)"
+    /// at or below 0; ">10⁶×" and "<0.0001%" beyond what replicates can measure.
     static func label(_ s: SignalToNoise) -> String {
-        let noise = "noise = " + NumberFormat.percent(s.noiseShare, digits: 2)
-        return s.snr > 0 ? "\(ratio(s.snr)) (\(noise))" : "no signal above noise (\(noise))"
+        let noise = "noise = " + NumberFormat.noiseShare(s.noiseShare)
+        return s.snr > 0 ? "\(ratio(s.snr)) (\(noise))" : "0×, no signal above noise (\(noise))"
     }
+
+    /// Where a value is drawn: at most ``NumberFormat/ratioCap`` (an infinite
+    /// or rounding-level SNR would otherwise stretch the axis over 30 decades).
+    static func drawn(_ x: Double) -> Double { Swift.min(x, NumberFormat.ratioCap) }
 
     static func name(_ s: SignalToNoise) -> String { s.factor.map { "θ\($0)" } ?? "aggregate" }
 
@@ -60,7 +65,7 @@ enum SNRBars {
         var c = SVGCanvas(width: width, height: height)
 
         let candidates = rows.flatMap { s -> [Double] in
-            [s.snr, s.interval?.lowerBound, s.interval?.upperBound].compactMap { $0 }.filter { $0 > 0 && $0.isFinite }
+            [s.snr, s.interval?.lowerBound, s.interval?.upperBound].compactMap { $0 }.filter { $0 > 0 && !$0.isNaN }.map(drawn)
         }
         let x = LogScale(domain: candidates.min() ?? 1, candidates.max() ?? 10, range: left, right)
         let ticks = x.ticks()
@@ -83,20 +88,22 @@ enum SNRBars {
             let colour = s.factor.map { Palette.factor($0 - 1) } ?? Palette.aggregate
             if isAggregate { c.line(8, y - 5, right, y - 5, stroke: "#bbb", dash: "3 3") }
             c.text(name(s), left - 10, mid + 4, anchor: .end, weight: isAggregate ? "700" : nil, className: "legend")
-            var tip = "\(name(s, in: r)): SNR = \(NumberFormat.significant(s.snr)), noise share = "
-                + NumberFormat.percent(s.noiseShare, digits: 3)
+            var tip = "\(name(s, in: r)): SNR = \(NumberFormat.signalToNoise(s.snr))"
+                + (s.snr < 0 ? " (no signal above noise; raw \(NumberFormat.significant(s.snr)))" : "")
+                + ", noise share = \(NumberFormat.noiseShare(s.noiseShare))"
                 + ", var_sweep = \(NumberFormat.significant(s.varSweep)), var_noise = \(NumberFormat.significant(s.varNoise))"
             if let iv = s.interval {
-                tip += ", 95% interval [\(NumberFormat.significant(iv.lowerBound)), \(NumberFormat.significant(iv.upperBound))]"
+                tip += ", 95% interval [\(NumberFormat.signalToNoise(iv.lowerBound)), \(NumberFormat.signalToNoise(iv.upperBound))]"
             }
             var end = left
             if s.snr > 0 {
-                end = x(s.snr)
+                end = x(drawn(s.snr))
                 c.rect(left, y + 7, end - left, rowHeight - 14, fill: colour, opacity: isAggregate ? 0.9 : 0.85,
                        title: tip)
             }
             if let iv = s.interval {
-                let lo = iv.lowerBound > 0 ? x(iv.lowerBound) : left, hi = x(Swift.max(iv.upperBound, x.domain.lower))
+                let lo = iv.lowerBound > 0 ? x(drawn(iv.lowerBound)) : left
+                let hi = x(drawn(Swift.max(iv.upperBound, x.domain.lower)))
                 c.beginGroup(title: tip)
                 // A white halo under the whisker keeps it visible over a dark bar.
                 for (stroke, w) in [("#fff", 4.0), (Palette.ink, 1.5)] {
