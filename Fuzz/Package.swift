@@ -7,6 +7,7 @@
 //   fuzz-csv             CSVReader + EvalMatrix (both storages compared)
 //   fuzz-em-init         the `--em-init` reader (InitialLoadings)
 //   fuzz-task-selection  TaskSelection on random headers and random selections
+//   fuzz-model-json      the model.json reader (FittedModel) and scoring with what it accepts
 //
 // A crash found here becomes a regression test in the main package
 // (Tests/IRTReportTests/FuzzRegressionTests.swift).
@@ -33,6 +34,10 @@ let package = Package(
         .executableTarget(
             name: "fuzz-em-init",
             dependencies: [.product(name: "IRTCommandLine", package: irtkit)]
+        ),
+        .executableTarget(
+            name: "fuzz-model-json",
+            dependencies: [.product(name: "IRTModel", package: irtkit)]
         ),
         .executableTarget(
             name: "fuzz-task-selection",
