@@ -5,6 +5,7 @@
 //
 //   swift run -c release em-bank [--quick] [--cases] [--csv PATH] [--only TEXT]
 //                                [--max-iterations N] [--variant projected|nnls|free]...
+//   swift run -c release em-bank --export DIR     each case as JSON (S, n, k, Λ0, anchors), no fits
 //
 // scripts/em-bank builds and runs it. Fits run one after another on one BLAS
 // thread (as FactorModel always does), so wall times are single-core times.
@@ -66,6 +67,7 @@ func fail(_ message: String) -> Never {
 let quick = flag("--quick")
 let printCases = flag("--cases")
 let csvPath = values("--csv").last
+let exportPath = values("--export").last
 let only = values("--only")
 let cap = values("--max-iterations").last.map { text -> Int in
     guard let value = Int(text), value >= 1 else { fail("--max-iterations needs a positive number, got \(text)") }
@@ -76,7 +78,7 @@ let variants = values("--variant").map { text -> Variant in
     return variant
 }
 if flag("--help") || flag("-h") {
-    print("usage: em-bank [--quick] [--cases] [--csv PATH] [--only TEXT]... [--max-iterations N] [--variant projected|nnls|free]...")
+    print("usage: em-bank [--quick] [--cases] [--csv PATH] [--only TEXT]... [--max-iterations N] [--variant projected|nnls|free]...\n       em-bank --export DIR [--quick] [--only TEXT]...")
     exit(0)
 }
 guard arguments.isEmpty else { fail("unknown arguments \(arguments)") }
@@ -99,6 +101,27 @@ do {
 }
 if quick { bank = bank.filter(\.quick) }
 if !only.isEmpty { bank = bank.filter { c in only.contains { c.name.contains($0) } } }
+if let exportPath {
+    // Each case as JSON (name, n, k, the default Λ0, anchors with null for a free ψ, S as rows), for other tools.
+    let directory = URL(fileURLWithPath: exportPath)
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for c in bank {
+            // The default Λ0 (seed 0), as a one-evaluation fit reports it.
+            let start = try FactorModel(covariance: c.s, observations: c.n, k: c.k, anchors: c.anchors,
+                                        options: FitOptions(factors: c.k, maxIterations: 1)).diagnostics.initialLoadings
+            let object: [String: Any] = [
+                "name": c.name, "n": c.n, "k": c.k, "init": start,
+                "anchors": c.anchors.map { $0.map { $0 as Any } ?? NSNull() },
+                "s": (0..<c.p).map { c.s.row($0) },
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object)
+            try data.write(to: directory.appendingPathComponent(c.name.replacingOccurrences(of: "/", with: "_") + ".json"))
+        }
+    } catch { fail("exporting to \(exportPath): \(error)") }
+    log("em-bank: exported \(bank.count) cases to \(exportPath)")
+    exit(0)
+}
 log("em-bank: \(bank.count) cases × \(chosenVariants.count) variants, cap \(cap) evaluations (built in \(String(format: "%.1f", seconds(clock.now - buildStart))) s)")
 
 // MARK: - Run
