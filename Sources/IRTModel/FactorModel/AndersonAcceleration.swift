@@ -18,15 +18,19 @@ extension EMRun {
     /// 0.99–0.9996.
     ///
     /// Safeguard. A new iterate is accepted when its likelihood is not below
-    /// the last accepted one (up to ``EMTuning/likelihoodSlack``) **or**, near
-    /// the fixed point (residual `max |F(x) − x| < 1e-5`), when its residual
-    /// does not grow: the projected M-step's fixed point is not a likelihood
-    /// maximum, so the last steps towards it may lower ℓ; and along a drift —
-    /// a nearly flat ridge of ℓ (two factors almost collinear, a uniqueness
-    /// creeping to its floor) on which EM moves at an almost constant speed —
-    /// the residual stays flat or grows while ℓ climbs. (Until issue #11 the
-    /// near test was the residual alone, which refused every step along such a
-    /// drift: the bank's fits crawled there for 10⁴–10⁵ evaluations.)
+    /// the last accepted one (up to ``EMTuning/likelihoodSlack``). With the
+    /// projected M-step it is also accepted near the fixed point (residual
+    /// `max |F(x) − x| < 1e-5`) when its residual does not grow: that map's
+    /// fixed point is not a likelihood maximum, so the last steps towards it
+    /// may lower ℓ. With the nnls M-step and free loadings (exact EM steps,
+    /// ``EMMap/likelihoodIsMerit``) ℓ alone decides: there a residual test lets
+    /// the iteration walk downhill for good. Along a drift — a nearly flat
+    /// ridge of ℓ (two factors almost collinear, a uniqueness creeping to its
+    /// floor) on which EM moves at an almost constant speed — the residual stays
+    /// flat or grows while ℓ climbs. (Until issue #11 the test near the fixed
+    /// point was the residual alone, for every M-step, which refused every
+    /// step along such a drift: the bank's fits crawled there for 10⁴–10⁵
+    /// evaluations.)
     ///
     /// Drift steps. On a drift `F(x) − x` hardly changes from one step to the
     /// next, so Anderson's differences carry no information and its proposals
@@ -71,9 +75,10 @@ extension EMRun {
 
         while iterations < options.maxIterations {
             let (ll, residual) = try evaluate(x, into: &fx, &map)
-            // ℓ must not drop, or (near the fixed point) the residual must not grow.
+            // ℓ must not drop, or, for the projected M-step near its fixed
+            // point, the residual must not grow.
             let improves = ll >= acceptedLL - options.tuning.likelihoodSlack * abs(acceptedLL)
-                || (residual < nearResidual && residual <= acceptedResidual)
+                || (!map.likelihoodIsMerit && residual < nearResidual && residual <= acceptedResidual)
             // After a reset the plain step is taken whatever it gives; a drift step never is.
             if ll.isFinite, improves || (!havePrevious && !tryingDrift) {
                 if tryingDrift { drift = Swift.min(drift * 2, options.tuning.driftLimit) }

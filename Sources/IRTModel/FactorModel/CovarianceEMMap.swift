@@ -83,6 +83,8 @@ struct CovarianceEMMap: EMMap {
         return m
     }
 
+    var likelihoodIsMerit: Bool { !nonNegative || mStep == .nnls }
+
     func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
 
     func constrainUniqueness(_ value: Double, task: Int) -> Double {

@@ -91,6 +91,8 @@ struct MissingDataEMMap: EMMap {
         nnls = NonNegativeQuadratic(k: k)
     }
 
+    var likelihoodIsMerit: Bool { !nonNegative || mStep == .nnls }
+
     func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
 
     func constrainUniqueness(_ value: Double, task: Int) -> Double {
