@@ -4,7 +4,7 @@
 // median/max of map evaluations and wall time, then the hardest cases.
 //
 //   swift run -c release em-bank [--quick] [--cases] [--csv PATH] [--only TEXT]
-//                                [--max-iterations N] [--variant projected|nnls|free]...
+//                                [--max-iterations N] [--variant projected|nnls|free]... [--psi-floor F]
 //   swift run -c release em-bank --export DIR     each case as JSON (S, n, k, Λ0, anchors), no fits
 //
 // scripts/em-bank builds and runs it. Fits run one after another on one BLAS
@@ -17,8 +17,9 @@ import Linalg
 enum Variant: String, CaseIterable {
     case projected, nnls, free
 
-    func options(k: Int, cap: Int) -> FitOptions {
+    func options(k: Int, cap: Int, psiFloor: Double?) -> FitOptions {
         var o = FitOptions(factors: k, maxIterations: cap)
+        if let psiFloor { o.psiFloor = psiFloor }
         switch self {
         case .projected: o.mStep = .projected
         case .nnls: o.mStep = .nnls
@@ -73,12 +74,16 @@ let cap = values("--max-iterations").last.map { text -> Int in
     guard let value = Int(text), value >= 1 else { fail("--max-iterations needs a positive number, got \(text)") }
     return value
 } ?? 200_000
+let psiFloor = values("--psi-floor").last.map { text -> Double in
+    guard let value = Double(text), value > 0, value < 1 else { fail("--psi-floor needs a number in (0, 1), got \(text)") }
+    return value
+}
 let variants = values("--variant").map { text -> Variant in
     guard let variant = Variant(rawValue: text) else { fail("unknown variant \(text) (projected, nnls, free)") }
     return variant
 }
 if flag("--help") || flag("-h") {
-    print("usage: em-bank [--quick] [--cases] [--csv PATH] [--only TEXT]... [--max-iterations N] [--variant projected|nnls|free]...\n       em-bank --export DIR [--quick] [--only TEXT]...")
+    print("usage: em-bank [--quick] [--cases] [--csv PATH] [--only TEXT]... [--max-iterations N] [--variant projected|nnls|free]... [--psi-floor F]\n       em-bank --export DIR [--quick] [--only TEXT]...")
     exit(0)
 }
 guard arguments.isEmpty else { fail("unknown arguments \(arguments)") }
@@ -122,7 +127,7 @@ if let exportPath {
     log("em-bank: exported \(bank.count) cases to \(exportPath)")
     exit(0)
 }
-log("em-bank: \(bank.count) cases × \(chosenVariants.count) variants, cap \(cap) evaluations (built in \(String(format: "%.1f", seconds(clock.now - buildStart))) s)")
+log("em-bank: \(bank.count) cases × \(chosenVariants.count) variants, cap \(cap) evaluations, ψ floor \(psiFloor ?? FitOptions().psiFloor) (built in \(String(format: "%.1f", seconds(clock.now - buildStart))) s)")
 
 // MARK: - Run
 
@@ -130,7 +135,7 @@ var records: [Record] = []
 let total = bank.count * chosenVariants.count
 for bankCase in bank {
     for variant in chosenVariants {
-        let options = variant.options(k: bankCase.k, cap: cap)
+        let options = variant.options(k: bankCase.k, cap: cap, psiFloor: psiFloor)
         let start = clock.now
         let record: Record
         do {
