@@ -18,7 +18,7 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// well above the rounding of ℓ (~1e-13 relative) and far below any real drop.
     public var likelihoodSlack: Double = 1e-9
     /// First factor β of Anderson's drift step `x + β (F(x) − x)`, taken after
-    /// a rejected Anderson proposal (``EMRun``'s Anderson documentation): 2 is
+    /// a rejected Anderson proposal (AndersonAcceleration.swift explains it): 2 is
     /// the smallest step that is not the plain one.
     public var driftStart: Double = 2
     /// Largest β of a drift step. A drift crawls at 10⁻⁶–10⁻⁷ per evaluation
