@@ -46,6 +46,16 @@ let package = Package(
             name: "bench-analysis",
             dependencies: [.product(name: "IRTModel", package: irtkit)]
         ),
+        // The EM test bank (issue #11): convergence and cost of the EM over
+        // families of hard cases, for each M-step; `scripts/em-bank`.
+        .executableTarget(
+            name: "em-bank",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "IRTModel", package: irtkit),
+                .product(name: "Linalg", package: irtkit),
+            ]
+        ),
 
         // MARK: - ordo-one/benchmark suites
         .executableTarget(

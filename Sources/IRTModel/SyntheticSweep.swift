@@ -13,7 +13,10 @@ import Linalg
 /// numbers whose sign flip is the model's higher-is-better score. Λ is
 /// sparse-ish: each task loads on factor `t mod k` with λ ∈ [0.45, 0.85) and on
 /// each other factor with probability ¼, λ ∈ [0, 0.3); rows are shrunk so
-/// that `Σ_j λ_tj² ≤ 0.9` (hence ψ ≥ 0.1).
+/// that `Σ_j λ_tj² ≤ 0.9` (hence ψ ≥ 0.1). A ``Shape`` adds what makes a fit
+/// hard: near-zero cross-loadings (which sit on the `Λ ≥ 0` bound or just off
+/// it) and Heywood-prone tasks (ψ near 0); the default shape adds neither and
+/// draws exactly the sweep it always drew.
 ///
 /// The noise file holds ``noiseRuns`` replicates of one mixture
 /// (θ = (½, …, ½)) that differ only in ε: the seed noise is exactly the
@@ -42,13 +45,46 @@ public struct SyntheticSweep: Sendable {
     public let baselines: [Double]
     /// Per task, bpb units per unit of z.
     public let scales: [Double]
+    /// The structure's hard features.
+    public let shape: Shape
+
+    /// Features of Λ and ψ that make an EM fit hard, on top of the sparse-ish
+    /// structure above. The default adds none.
+    public struct Shape: Sendable, Equatable {
+        /// Share of the cross-loadings that would be 0 which instead get a
+        /// near-zero value `λ ∈ [0.001, 0.011)`: the fitted loadings then sit
+        /// on the `Λ ≥ 0` bound or just off it, and the active set (which
+        /// loadings are 0) keeps changing along the EM path.
+        public var nearZeroCrossLoadings: Double
+        /// The last this many tasks are Heywood-prone: one loading
+        /// `λ = √(1 − heywoodUniqueness)` on their own factor and nothing else,
+        /// so their ψ is near 0 and the ML estimate tends to the ψ floor.
+        public var heywoodTasks: Int
+        /// True ψ of a Heywood-prone task.
+        public var heywoodUniqueness: Double
+
+        /// - Parameters:
+        ///   - nearZeroCrossLoadings: in [0, 1]; 0 by default.
+        ///   - heywoodTasks: at least 0; 0 by default.
+        ///   - heywoodUniqueness: in (0, 1); 0.002 by default (a task 99.8% explained).
+        public init(nearZeroCrossLoadings: Double = 0, heywoodTasks: Int = 0, heywoodUniqueness: Double = 0.002) {
+            self.nearZeroCrossLoadings = nearZeroCrossLoadings
+            self.heywoodTasks = heywoodTasks
+            self.heywoodUniqueness = heywoodUniqueness
+        }
+    }
 
     /// Draws the structure (Λ, ψ, bpb levels and scales) from `seed`.
     ///
-    /// - Precondition: `runs ≥ 1`, `tasks ≥ 1`, `1 ≤ factors ≤ tasks`, `noiseRuns ≥ 0`.
-    public init(runs: Int, tasks: Int, factors: Int, seed: UInt64, noiseRuns: Int = 10) {
+    /// - Precondition: `runs ≥ 1`, `tasks ≥ 1`, `1 ≤ factors ≤ tasks`, `noiseRuns ≥ 0`,
+    ///   and a shape within its documented ranges.
+    public init(runs: Int, tasks: Int, factors: Int, seed: UInt64, noiseRuns: Int = 10, shape: Shape = Shape()) {
         precondition(runs >= 1 && tasks >= 1 && factors >= 1 && factors <= tasks && noiseRuns >= 0,
                      "SyntheticSweep needs runs ≥ 1, tasks ≥ 1, 1 ≤ factors ≤ tasks, noiseRuns ≥ 0")
+        precondition((0...1).contains(shape.nearZeroCrossLoadings) && shape.heywoodTasks >= 0
+                     && shape.heywoodUniqueness > 0 && shape.heywoodUniqueness < 1,
+                     "SyntheticSweep.Shape needs nearZeroCrossLoadings in [0, 1], heywoodTasks ≥ 0, heywoodUniqueness in (0, 1)")
+        self.shape = shape
         self.runs = runs
         self.tasks = tasks
         self.factors = factors
@@ -66,8 +102,13 @@ public struct SyntheticSweep: Sendable {
                 let value: Double
                 if j == t % factors {
                     value = 0.45 + 0.4 * uniform()
+                } else if uniform() < 0.25 {
+                    value = 0.3 * uniform()
+                } else if shape.nearZeroCrossLoadings > 0, uniform() < shape.nearZeroCrossLoadings {
+                    // Draws only with the option on: the default stream is unchanged.
+                    value = 0.001 + 0.01 * uniform()
                 } else {
-                    value = uniform() < 0.25 ? 0.3 * uniform() : 0
+                    value = 0
                 }
                 lambda[t, j] = value
                 ss += value * value
@@ -76,6 +117,10 @@ public struct SyntheticSweep: Sendable {
                 let shrink = (0.9 / ss).squareRoot()
                 for j in 0..<factors { lambda[t, j] *= shrink }
                 ss = 0.9
+            }
+            if t >= tasks - shape.heywoodTasks {
+                for j in 0..<factors { lambda[t, j] = j == t % factors ? (1 - shape.heywoodUniqueness).squareRoot() : 0 }
+                ss = 1 - shape.heywoodUniqueness
             }
             psi[t] = 1 - ss
             baselines[t] = 0.7 + 0.8 * uniform()

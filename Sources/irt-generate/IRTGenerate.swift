@@ -30,6 +30,12 @@ struct IRTGenerate: ParsableCommand {
     @Option(help: "Replicate rows in the noise file.")
     var noiseRuns: Int = 10
 
+    @Option(help: "Share of the zero cross-loadings drawn near zero instead (0.001–0.011), in [0, 1].")
+    var nearZeroShare: Double = 0
+
+    @Option(help: "Heywood-prone tasks (the last ones): one loading on their own factor, uniqueness 0.002.")
+    var heywoodTasks: Int = 0
+
     @Option(help: "Path of the sweep CSV to write.")
     var out: String
 
@@ -46,10 +52,15 @@ struct IRTGenerate: ParsableCommand {
             throw ValidationError("--factors must be between 1 and --tasks (\(tasks)), got \(factors)")
         }
         guard noiseRuns >= 0 else { throw ValidationError("--noise-runs must be non-negative, got \(noiseRuns)") }
+        guard (0...1).contains(nearZeroShare) else {
+            throw ValidationError("--near-zero-share must be between 0 and 1, got \(nearZeroShare)")
+        }
+        guard heywoodTasks >= 0 else { throw ValidationError("--heywood-tasks must be non-negative, got \(heywoodTasks)") }
     }
 
     func run() throws {
-        let sweep = SyntheticSweep(runs: runs, tasks: tasks, factors: factors, seed: seed, noiseRuns: noiseRuns)
+        let sweep = SyntheticSweep(runs: runs, tasks: tasks, factors: factors, seed: seed, noiseRuns: noiseRuns,
+                                   shape: .init(nearZeroCrossLoadings: nearZeroShare, heywoodTasks: heywoodTasks))
         try sweep.writeSweep(to: URL(fileURLWithPath: out))
         if let noise { try sweep.writeNoise(to: URL(fileURLWithPath: noise)) }
         if let theta { try sweep.writeTrueScores(to: URL(fileURLWithPath: theta)) }

@@ -15,12 +15,35 @@ extension EMRun {
     ///
     /// Where SQUAREM extrapolates along one mode, Anderson's least squares
     /// resolves several at once — here the EM has a few modes with rates
-    /// 0.99–0.9996. Far from the fixed point a new iterate whose likelihood
-    /// drops below the last accepted one is rejected for the plain EM step and
-    /// the memory is cleared; near it (residual `max |F(x) − x| < 1e-5`) the
-    /// test is that the residual does not grow, because the projected M-step's
-    /// fixed point is not a likelihood maximum and the last steps towards it
-    /// may lower ℓ. Convergence is certified as in SQUAREM: a burst of plain steps
+    /// 0.99–0.9996.
+    ///
+    /// Safeguard. A new iterate is accepted when its likelihood is not below
+    /// the last accepted one (up to ``EMTuning/likelihoodSlack``). With the
+    /// projected M-step it is also accepted near the fixed point (residual
+    /// `max |F(x) − x| < 1e-5`) when its residual does not grow: that map's
+    /// fixed point is not a likelihood maximum, so the last steps towards it
+    /// may lower ℓ. With the nnls M-step and free loadings (exact EM steps,
+    /// ``EMMap/likelihoodIsMerit``) ℓ alone decides: there a residual test lets
+    /// the iteration walk downhill for good. Along a drift — a nearly flat
+    /// ridge of ℓ (two factors almost collinear, a uniqueness creeping to its
+    /// floor) on which EM moves at an almost constant speed — the residual stays
+    /// flat or grows while ℓ climbs. (Until issue #11 the test near the fixed
+    /// point was the residual alone, for every M-step, which refused every
+    /// step along such a drift: the bank's fits crawled there for 10⁴–10⁵
+    /// evaluations.)
+    ///
+    /// Drift steps. On a drift `F(x) − x` hardly changes from one step to the
+    /// next, so Anderson's differences carry no information and its proposals
+    /// are rejected. A rejected proposal is followed by an extrapolation along
+    /// the EM step of the last accepted point, `x + β (F(x) − x)` (log ψ, then
+    /// projected), judged by the same test; β starts at
+    /// ``EMTuning/driftStart``, doubles after each accepted drift step and
+    /// drops fourfold after a rejected one, so a long drift is crossed in
+    /// logarithmically many evaluations. A rejected drift step falls back to
+    /// the plain EM step from the last accepted point, which is always
+    /// accepted, and the memory starts afresh.
+    ///
+    /// Convergence is certified as in SQUAREM: a burst of plain steps
     /// measures the slowest rate ρ̂ and applies `step · ρ̂/(1 − ρ̂) < tolerance`.
     mutating func anderson(from x0: FactorParameters, map: inout some EMMap) throws(AnalysisError) -> FactorParameters {
         let m = options.tuning.andersonMemory
@@ -37,9 +60,14 @@ extension EMRun {
         var acceptedLL = -Double.infinity
         var acceptedResidual = Double.infinity
         // Below this residual the map is in its linear regime and the
-        // safeguard watches the residual (see the type's documentation).
+        // safeguard also accepts a residual that does not grow (see above).
         let nearResidual = options.tuning.nearResidual
-        var acceptedF = x0
+        // The last accepted point and its map value: the drift step's base.
+        var acceptedX = x0, acceptedF = x0
+        var haveAccepted = false
+        // Drift steps: the current factor β, and whether x is one.
+        var drift = options.tuning.driftStart
+        var tryingDrift = false
         var certifyBelow = options.stopRule.tolerance
         var gram = [Double](repeating: 0, count: m * m), rhs = [Double](repeating: 0, count: m)
         var gamma = rhs
@@ -47,20 +75,39 @@ extension EMRun {
 
         while iterations < options.maxIterations {
             let (ll, residual) = try evaluate(x, into: &fx, &map)
-            // Far from the fixed point ℓ must not drop; near it the residual
-            // must not grow (the projected map's fixed point is no ℓ maximum).
-            let improves = residual < nearResidual
-                ? residual <= acceptedResidual
-                : ll >= acceptedLL - options.tuning.likelihoodSlack * abs(acceptedLL)
-            if ll.isFinite, improves || !havePrevious {
+            // ℓ must not drop, or, for the projected M-step near its fixed
+            // point, the residual must not grow.
+            let improves = ll >= acceptedLL - options.tuning.likelihoodSlack * abs(acceptedLL)
+                || (!map.likelihoodIsMerit && residual < nearResidual && residual <= acceptedResidual)
+            // After a reset the plain step is taken whatever it gives; a drift step never is.
+            if ll.isFinite, improves || (!havePrevious && !tryingDrift) {
+                if tryingDrift { drift = Swift.min(drift * 2, options.tuning.driftLimit) }
+                tryingDrift = false
                 acceptedLL = ll
                 acceptedResidual = residual
+                acceptedX = x
                 acceptedF = fx
+                haveAccepted = true
             } else {
-                // Safeguard: fall back to the plain step from the last accepted
-                // point and start the memory afresh.
-                x = acceptedF
                 dG.removeAll(); dF.removeAll(); havePrevious = false
+                if !tryingDrift, haveAccepted {
+                    // A rejected Anderson step: extrapolate along the last
+                    // accepted EM step instead (see the type's documentation).
+                    for i in 0..<pk {
+                        x.lambda[i] = map.constrainLoading(acceptedX.lambda[i] + drift * (acceptedF.lambda[i] - acceptedX.lambda[i]))
+                    }
+                    for t in 0..<p {
+                        let logPsi = Foundation.log(acceptedX.psi[t])
+                            + drift * (Foundation.log(acceptedF.psi[t]) - Foundation.log(acceptedX.psi[t]))
+                        x.psi[t] = map.constrainUniqueness(Foundation.exp(logPsi), task: t)
+                    }
+                    tryingDrift = true
+                    continue
+                }
+                if tryingDrift { drift = Swift.max(options.tuning.driftStart, drift / 4) }
+                tryingDrift = false
+                // Safeguard: the plain step from the last accepted point.
+                x = acceptedF
                 acceptedLL = -Double.infinity
                 acceptedResidual = .infinity
                 continue

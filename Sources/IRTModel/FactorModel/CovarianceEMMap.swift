@@ -83,6 +83,8 @@ struct CovarianceEMMap: EMMap {
         return m
     }
 
+    var likelihoodIsMerit: Bool { !nonNegative || mStep == .nnls }
+
     func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
 
     func constrainUniqueness(_ value: Double, task: Int) -> Double {
@@ -157,7 +159,21 @@ struct CovarianceEMMap: EMMap {
                 }
             }
         case .nnls:
-            for i in 0..<p { nnls.solve(a: t, c: cn, cOffset: i, stride: p, into: &out.lambda) }
+            // A row whose unconstrained minimiser c T⁻¹ is positive needs no
+            // active set: it is the NNLS solution (most rows, most of the time).
+            for i in 0..<k * k { tFactor[i] = t[i] }
+            do throws(LinalgError) { try InPlaceCholesky.factor(&tFactor, order: k) } catch { throw .numerical(error) }
+            InPlaceCholesky.inverse(factor: tFactor, order: k, into: &tInverse)
+            for i in 0..<p {
+                var positive = true
+                for c in 0..<k {
+                    var sum = 0.0
+                    for a in 0..<k { sum += cn[i + a * p] * tInverse[a + c * k] }
+                    out.lambda[i + c * p] = sum
+                    if !(sum > 0) { positive = false }
+                }
+                if !positive { nnls.solve(a: t, c: cn, cOffset: i, stride: p, into: &out.lambda) }
+            }
         }
 
         // ψ update.

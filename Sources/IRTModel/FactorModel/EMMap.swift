@@ -22,6 +22,13 @@ protocol EMMap {
     /// - Complexity: the map's; O(p²k) for ``CovarianceEMMap``.
     mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double
 
+    /// Whether every map step is an exact EM step, so that `ℓ(F(x)) ≥ ℓ(x)` and
+    /// the fixed points are stationary points of ℓ (the nnls M-step, free
+    /// loadings). The projected M-step's clipped update is not: its fixed point
+    /// is no ℓ maximum, and the accelerated driver must not judge steps by ℓ
+    /// alone there.
+    var likelihoodIsMerit: Bool { get }
+
     /// The size of the step from `x` to `y` that the stop rules measure. The
     /// default is `max |Λ_y − Λ_x|`; a map whose loadings are identified only up
     /// to a rotation measures rotation-invariant quantities instead.

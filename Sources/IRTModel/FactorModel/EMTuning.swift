@@ -17,6 +17,14 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// the last accepted one by more than this (relative) is rejected. 1e-9 is
     /// well above the rounding of ℓ (~1e-13 relative) and far below any real drop.
     public var likelihoodSlack: Double = 1e-9
+    /// First factor β of Anderson's drift step `x + β (F(x) − x)`, taken after
+    /// a rejected Anderson proposal (AndersonAcceleration.swift explains it): 2 is
+    /// the smallest step that is not the plain one.
+    public var driftStart: Double = 2
+    /// Largest β of a drift step. A drift crawls at 10⁻⁶–10⁻⁷ per evaluation
+    /// over distances of order 0.1 (the bank's slow cases), so β must reach
+    /// 10⁵–10⁶; doubling gets there in about 20 accepted drift steps.
+    public var driftLimit: Double = 1e6
     /// Ridge added to Anderson's normal equations, relative to their mean
     /// diagonal: keeps them solvable when differences become collinear near
     /// the fixed point, without biasing γ measurably.

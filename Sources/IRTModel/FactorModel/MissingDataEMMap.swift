@@ -119,6 +119,8 @@ struct MissingDataEMMap: EMMap {
         nnls = NonNegativeQuadratic(k: k)
     }
 
+    var likelihoodIsMerit: Bool { !nonNegative || mStep == .nnls }
+
     /// Free loadings are identified only up to a rotation: the step measures each
     /// task's `Σ_j λ_tj²` and ψ_t, as ``CovarianceEMMap`` does; with `Λ ≥ 0` it is
     /// `max |ΔΛ|`.
