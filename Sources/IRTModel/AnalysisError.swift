@@ -123,7 +123,7 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .noModelTask(file, tasks):
             return "\(file): no run has a value for any of the model's \(tasks.count) task(s) (\(tasks.prefix(3).joined(separator: ", "))\(tasks.count > 3 ? ", …" : "")); expected the model's task columns"
         case let .invalidModel(file, reason):
-            return "\(file): not a usable IRTKit model: \(reason)"
+            return "\(file): not a usable IRTKit model: \(JSONCoding.oneLine(reason))"
         case let .unmatchedPattern(file, kind, pattern, nearMatches, candidates):
             let target = switch kind {
             case "include": "no column"

@@ -32,6 +32,17 @@ public enum JSONCoding {
     /// Where a decoding error happened and what was wrong, in one line:
     /// `tasks[3].loadings: expected an array of numbers` style.
     public static func describe(_ error: any Error) -> String {
+        oneLine(details(error))
+    }
+
+    /// `text` with every line break (and other vertical space) turned into a space.
+    static func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map {
+            $0.properties.isWhitespace && !($0 == " " || $0 == "\t") ? " " : $0
+        }))
+    }
+
+    private static func details(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
         func path(_ keys: [any CodingKey]) -> String {
             let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()

@@ -43,3 +43,21 @@ struct FuzzRegressionTests {
         #expect(sweep.rowCount == 2)
     }
 }
+
+/// Found by `scripts/fuzz model-json`: a model.json whose decoding error had a
+/// line break in its description (a corrupted key); every refusal is one line.
+@Suite("Fuzz regressions: model.json")
+struct ModelJSONFuzzRegressionTests {
+    @Test func aCorruptedKeyIsRefusedOnOneLine() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/Corpus/model-json/regression-multiline-message.json")
+        let data = try Data(contentsOf: url)
+        do {
+            _ = try FittedModel(json: data, source: "model.json")
+            Issue.record("a model.json without its theta key was accepted")
+        } catch {
+            #expect(error.description.hasPrefix("model.json: not a usable IRTKit model"))
+            #expect(!error.description.contains("\n"))
+        }
+    }
+}
