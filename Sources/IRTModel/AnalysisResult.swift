@@ -26,6 +26,20 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
             case maxIterations = "max_iterations", stopRule = "stop_rule", acceleration
             case finalStep = "final_step", estimatedDistance = "estimated_distance"
         }
+
+        /// The JSON form of a fit's diagnostics.
+        init(_ d: FitDiagnostics) {
+            iterations = d.iterations
+            converged = d.converged
+            mStep = d.mStep
+            logLikelihood = d.logLikelihood
+            `init` = d.initialLoadings
+            maxIterations = d.maxIterations
+            stopRule = d.stopRule
+            acceleration = d.acceleration
+            finalStep = d.finalStep
+            estimatedDistance = d.estimatedDistance.isFinite ? d.estimatedDistance : nil
+        }
     }
 
     /// Signal-to-noise block.
@@ -126,11 +140,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         k = kChoice.k
         self.kChoice = kChoice
         factorLabels = fitted.factorLabels
-        let d = model.diagnostics
-        em = EM(iterations: d.iterations, converged: d.converged, mStep: d.mStep,
-                logLikelihood: d.logLikelihood, init: d.initialLoadings, maxIterations: d.maxIterations,
-                stopRule: d.stopRule, acceleration: d.acceleration,
-                finalStep: d.finalStep, estimatedDistance: d.estimatedDistance.isFinite ? d.estimatedDistance : nil)
+        em = EM(model.diagnostics)
         loadings = model.loadings.rowArrays
         psi = model.psi
         communality = model.communality
@@ -170,11 +180,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         k = kChoice.k
         self.kChoice = kChoice
         self.factorLabels = factorLabels
-        let d = model.diagnostics
-        em = EM(iterations: d.iterations, converged: d.converged, mStep: d.mStep,
-                logLikelihood: d.logLikelihood, init: d.initialLoadings, maxIterations: d.maxIterations,
-                stopRule: d.stopRule, acceleration: d.acceleration,
-                finalStep: d.finalStep, estimatedDistance: d.estimatedDistance.isFinite ? d.estimatedDistance : nil)
+        em = EM(model.diagnostics)
         loadings = model.loadings.rowArrays
         psi = model.psi
         communality = model.communality

@@ -43,9 +43,23 @@ protocol EMMap {
 }
 
 extension EMMap {
-    func step(from x: FactorParameters, to y: FactorParameters) -> Double {
+    func step(from x: FactorParameters, to y: FactorParameters) -> Double { Self.loadingStep(from: x, to: y) }
+
+    /// `max |Λ_y − Λ_x|`.
+    static func loadingStep(from x: FactorParameters, to y: FactorParameters) -> Double {
         var m = 0.0
         for i in x.lambda.indices { m = Swift.max(m, Swift.abs(y.lambda[i] - x.lambda[i])) }
+        return m
+    }
+
+    /// `max_t max(|Σ_j λ²_y,tj − Σ_j λ²_x,tj|, |ψ_y,t − ψ_x,t|)`: what every rotation `Λ R` shares.
+    static func rotationInvariantStep(from x: FactorParameters, to y: FactorParameters, p: Int, k: Int) -> Double {
+        var m = 0.0
+        for t in 0..<p {
+            var a = 0.0, b = 0.0
+            for j in 0..<k { a += x.lambda[t + j * p] * x.lambda[t + j * p]; b += y.lambda[t + j * p] * y.lambda[t + j * p] }
+            m = Swift.max(m, Swift.abs(b - a), Swift.abs(y.psi[t] - x.psi[t]))
+        }
         return m
     }
 }

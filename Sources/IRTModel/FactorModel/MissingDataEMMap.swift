@@ -125,17 +125,7 @@ struct MissingDataEMMap: EMMap {
     /// task's `Σ_j λ_tj²` and ψ_t, as ``CovarianceEMMap`` does; with `Λ ≥ 0` it is
     /// `max |ΔΛ|`.
     func step(from x: FactorParameters, to y: FactorParameters) -> Double {
-        var m = 0.0
-        if nonNegative {
-            for i in x.lambda.indices { m = Swift.max(m, Swift.abs(y.lambda[i] - x.lambda[i])) }
-            return m
-        }
-        for t in 0..<p {
-            var a = 0.0, b = 0.0
-            for j in 0..<k { a += x.lambda[t + j * p] * x.lambda[t + j * p]; b += y.lambda[t + j * p] * y.lambda[t + j * p] }
-            m = Swift.max(m, Swift.abs(b - a), Swift.abs(y.psi[t] - x.psi[t]))
-        }
-        return m
+        nonNegative ? Self.loadingStep(from: x, to: y) : Self.rotationInvariantStep(from: x, to: y, p: p, k: k)
     }
 
     func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
