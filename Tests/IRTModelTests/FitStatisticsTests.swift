@@ -182,10 +182,10 @@ func close(_ a: Double, _ b: Double, rel tol: Double, floor: Double = 1) -> Bool
     @Test("χ² functions against R's pchisq")
     func chiSquareFunctions() {
         for c in RReference.shared.pchisq {
-            let cdf = ChiSquareFunctions.nonCentralCDF(c.x, degreesOfFreedom: c.df, noncentrality: c.ncp)
+            let cdf = NonCentralChiSquare.cdf(c.x, degreesOfFreedom: c.df, noncentrality: c.ncp)
             #expect(abs(cdf - c.cdf) < 1e-13, "F(\(c.x); \(c.df), \(c.ncp)) = \(cdf), R \(c.cdf)")
             if c.ncp == 0 {
-                let upper = ChiSquareFunctions.upperTail(c.x, degreesOfFreedom: c.df)
+                let upper = ChiSquare.upperTail(c.x, degreesOfFreedom: c.df)
                 #expect(close(upper, c.upper, rel: 1e-12, floor: 0), "Q(\(c.x); \(c.df)) = \(upper), R \(c.upper)")
             }
         }
@@ -285,7 +285,7 @@ struct RandomFitCase: CustomTestStringConvertible, Sendable {
         // p-value and RMSEA.
         if df > 0 {
             let pValue = try #require(fit.pValue)
-            #expect(close(pValue, ChiSquareFunctions.upperTail(fit.chiSquareBartlett, degreesOfFreedom: Double(df)),
+            #expect(close(pValue, ChiSquare.upperTail(fit.chiSquareBartlett, degreesOfFreedom: Double(df)),
                           rel: 1e-12, floor: 0))
             let rmsea = try #require(fit.rmsea)
             #expect(close(rmsea.estimate, max(fit.chiSquareBartlett / (nd * Double(df)) - 1 / (nd - 1), 0).squareRoot(),
@@ -294,7 +294,7 @@ struct RandomFitCase: CustomTestStringConvertible, Sendable {
             // The bounds' λ put χ²_B at the 95th and 5th percentiles.
             let scale = Double(df) * (nd - 1)
             for (bound, level) in [(rmsea.lower, 0.95), (rmsea.upper, 0.05)] where bound > 0 {
-                let cdf = ChiSquareFunctions.nonCentralCDF(fit.chiSquareBartlett, degreesOfFreedom: Double(df),
+                let cdf = NonCentralChiSquare.cdf(fit.chiSquareBartlett, degreesOfFreedom: Double(df),
                                                            noncentrality: bound * bound * scale)
                 #expect(abs(cdf - level) < 1e-9)
             }
@@ -454,12 +454,12 @@ struct RandomFitCase: CustomTestStringConvertible, Sendable {
     @Test func chiSquareClosedForms() {
         // df = 2: Q = e^{−x/2}; df = 1: Q = erfc(√(x/2)).
         for x in [0.01, 1, 7.5, 60, 700] {
-            #expect(close(ChiSquareFunctions.upperTail(x, degreesOfFreedom: 2), exp(-x / 2), rel: 1e-13, floor: 0))
-            #expect(close(ChiSquareFunctions.upperTail(x, degreesOfFreedom: 1), erfc((x / 2).squareRoot()), rel: 1e-12, floor: 0))
+            #expect(close(ChiSquare.upperTail(x, degreesOfFreedom: 2), exp(-x / 2), rel: 1e-13, floor: 0))
+            #expect(close(ChiSquare.upperTail(x, degreesOfFreedom: 1), erfc((x / 2).squareRoot()), rel: 1e-12, floor: 0))
         }
-        #expect(ChiSquareFunctions.upperTail(0, degreesOfFreedom: 3) == 1)
-        #expect(ChiSquareFunctions.noncentrality(placing: 1, atCDF: 0.95, degreesOfFreedom: 10) == 0)
-        let lambda = ChiSquareFunctions.noncentrality(placing: 40, atCDF: 0.05, degreesOfFreedom: 10)
-        #expect(abs(ChiSquareFunctions.nonCentralCDF(40, degreesOfFreedom: 10, noncentrality: lambda) - 0.05) < 1e-12)
+        #expect(ChiSquare.upperTail(0, degreesOfFreedom: 3) == 1)
+        #expect(NonCentralChiSquare.noncentrality(cdf: 0.95, at: 1, degreesOfFreedom: 10) == 0)
+        let lambda = NonCentralChiSquare.noncentrality(cdf: 0.05, at: 40, degreesOfFreedom: 10)
+        #expect(abs(NonCentralChiSquare.cdf(40, degreesOfFreedom: 10, noncentrality: lambda) - 0.05) < 1e-12)
     }
 }

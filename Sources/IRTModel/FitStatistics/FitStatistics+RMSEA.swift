@@ -1,3 +1,4 @@
+import Linalg
 import Foundation
 
 extension FitStatistics {
@@ -45,8 +46,8 @@ extension FitStatistics {
             let dfd = Double(df), nd = Double(n)
             estimate = Swift.max(chiSquare / (nd * dfd) - 1 / (nd - 1), 0).squareRoot()
             let scale = dfd * (nd - 1)
-            let lambdaLower = ChiSquareFunctions.noncentrality(placing: chiSquare, atCDF: 0.95, degreesOfFreedom: dfd)
-            let lambdaUpper = ChiSquareFunctions.noncentrality(placing: chiSquare, atCDF: 0.05, degreesOfFreedom: dfd)
+            let lambdaLower = NonCentralChiSquare.noncentrality(cdf: 0.95, at: chiSquare, degreesOfFreedom: dfd)
+            let lambdaUpper = NonCentralChiSquare.noncentrality(cdf: 0.05, at: chiSquare, degreesOfFreedom: dfd)
             lower = (lambdaLower / scale).squareRoot()
             upper = (lambdaUpper / scale).squareRoot()
         }

@@ -141,7 +141,7 @@ public struct FitStatistics: Sendable, Codable, Equatable {
         chiSquare = nd * f
         chiSquareBartlett = chiB
         degreesOfFreedom = df
-        pValue = df > 0 ? ChiSquareFunctions.upperTail(chiB, degreesOfFreedom: Double(df)) : nil
+        pValue = df > 0 ? ChiSquare.upperTail(chiB, degreesOfFreedom: Double(df)) : nil
 
         // Null (independence) model: F₀ = −log|R| = Σ log S_ii − log|S|.
         let diagonal = s.diagonalElements
