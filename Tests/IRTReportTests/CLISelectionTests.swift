@@ -43,25 +43,6 @@ private func result(at path: String) throws -> AnalysisResult {
     try ResultJSON.decoder().decode(AnalysisResult.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
 }
 
-
-private func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-    let out = directory.appendingPathComponent(".out-\(UUID().uuidString)")
-    let err = directory.appendingPathComponent(".err-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
-    try process.run()
-    process.waitUntilExit()
-    return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
-}
-
 // MARK: - Parsing and validation
 
 @Suite("irt-report: task selection, run column and gaps — options")
@@ -187,7 +168,7 @@ struct CLISelectionEndToEndTests {
     func theExecutablePrintsTheSelectionAndExitsByTheRules() throws {
         let dir = try Directory()
         defer { dir.cleanup() }
-        let ok = try run([leaderboard.path, "--tasks", "ARC*", "--tasks", "HellaSwag*", "--tasks", "MMLU*", "--tasks", "TruthfulQA*",
+        let ok = try runExecutable([leaderboard.path, "--tasks", "ARC*", "--tasks", "HellaSwag*", "--tasks", "MMLU*", "--tasks", "TruthfulQA*",
                           "--exclude", "Average", "--run-column", "Model", "--draws", "30", "--out", "report"], in: dir.url)
         #expect(ok.status == 0, "\(ok.stderr)")
         let lines = ok.stdout.split(separator: "\n").map(String.init)
@@ -197,12 +178,12 @@ struct CLISelectionEndToEndTests {
         #expect(ok.stdout.contains("Runs n = 109, tasks p = 4"))
 
         // A pattern that matches nothing: an input error naming it, with the near match.
-        let typo = try run([leaderboard.path, "--tasks", "arc*", "--out", "typo"], in: dir.url)
+        let typo = try runExecutable([leaderboard.path, "--tasks", "arc*", "--out", "typo"], in: dir.url)
         #expect(typo.status == 1)
         #expect(typo.stderr.hasPrefix("irt-report: error: open_llm_leaderboard_20231031.csv: include pattern \"arc*\" matches no column; did you mean \"ARC(25-shot)\"?"))
 
         // No bits-per-byte column and no selection: exit 2 listing the numeric columns and a command line.
-        let none = try run([leaderboard.path, "--out", "none"], in: dir.url)
+        let none = try runExecutable([leaderboard.path, "--out", "none"], in: dir.url)
         #expect(none.status == 2)
         #expect(none.stdout.hasPrefix("irt-report: analysing "))   // the banner, then nothing
         #expect(none.stderr.contains("no task selection given, and the reference preset"))
@@ -217,7 +198,7 @@ struct CLISelectionEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: dir.path("none")))
 
         // The bundled sample still takes the reference preset and says so.
-        let sample = try run(["--draws", "20", "--out", "sample"], in: dir.url)
+        let sample = try runExecutable(["--draws", "20", "--out", "sample"], in: dir.url)
         #expect(sample.status == 0)
         #expect(sample.stdout.contains("\nTasks: 43 chosen by the reference preset (bits per byte, lower is better); runs named by column \"run_name\"\n"))
     }
