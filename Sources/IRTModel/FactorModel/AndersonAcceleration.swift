@@ -73,7 +73,28 @@ extension EMRun {
         var gamma = rhs
         var factor = gram, inverse = gram
 
+        // Hand-overs to the quasi-Newton polish so far, and whether one is due.
+        var polishes = 0, polishDue = false
+
         while iterations < options.maxIterations {
+            if map.likelihoodIsMerit, polishes < options.tuning.quasiNewtonPolishes,
+               polishDue || iterations >= options.tuning.quasiNewtonAfter * (polishes + 1) {
+                polishes += 1
+                polishDue = false
+                let (point, ok) = try quasiNewton(from: haveAccepted ? acceptedF : x, map: &map,
+                                                  budget: options.tuning.quasiNewtonBudget)
+                x = point
+                if ok {
+                    let (certified, passed) = try certify(from: point, map: &map)
+                    if passed { converged = true; return certified }
+                    x = certified
+                }
+                dG.removeAll(); dF.removeAll(); havePrevious = false
+                acceptedLL = -Double.infinity
+                acceptedResidual = .infinity
+                haveAccepted = false
+                continue
+            }
             let (ll, residual) = try evaluate(x, into: &fx, &map)
             // ℓ must not drop, or, for the projected M-step near its fixed
             // point, the residual must not grow.
@@ -122,6 +143,8 @@ extension EMRun {
                 if rate < 1 {
                     certifyBelow = Swift.max(tolerance * (1 - rate) / Swift.max(rate, 1e-3) / 2, 1e-12)
                 }
+                // EM this slow is a job for the quasi-Newton polish.
+                if !(rate < options.tuning.quasiNewtonRate) { polishDue = true }
                 x = certified
                 dG.removeAll(); dF.removeAll(); havePrevious = false
                 acceptedLL = -Double.infinity

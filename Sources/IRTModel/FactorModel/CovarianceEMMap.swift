@@ -45,6 +45,7 @@ struct CovarianceEMMap: EMMap {
 
     var taskCount: Int { p }
     var factorCount: Int { k }
+    var observationCount: Int { n }
 
     init(s: Matrix, n: Int, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double, nonNegative: Bool = true) {
         p = s.rows
@@ -83,6 +84,65 @@ struct CovarianceEMMap: EMMap {
 
     /// Applies one EM map `x ↦ F(x)` into `out` and returns `ℓ(x)`.
     mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
+        let logLikelihood = try expectation(x)
+        try maximization(into: &out)
+        return logLikelihood
+    }
+
+    /// `∇ℓ(x)/n` by Fisher's identity from the E-step's `C/n` and `T`:
+    /// `∂ℓ/∂λ_t = n (c_t − T λ_t)/ψ_t`, `∂ℓ/∂log ψ_t = n/2 (q_t/ψ_t − 1)` with
+    /// `q_t = S_tt − 2 c_tᵀλ_t + λ_tᵀTλ_t`.
+    mutating func gradient(_ x: FactorParameters, into gradient: inout FactorParameters) throws(AnalysisError) -> Double {
+        let logLikelihood = try expectation(x)
+        for i in 0..<p {
+            var quad = 0.0, cross = 0.0
+            for c in 0..<k {
+                var tl = 0.0
+                for a in 0..<k { tl += t[c + a * k] * x.lambda[i + a * p] }
+                gradient.lambda[i + c * p] = (cn[i + c * p] - tl) / x.psi[i]
+                quad += tl * x.lambda[i + c * p]
+                cross += cn[i + c * p] * x.lambda[i + c * p]
+            }
+            gradient.psi[i] = anchored[i] ? 0 : 0.5 * ((sDiagonal[i] - 2 * cross + quad) / x.psi[i] - 1)
+        }
+        return logLikelihood
+    }
+
+    /// Each task's block of the Fisher information per observation, in
+    /// `(λ_t1 … λ_tk, log ψ_t)`, from the last E-step (at `x`). With
+    /// `P = Σ⁻¹`, `A = PΛ = BV` and `C = ΛᵀPΛ = I − V`:
+    ///
+    /// ```
+    /// I(λ_tj, λ_tl) = P_tt C_jl + A_tj A_tl,   I(λ_tj, log ψ_t) = ψ_t P_tt A_tj,   I(log ψ_t, log ψ_t) = ½ ψ_t² P_tt²
+    /// ```
+    ///
+    /// with `P_tt = 1/ψ_t − b_tᵀ V b_t`. Cost O(p k²).
+    func informationBlocks(_ x: FactorParameters, into blocks: inout [Double]) {
+        let order = k + 1
+        let be = b.elements
+        var a = [Double](repeating: 0, count: k)
+        for i in 0..<p {
+            var bvb = 0.0
+            for c in 0..<k {
+                var sum = 0.0
+                for e in 0..<k { sum += be[i + e * p] * v[e + c * k] }
+                a[c] = sum
+                bvb += sum * be[i + c * p]
+            }
+            let ptt = 1 / x.psi[i] - bvb, base = i * order * order
+            for c in 0..<k {
+                for e in 0..<k {
+                    blocks[base + c + e * order] = ptt * ((c == e ? 1 : 0) - v[c + e * k]) + a[c] * a[e]
+                }
+                blocks[base + c + k * order] = x.psi[i] * ptt * a[c]
+                blocks[base + k + c * order] = x.psi[i] * ptt * a[c]
+            }
+            blocks[base + k + k * order] = 0.5 * x.psi[i] * x.psi[i] * ptt * ptt
+        }
+    }
+
+    /// The E-step at `x`: fills `C/n` and `T = S_θθ/n`, returns `ℓ(x)`.
+    private mutating func expectation(_ x: FactorParameters) throws(AnalysisError) -> Double {
         let p = self.p, k = self.k
         // B = Ψ⁻¹Λ
         b.withMutableElements { bs in
@@ -133,7 +193,12 @@ struct CovarianceEMMap: EMMap {
             for e in 0..<k { sum += vg[a + e * k] * v[e + c * k] }
             t[a + c * k] = sum
         } }
+        return logLikelihood
+    }
 
+    /// The M-step from the last E-step's `C/n` and `T`.
+    private mutating func maximization(into out: inout FactorParameters) throws(AnalysisError) {
+        let p = self.p, k = self.k
         // M-step for Λ.
         // Free loadings: the unconstrained update, whatever the M-step.
         switch nonNegative ? mStep : .projected {
@@ -182,6 +247,5 @@ struct CovarianceEMMap: EMMap {
             }
             out.psi[i] = Swift.max(psiFloor, sDiagonal[i] - 2 * cross + quad)
         }
-        return logLikelihood
     }
 }

@@ -22,6 +22,30 @@ protocol EMMap {
     /// - Complexity: the map's; O(p²k) for ``CovarianceEMMap``.
     mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double
 
+    /// Observations behind ℓ (runs): the gradient is `∇ℓ / observationCount`.
+    var observationCount: Int { get }
+    /// Whether loadings are constrained to `Λ ≥ 0`.
+    var nonNegative: Bool { get }
+    /// The floor of a free uniqueness.
+    var psiFloor: Double { get }
+    /// Per task, whether its uniqueness is fixed at an anchor.
+    var anchored: [Bool] { get }
+
+    /// Writes `∇ℓ(x) / observationCount` into `gradient` — with respect to Λ
+    /// and to `log ψ` (zero for an anchored task) — and returns `ℓ(x)`. By
+    /// Fisher's identity the gradient is that of the E-step's expected
+    /// complete-data log-likelihood, so it costs one E-step (about one map
+    /// evaluation).
+    ///
+    /// - Throws: as ``evaluate(_:into:)``.
+    mutating func gradient(_ x: FactorParameters, into gradient: inout FactorParameters) throws(AnalysisError) -> Double
+
+    /// After ``gradient(_:into:)`` at `x`: each task's `(k + 1) × (k + 1)`
+    /// block of an information matrix per observation in `(λ_t1 … λ_tk, log ψ_t)`
+    /// (column-major, task after task) — positive semi-definite, used as the
+    /// quasi-Newton polish's starting inverse Hessian. O(p k²).
+    mutating func informationBlocks(_ x: FactorParameters, into blocks: inout [Double])
+
     /// Whether every map step is an exact EM step, so that `ℓ(F(x)) ≥ ℓ(x)` and
     /// the fixed points are stationary points of ℓ (the nnls M-step, free
     /// loadings). The projected M-step's clipped update is not: its fixed point

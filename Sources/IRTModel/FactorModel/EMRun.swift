@@ -19,7 +19,8 @@ struct EMRun {
         self.progress = progress
     }
 
-    private mutating func record(_ logLikelihood: Double) {
+    /// Counts one map evaluation (or its equivalent in cost) and reports progress.
+    mutating func record(_ logLikelihood: Double) {
         iterations += 1
         if options.recordTrace { trace.append(logLikelihood) }
         if let progress, iterations % options.tuning.progressEvery == 0 { progress(iterations, lastStep) }

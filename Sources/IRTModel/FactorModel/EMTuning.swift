@@ -44,6 +44,25 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// …at most every this many evaluations: each burst also shows the slow
     /// mode to the next extrapolation.
     public var squaremCertifyEvery: Int = 100
+    /// Evaluations after which Anderson hands an exact-EM map
+    /// (``EMMap/likelihoodIsMerit``) to the quasi-Newton polish
+    /// (ProjectedQuasiNewton.swift); a failed certification with a slow
+    /// measured rate hands it over earlier.
+    public var quasiNewtonAfter: Int = 1000
+    /// Measured rate ρ̂ at or above which a failed certification hands over to
+    /// the quasi-Newton polish.
+    public var quasiNewtonRate: Double = 0.999
+    /// Gradients one quasi-Newton polish may use before Anderson resumes.
+    public var quasiNewtonBudget: Int = 3000
+    /// Quasi-Newton polishes per fit at most.
+    public var quasiNewtonPolishes: Int = 3
+    /// Curvature pairs the quasi-Newton polish keeps.
+    public var quasiNewtonMemory: Int = 20
+    /// Step halvings per quasi-Newton line search.
+    public var quasiNewtonBacktracks: Int = 30
+    /// The polish stops when its proposed step is below this fraction of the
+    /// stop rule's tolerance (then a certification burst checks it).
+    public var quasiNewtonMargin: Double = 0.1
     /// Evaluations between progress callbacks.
     public var progressEvery: Int = 1000
 

@@ -53,6 +53,8 @@ struct MissingDataEMMap: EMMap {
     /// Per task: Σ z² over the runs that observe it, and how many do.
     private let zSquares: [Double]
     private let counts: [Double]
+    /// Runs with at least one observed cell (the likelihood's n).
+    private let runCount: Int
 
     /// Per evaluation: λ_t and λ_t/ψ_t row-major (p × k), 1/ψ_t and log ψ_t.
     private var lambdaRows: [Double], scaledRows: [Double], inversePsi: [Double], logPsi: [Double]
@@ -65,6 +67,7 @@ struct MissingDataEMMap: EMMap {
 
     var taskCount: Int { p }
     var factorCount: Int { k }
+    var observationCount: Int { runCount }
 
     /// Entries of a packed lower triangle of order k.
     private var packed: Int { k * (k + 1) / 2 }
@@ -103,6 +106,7 @@ struct MissingDataEMMap: EMMap {
         zStart = groups.reduce(into: [0]) { $0.append($0.last! + $1.z.count) }
         zSquares = zz
         counts = cnt
+        runCount = patternRuns.reduce(0, +)
         lambdaRows = [Double](repeating: 0, count: p * k)
         scaledRows = lambdaRows
         inversePsi = [Double](repeating: 0, count: p)
@@ -135,6 +139,59 @@ struct MissingDataEMMap: EMMap {
     }
 
     mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
+        let logLikelihood = try expectation(x)
+        try maximization(x, into: &out)
+        return logLikelihood
+    }
+
+    /// `∇ℓ(x)/n` by Fisher's identity from the E-step's per-task `c_t`, `T_t`:
+    /// `∂ℓ/∂λ_t = (c_t − T_t λ_t)/ψ_t`, `∂ℓ/∂log ψ_t = ½ (q_t/ψ_t − n_t)` with
+    /// `q_t = Σ z_rt² − 2 c_tᵀλ_t + λ_tᵀT_tλ_t`.
+    mutating func gradient(_ x: FactorParameters, into gradient: inout FactorParameters) throws(AnalysisError) -> Double {
+        let logLikelihood = try expectation(x)
+        let n = Double(runCount)
+        for tIndex in 0..<p {
+            unpackT(task: tIndex)
+            var quad = 0.0, cross = 0.0
+            for a in 0..<k {
+                var tl = 0.0
+                for bIndex in 0..<k { tl += tt[a + bIndex * k] * x.lambda[tIndex + bIndex * p] }
+                gradient.lambda[tIndex + a * p] = (c[tIndex + a * p] - tl) / x.psi[tIndex] / n
+                quad += tl * x.lambda[tIndex + a * p]
+                cross += c[tIndex + a * p] * x.lambda[tIndex + a * p]
+            }
+            gradient.psi[tIndex] = anchored[tIndex] || counts[tIndex] == 0
+                ? 0 : 0.5 * ((zSquares[tIndex] - 2 * cross + quad) / x.psi[tIndex] - counts[tIndex]) / n
+        }
+        return logLikelihood
+    }
+
+    /// Each task's block of the complete-data information per run, in
+    /// `(λ_t, log ψ_t)`, from the last E-step: `T_t/(n ψ_t)` and `n_t/(2n)` (the
+    /// observed-data blocks would need every pattern's Σ_OO⁻¹).
+    mutating func informationBlocks(_ x: FactorParameters, into blocks: inout [Double]) {
+        let order = k + 1, n = Double(runCount)
+        for tIndex in 0..<p {
+            unpackT(task: tIndex)
+            let base = tIndex * order * order
+            for a in 0..<order { for bIndex in 0..<order { blocks[base + a + bIndex * order] = 0 } }
+            for a in 0..<k { for bIndex in 0..<k {
+                blocks[base + a + bIndex * order] = tt[a + bIndex * k] / (n * x.psi[tIndex])
+            } }
+            blocks[base + k + k * order] = counts[tIndex] / (2 * n)
+        }
+    }
+
+    /// Copies task t's packed `T_t` into the square `tt`.
+    private mutating func unpackT(task tIndex: Int) {
+        var i = tIndex * packed
+        for a in 0..<k {
+            for bIndex in 0...a { tt[a + bIndex * k] = t[i]; tt[bIndex + a * k] = t[i]; i += 1 }
+        }
+    }
+
+    /// The E-step at `x`: fills `c_t` and `T_t` (packed) per task, returns `ℓ(x)`.
+    private mutating func expectation(_ x: FactorParameters) throws(AnalysisError) -> Double {
         let p = self.p, k = self.k, kk = packed
         for tIndex in 0..<p {
             let psi = x.psi[tIndex]
@@ -243,6 +300,12 @@ struct MissingDataEMMap: EMMap {
                 }
             }
         }
+        return logLikelihood
+    }
+
+    /// The M-step from the last E-step's `c_t` and `T_t`; a task no run observes keeps `x`'s values.
+    private mutating func maximization(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) {
+        let p = self.p, k = self.k
         // M-step, task by task.
         for tIndex in 0..<p {
             guard counts[tIndex] > 0 else {
@@ -250,10 +313,7 @@ struct MissingDataEMMap: EMMap {
                 out.psi[tIndex] = x.psi[tIndex]
                 continue
             }
-            var i = tIndex * kk
-            for a in 0..<k {
-                for bIndex in 0...a { tt[a + bIndex * k] = t[i]; tt[bIndex + a * k] = t[i]; i += 1 }
-            }
+            unpackT(task: tIndex)
             if nonNegative && mStep == .nnls {
                 nnls.solve(a: tt, c: c, cOffset: tIndex, stride: p, into: &out.lambda)
             } else {
@@ -272,6 +332,5 @@ struct MissingDataEMMap: EMMap {
             }
             out.psi[tIndex] = Swift.max(psiFloor, (zSquares[tIndex] - 2 * cross + quad) / counts[tIndex])
         }
-        return logLikelihood
     }
 }

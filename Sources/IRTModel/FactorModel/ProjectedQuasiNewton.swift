@@ -1,0 +1,298 @@
+import Foundation
+import Linalg
+
+extension EMRun {
+    /// Maximises ℓ directly by a projected, preconditioned L-BFGS (two-metric
+    /// projection) over `(Λ, log ψ)` under the map's bounds — `Λ ≥ 0` (or free),
+    /// `ψ ≥ floor`, anchored ψ fixed — for maps whose fixed points are the
+    /// stationary points of ℓ (``EMMap/likelihoodIsMerit``: the nnls M-step,
+    /// free loadings).
+    ///
+    /// Where EM crawls — a uniqueness heading for 0 (a Heywood case), where ℓ
+    /// is conditioned like 1/ψ and EM's rate tends to 1 — the EM's fixed point
+    /// is still the constrained maximum of ℓ, and a quasi-Newton method reaches
+    /// it in a few hundred gradients. With `f = −ℓ/n`, its gradient `g`
+    /// (``EMMap/gradient(_:into:)``, one E-step by Fisher's identity) and
+    /// `D` the inverse of the block-diagonal information (each task's
+    /// `(λ_t, log ψ_t)` block, ``EMMap/informationBlocks(_:into:)``):
+    ///
+    /// ```
+    /// fixed  = anchored ψ ∪ { i at its bound with g_i > 0 }
+    /// d      = −H g  on the other coordinates (L-BFGS two-loop, H₀ = D),  0 on fixed ones
+    /// x⁺     = P(x + α d),  α = 1, ½, ¼, … until  f(x⁺) ≤ f(x) + 10⁻⁴ gᵀ(x⁺ − x)
+    /// ```
+    ///
+    /// (Bertsekas' two-metric projection; `P` clips to the bounds). `H₀ = D`
+    /// is a Fisher-scoring step task by task: it holds the stiff direction of
+    /// a Heywood task (its `Σ_tt = |λ_t|² + ψ_t` pinned to `S_tt` with a
+    /// stiffness 1/ψ_t) and re-linearises it at every iterate; the curvature
+    /// pairs add what couples the tasks — the slow directions.
+    ///
+    /// Stop: a full step (`α = 1`) accepted while the proposed step — the
+    /// quasi-Newton estimate of the distance to the maximum, measured as the
+    /// EM's stop rule measures it (`max |ΔΛ|`, and `ψ |Δ log ψ|`) — is below a
+    /// tenth of the stop rule's tolerance. Every gradient counts as one map
+    /// evaluation (it costs one E-step).
+    ///
+    /// - Returns: the last accepted point and whether it met the stop.
+    /// - Complexity: one E-step (O(p²k) in covariance space) per gradient, plus
+    ///   O(m · p k) for the two-loop recursion with memory m.
+    mutating func quasiNewton(
+        from start: FactorParameters, map: inout some EMMap, budget: Int
+    ) throws(AnalysisError) -> (point: FactorParameters, converged: Bool) {
+        let pk = start.lambda.count, p = start.psi.count, count = pk + p
+        let memory = options.tuning.quasiNewtonMemory
+        let tolerance = options.stopRule.tolerance * options.tuning.quasiNewtonMargin
+        let lower = (0..<count).map { i -> Double in
+            i < pk ? (map.nonNegative ? 0 : -.infinity) : Foundation.log(map.psiFloor)
+        }
+        var frozen = (0..<count).map { $0 >= pk && map.anchored[$0 - pk] }
+        var x = start
+        // Free loadings: fix the rotation (ℓ is flat along Λ R, which would
+        // make the quasi-Newton matrix unbounded there) by rotating Λ so that
+        // k pivot tasks form a lower-triangular block and freezing its zeros.
+        if !map.nonNegative, p > 0, pk / p > 1 {
+            for (row, column) in Self.fixRotation(&x.lambda, p: p, k: pk / p) { frozen[row + column * p] = true }
+        }
+        var v = [Double](repeating: 0, count: count)
+        for i in 0..<pk { v[i] = x.lambda[i] }
+        for t in 0..<p { v[pk + t] = Foundation.log(start.psi[t]) }
+        let k = pk / Swift.max(p, 1), order = k + 1
+        var g = v, trial = v, gTrial = v, direction = v, q = v
+        var blocks = [Double](repeating: 0, count: p * order * order), blocksTrial = blocks
+        var gradient = start, xTrial = start
+        var solver = BlockSolver(order: order)
+        var f = try objective(x, gradient: &g, blocks: &blocks, scratch: &gradient, map: &map)
+        var s: [[Double]] = [], y: [[Double]] = [], rho: [Double] = []
+        var alphas = [Double](repeating: 0, count: memory)
+        var fixed = frozen
+        let first = iterations
+
+        while iterations - first < budget, iterations < options.maxIterations {
+            for i in 0..<count { fixed[i] = frozen[i] || (v[i] <= lower[i] && g[i] > 0) }
+            // Two-loop recursion on the free coordinates, H₀ = D.
+            for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
+            for j in stride(from: s.count - 1, through: 0, by: -1) {
+                var a = 0.0
+                for i in 0..<count where !fixed[i] { a += s[j][i] * q[i] }
+                a *= rho[j]
+                alphas[j] = a
+                for i in 0..<count where !fixed[i] { q[i] -= a * y[j][i] }
+            }
+            solver.apply(blocks: blocks, to: &q, fixed: fixed, p: p, k: k)
+            for j in 0..<s.count {
+                var b = 0.0
+                for i in 0..<count where !fixed[i] { b += y[j][i] * q[i] }
+                b *= rho[j]
+                for i in 0..<count where !fixed[i] { q[i] += s[j][i] * (alphas[j] - b) }
+            }
+            var slope = 0.0
+            for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
+            if !(slope < 0) {
+                // Not a descent direction: forget the curvature pairs.
+                s.removeAll(); y.removeAll(); rho.removeAll()
+                slope = 0
+                for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
+                solver.apply(blocks: blocks, to: &q, fixed: fixed, p: p, k: k)
+                for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
+                if !(slope < 0) { lastStep = 0; estimatedDistance = 0; return (x, true) }
+            }
+            // The quasi-Newton distance estimate, in the stop rule's units.
+            var distance = 0.0
+            for i in 0..<pk { distance = Swift.max(distance, Swift.abs(direction[i])) }
+            for t in 0..<p { distance = Swift.max(distance, x.psi[t] * Swift.abs(direction[pk + t])) }
+
+            // The rounding of f: near a Heywood case its terms of size 1/ψ
+            // cancel and f carries errors of 1e-8 relative and more (the
+            // gradient does not: Fisher's identity has no such cancellation).
+            // Hager & Zhang's ε = 10⁻⁶ |f| for the approximate Wolfe test.
+            let noise = 1e-6 * Swift.abs(f)
+            var alpha = 1.0, accepted = false, fTrial = f
+            for _ in 0..<options.tuning.quasiNewtonBacktracks {
+                var decrease = 0.0
+                for i in 0..<count {
+                    trial[i] = fixed[i] ? v[i] : Swift.max(lower[i], v[i] + alpha * direction[i])
+                    decrease += g[i] * (trial[i] - v[i])
+                }
+                for i in 0..<pk { xTrial.lambda[i] = trial[i] }
+                for t in 0..<p { xTrial.psi[t] = frozen[pk + t] ? start.psi[t] : Foundation.exp(trial[pk + t]) }
+                fTrial = try objective(xTrial, gradient: &gTrial, blocks: &blocksTrial, scratch: &gradient, map: &map)
+                if fTrial.isFinite, fTrial <= f + 1e-4 * decrease { accepted = true; break }
+                // Near a Heywood maximum f's own rounding (terms of size 1/ψ
+                // that cancel) exceeds the decrease: within that noise, accept a
+                // step whose slope shows the quadratic model still decreasing
+                // (Hager & Zhang's approximate Wolfe condition).
+                var slopeAfter = 0.0
+                for i in 0..<count { slopeAfter += gTrial[i] * (trial[i] - v[i]) }
+                if fTrial.isFinite, fTrial <= f + noise, decrease < 0,
+                   slopeAfter <= (1 - 2e-4) * -decrease, slopeAfter >= 0.9 * decrease {
+                    accepted = true; break
+                }
+                if iterations - first >= budget { break }
+                alpha /= 2
+            }
+            guard accepted else {
+                if s.isEmpty { return (x, false) }
+                s.removeAll(); y.removeAll(); rho.removeAll()
+                continue
+            }
+            // Powell's damping against B₀ (the new point's blocks): a pair
+            // whose curvature sᵀy is below 10⁻⁸ sᵀB₀s — flat or negative, by
+            // rounding or a ridge — is blended with B₀s so that H stays
+            // positive definite and bounded. (A higher threshold damps the
+            // very directions the polish is for: where EM is slow, the true
+            // curvature is far below the complete-data information.)
+            var sNew = [Double](repeating: 0, count: count), yNew = sNew, bs = sNew
+            for i in 0..<count where !fixed[i] { sNew[i] = trial[i] - v[i]; yNew[i] = gTrial[i] - g[i] }
+            solver.multiply(blocks: blocksTrial, sNew, into: &bs, fixed: fixed, p: p, k: k)
+            var sy = 0.0, sbs = 0.0
+            for i in 0..<count { sy += sNew[i] * yNew[i]; sbs += sNew[i] * bs[i] }
+            if sbs > 0, sy < 1e-8 * sbs {
+                let theta = (1 - 1e-8) * sbs / (sbs - sy)
+                for i in 0..<count { yNew[i] = theta * yNew[i] + (1 - theta) * bs[i] }
+                sy = 1e-8 * sbs
+            }
+            if sy > 0, sy.isFinite {
+                s.append(sNew); y.append(yNew); rho.append(1 / sy)
+                if s.count > memory { s.removeFirst(); y.removeFirst(); rho.removeFirst() }
+            }
+            swap(&v, &trial); swap(&g, &gTrial); swap(&blocks, &blocksTrial)
+            x = xTrial
+            f = fTrial
+            lastStep = distance * alpha
+            estimatedDistance = distance
+            if alpha == 1, distance < tolerance { return (x, true) }
+        }
+        return (x, false)
+    }
+
+    /// Rotates free loadings `Λ ← Λ Q` (Q orthogonal, so `ΛΛᵀ` and ℓ are
+    /// unchanged) so that k pivot rows — chosen greedily by largest residual
+    /// norm, as in a pivoted QR of Λᵀ — form a lower-triangular block; returns
+    /// the `k(k − 1)/2` entries `(row, column)` that are now 0 and identify the rotation.
+    static func fixRotation(_ lambda: inout [Double], p: Int, k: Int) -> [(Int, Int)] {
+        // Pivot rows by modified Gram–Schmidt with pivoting on the rows of Λ.
+        var residual = (0..<p).map { i in (0..<k).map { lambda[i + $0 * p] } }
+        var pivots: [Int] = []
+        for _ in 0..<k {
+            guard let best = (0..<p).filter({ !pivots.contains($0) })
+                .max(by: { residual[$0].reduce(0) { $0 + $1 * $1 } < residual[$1].reduce(0) { $0 + $1 * $1 } })
+            else { break }
+            let norm = residual[best].reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { break }
+            let unit = residual[best].map { $0 / norm }
+            pivots.append(best)
+            for i in 0..<p {
+                let dot = zip(residual[i], unit).reduce(0) { $0 + $1.0 * $1.1 }
+                for j in 0..<k { residual[i][j] -= dot * unit[j] }
+            }
+        }
+        guard pivots.count == k else { return [] }
+        // A = Λ[pivots, :]; Aᵀ = Q U (Gram–Schmidt), so A Q = Uᵀ is lower triangular.
+        var q = (0..<k).map { m in (0..<k).map { lambda[pivots[m] + $0 * p] } }   // columns of Aᵀ = rows of A
+        for m in 0..<k {
+            for l in 0..<m {
+                let dot = zip(q[m], q[l]).reduce(0) { $0 + $1.0 * $1.1 }
+                for j in 0..<k { q[m][j] -= dot * q[l][j] }
+            }
+            let norm = q[m].reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { return [] }
+            for j in 0..<k { q[m][j] /= norm }
+        }
+        // Λ ← Λ Q, Q's column m = q[m].
+        var rotated = lambda
+        for i in 0..<p {
+            for m in 0..<k {
+                var sum = 0.0
+                for j in 0..<k { sum += lambda[i + j * p] * q[m][j] }
+                rotated[i + m * p] = sum
+            }
+        }
+        var zeros: [(Int, Int)] = []
+        for m in 0..<k { for column in (m + 1)..<k { rotated[pivots[m] + column * p] = 0; zeros.append((pivots[m], column)) } }
+        lambda = rotated
+        return zeros
+    }
+
+    /// `f = −ℓ(x)/n` with its gradient and information blocks in `(Λ, log ψ)`
+    /// coordinates; counted as one map evaluation.
+    private mutating func objective(
+        _ x: FactorParameters, gradient g: inout [Double], blocks: inout [Double],
+        scratch: inout FactorParameters, map: inout some EMMap
+    ) throws(AnalysisError) -> Double {
+        let logLikelihood = try map.gradient(x, into: &scratch)
+        map.informationBlocks(x, into: &blocks)
+        let pk = x.lambda.count
+        for i in 0..<pk { g[i] = -scratch.lambda[i] }
+        for t in x.psi.indices { g[pk + t] = -scratch.psi[t] }
+        record(logLikelihood)
+        return -logLikelihood / Double(map.observationCount)
+    }
+}
+
+/// Solves each task's information block, restricted to its free coordinates:
+/// the quasi-Newton polish's `H₀ q`.
+struct BlockSolver {
+    let order: Int
+    private var sub: [Double]
+    private var rhs: [Double]
+    private var index: [Int]
+
+    init(order: Int) {
+        self.order = order
+        sub = [Double](repeating: 0, count: order * order)
+        rhs = [Double](repeating: 0, count: order)
+        index = [Int](repeating: 0, count: order)
+    }
+
+    /// `out = B_F x` task by task (0 on fixed coordinates).
+    func multiply(blocks: [Double], _ x: [Double], into out: inout [Double], fixed: [Bool], p: Int, k: Int) {
+        let pk = p * k
+        for t in 0..<p {
+            let base = t * order * order
+            func coordinate(_ local: Int) -> Int { local == k ? pk + t : t + local * p }
+            for a in 0..<order {
+                let i = coordinate(a)
+                guard !fixed[i] else { out[i] = 0; continue }
+                var sum = 0.0
+                for b in 0..<order where !fixed[coordinate(b)] { sum += blocks[base + a + b * order] * x[coordinate(b)] }
+                out[i] = sum
+            }
+        }
+    }
+
+    /// `q ← B_F⁻¹ q` task by task (B_F: the block on the free coordinates, with
+    /// a ridge of 1e-12 of its trace); a block that is not positive definite
+    /// even so is applied through its diagonal, a zero diagonal gives 0.
+    mutating func apply(blocks: [Double], to q: inout [Double], fixed: [Bool], p: Int, k: Int) {
+        let pk = p * k
+        for t in 0..<p {
+            var m = 0
+            for j in 0..<k where !fixed[t + j * p] { index[m] = j; m += 1 }
+            if !fixed[pk + t] { index[m] = k; m += 1 }
+            guard m > 0 else { continue }
+            let base = t * order * order
+            func coordinate(_ local: Int) -> Int { local == k ? pk + t : t + local * p }
+            var trace = 0.0
+            for a in 0..<m {
+                for b in 0..<m { sub[a + b * m] = blocks[base + index[a] + index[b] * order] }
+                trace += sub[a + a * m]
+                rhs[a] = q[coordinate(index[a])]
+            }
+            guard trace > 0, trace.isFinite else {
+                for a in 0..<m { q[coordinate(index[a])] = 0 }
+                continue
+            }
+            for a in 0..<m { sub[a + a * m] += 1e-12 * trace }
+            if (try? InPlaceCholesky.factor(&sub, order: m)) != nil {
+                InPlaceCholesky.solve(factor: sub, order: m, &rhs, rightHandSides: 1)
+                for a in 0..<m { q[coordinate(index[a])] = rhs[a] }
+            } else {
+                for a in 0..<m {
+                    let diagonal = blocks[base + index[a] + index[a] * order]
+                    q[coordinate(index[a])] = diagonal > 0 ? rhs[a] / diagonal : 0
+                }
+            }
+        }
+    }
+}
