@@ -116,7 +116,11 @@ extension EMRun {
                 }
                 for i in 0..<pk { xTrial.lambda[i] = trial[i] }
                 for t in 0..<p { xTrial.psi[t] = frozen[pk + t] ? start.psi[t] : Foundation.exp(trial[pk + t]) }
-                fTrial = try objective(xTrial, gradient: &gTrial, blocks: &blocksTrial, scratch: &gradient, map: &map)
+                // A trial the E-step cannot take (I + ΛᵀΨ⁻¹Λ not positive
+                // definite in rounding, with ψ near its floor) is a failed trial.
+                do { fTrial = try objective(xTrial, gradient: &gTrial, blocks: &blocksTrial, scratch: &gradient, map: &map) } catch {
+                    fTrial = .infinity
+                }
                 if fTrial.isFinite, fTrial <= f + 1e-4 * decrease { accepted = true; break }
                 // Near a Heywood maximum f's own rounding (terms of size 1/ψ
                 // that cancel) exceeds the decrease: within that noise, accept a
