@@ -48,7 +48,7 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// (``EMMap/likelihoodIsMerit``) to the quasi-Newton polish
     /// (ProjectedQuasiNewton.swift); a failed certification with a slow
     /// measured rate hands it over earlier.
-    public var quasiNewtonAfter: Int = 1000
+    public var quasiNewtonAfter: Int = 500
     /// Measured rate ρ̂ at or above which a failed certification hands over to
     /// the quasi-Newton polish.
     public var quasiNewtonRate: Double = 0.999
