@@ -81,13 +81,22 @@ extension EMRun {
                polishDue || iterations >= options.tuning.quasiNewtonAfter * (polishes + 1) {
                 polishes += 1
                 polishDue = false
-                let (point, ok) = try quasiNewton(from: haveAccepted ? acceptedF : x, map: &map,
-                                                  budget: options.tuning.quasiNewtonBudget)
-                x = point
-                if ok {
-                    let (certified, passed) = try certify(from: point, map: &map)
-                    if passed { converged = true; return certified }
-                    x = certified
+                let base = haveAccepted ? acceptedF : x
+                // A polish that fails numerically (rounding near ψ's floor) or
+                // ends below where it started is dropped: Anderson goes on from
+                // its own point.
+                var scratch = base
+                let baseLikelihood = (try? evaluate(base, into: &scratch, &map).logLikelihood) ?? -.infinity
+                if let (point, ok) = try? quasiNewton(from: base, map: &map, budget: options.tuning.quasiNewtonBudget),
+                   let pointLikelihood = try? evaluate(point, into: &scratch, &map).logLikelihood,
+                   pointLikelihood.isFinite, pointLikelihood >= baseLikelihood - options.tuning.likelihoodSlack * Swift.abs(baseLikelihood) {
+                    x = point
+                    if ok, let (certified, passed) = try? certify(from: point, map: &map) {
+                        if passed { converged = true; return certified }
+                        x = certified
+                    }
+                } else {
+                    x = base
                 }
                 dG.removeAll(); dF.removeAll(); havePrevious = false
                 acceptedLL = -Double.infinity

@@ -58,6 +58,10 @@ public struct EMTuning: Sendable, Equatable, Codable {
     public var quasiNewtonPolishes: Int = 3
     /// Curvature pairs the quasi-Newton polish keeps.
     public var quasiNewtonMemory: Int = 20
+    /// Longest quasi-Newton step of a loading: correlation-scale loadings
+    /// never move that far in one step near a maximum (log ψ is not limited:
+    /// a Heywood uniqueness may fall by orders of magnitude).
+    public var quasiNewtonStepLimit: Double = 0.5
     /// Step halvings per quasi-Newton line search.
     public var quasiNewtonBacktracks: Int = 30
     /// The polish stops when its proposed step is below this fraction of the

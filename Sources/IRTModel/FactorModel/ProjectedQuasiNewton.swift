@@ -70,32 +70,48 @@ extension EMRun {
 
         while iterations - first < budget, iterations < options.maxIterations {
             for i in 0..<count { fixed[i] = frozen[i] || (v[i] <= lower[i] && g[i] > 0) }
-            // Two-loop recursion on the free coordinates, H₀ = D.
-            for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
-            for j in stride(from: s.count - 1, through: 0, by: -1) {
-                var a = 0.0
-                for i in 0..<count where !fixed[i] { a += s[j][i] * q[i] }
-                a *= rho[j]
-                alphas[j] = a
-                for i in 0..<count where !fixed[i] { q[i] -= a * y[j][i] }
-            }
-            solver.apply(blocks: blocks, to: &q, fixed: fixed, p: p, k: k)
-            for j in 0..<s.count {
-                var b = 0.0
-                for i in 0..<count where !fixed[i] { b += y[j][i] * q[i] }
-                b *= rho[j]
-                for i in 0..<count where !fixed[i] { q[i] += s[j][i] * (alphas[j] - b) }
-            }
-            var slope = 0.0
-            for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
-            if !(slope < 0) {
-                // Not a descent direction: forget the curvature pairs.
-                s.removeAll(); y.removeAll(); rho.removeAll()
-                slope = 0
+            // A coordinate at its bound that the direction would push out of
+            // bounds is fixed too, and the direction recomputed: otherwise the
+            // projection can turn a non-diagonal H's step uphill at every α.
+            for _ in 0..<4 {
+                // Two-loop recursion on the free coordinates, H₀ = D.
                 for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
+                for j in stride(from: s.count - 1, through: 0, by: -1) {
+                    var a = 0.0
+                    for i in 0..<count where !fixed[i] { a += s[j][i] * q[i] }
+                    a *= rho[j]
+                    alphas[j] = a
+                    for i in 0..<count where !fixed[i] { q[i] -= a * y[j][i] }
+                }
                 solver.apply(blocks: blocks, to: &q, fixed: fixed, p: p, k: k)
+                for j in 0..<s.count {
+                    var b = 0.0
+                    for i in 0..<count where !fixed[i] { b += y[j][i] * q[i] }
+                    b *= rho[j]
+                    for i in 0..<count where !fixed[i] { q[i] += s[j][i] * (alphas[j] - b) }
+                }
+                var slope = 0.0
                 for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
-                if !(slope < 0) { lastStep = 0; estimatedDistance = 0; return (x, true) }
+                if !(slope < 0) {
+                    // Not a descent direction: forget the curvature pairs.
+                    s.removeAll(); y.removeAll(); rho.removeAll()
+                    slope = 0
+                    for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
+                    solver.apply(blocks: blocks, to: &q, fixed: fixed, p: p, k: k)
+                    for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
+                    if !(slope < 0) { lastStep = 0; estimatedDistance = 0; return (x, true) }
+                }
+                var added = false
+                for i in 0..<count where !fixed[i] && v[i] <= lower[i] && direction[i] < 0 { fixed[i] = true; added = true }
+                if !added { break }
+                for i in 0..<count where fixed[i] { direction[i] = 0 }
+            }
+            // A step that moves a loading by more than ``EMTuning/quasiNewtonStepLimit``
+            // is shortened: far from the maximum the quadratic model means little.
+            var longest = 0.0
+            for i in 0..<pk { longest = Swift.max(longest, Swift.abs(direction[i])) }
+            if longest > options.tuning.quasiNewtonStepLimit {
+                for i in 0..<count { direction[i] *= options.tuning.quasiNewtonStepLimit / longest }
             }
             // The quasi-Newton distance estimate, in the stop rule's units.
             var distance = 0.0
