@@ -159,4 +159,43 @@ struct IdentificationTests {
         let cone = RotationCone(lambda: fit.loadings.elements, p: s.rows, k: 2)
         #expect(fit.diagnostics.identification == (cone.pinned ? .pinned : .weaklyIdentified(freeRotations: cone.freeRotations)))
     }
+
+    // MARK: - How much the leaderboard moves
+
+    @Test("ScoreSpread: lowest correlation and largest rank move against a hand computation")
+    func spread() throws {
+        // Fit A ranks a, b, c, d; fit B ranks b, a, d, c; fit C reverses A.
+        let a = [4.0, 3, 2, 1], b = [3.0, 4, 1, 2], c = [1.0, 2, 3, 4]
+        let spread = try #require(ScoreSpread(aggregates: [a, b, c], runNames: ["a", "b", "c", "d"]))
+        #expect(spread.fitsCompared == 3)
+        // r(A, C) = −1 (exact reversal) is the lowest of r(A,B) = 0.6, r(A,C) = −1, r(B,C) = −0.6.
+        #expect(abs(spread.lowestCorrelation + 1) < 1e-15)
+        // Reversal moves a from rank 1 to 4: 3 places, the largest.
+        #expect(spread.largestRankMove == 3)
+        #expect(spread.run == "a" && spread.ranks == [1, 4])
+        #expect(ScoreSpread(aggregates: [a], runNames: ["a", "b", "c", "d"]) == nil)
+    }
+
+    @Test("The weakly_identified warning says what is flat, the Σ stop, and the spread across starts")
+    func weakWarning() throws {
+        let (s, p) = Self.interiorCovariance()
+        let fit = try FactorModel(covariance: s, observations: 2000, k: 2, anchors: [Double?](repeating: nil, count: p),
+                                  options: FitOptions(factors: 2))
+        let spread = ScoreSpread(aggregates: [[4.0, 3, 2, 1], [3.0, 4, 2, 1]], runNames: ["a", "b", "c", "d"])
+        let starts = ModelFit.Starts(requested: 1, best: 1, reachedBest: 1, logLikelihoods: [fit.diagnostics.logLikelihood],
+                                     iterations: [fit.diagnostics.iterations], checkStarts: 8,
+                                     checkBestLogLikelihood: nil, checkGain: nil)
+        let warning = Analysis.weakIdentificationWarning(fit.diagnostics, freeRotations: 1, k: 2, runs: true,
+                                                         spread: spread, starts: starts)
+        #expect(warning.kind == .weaklyIdentified)
+        #expect(warning.message.contains("the loadings are weakly identified"))
+        #expect(warning.message.contains("the EM stopped when Σ = ΛΛᵀ + Ψ had converged"))
+        #expect(warning.message.contains("correlate at least r = 0.8000"))
+        #expect(warning.message.contains("largest rank move is 1 place(s)"))
+        let unmeasured = Analysis.weakIdentificationWarning(fit.diagnostics, freeRotations: 1, k: 2, runs: true,
+                                                            spread: nil, starts: starts)
+        #expect(unmeasured.message.contains("none of the 8 other start(s) reached the same log-likelihood"))
+        let json = String(decoding: try JSONCoding.encode(AnalysisResult.EM(fit.diagnostics)), as: UTF8.self)
+        #expect(json.contains("weakly_identified") && json.contains("free_rotations") && json.contains("covariance"))
+    }
 }
