@@ -4,6 +4,25 @@ import IRTReport
 
 /// The stdout summary of `irt-report`: what a person reads after a run.
 public enum Summary {
+    /// What the fit says of the loadings' identification, the quantity the stop
+    /// rule measured and an M-step fallback, in one line (`nil` for free loadings
+    /// and for results written before these were recorded).
+    public static func identificationLine(_ em: AnalysisResult.EM) -> String? {
+        var parts: [String] = []
+        switch em.identification {
+        case .pinned?: parts.append("loadings pinned by their zeros")
+        case let .weaklyIdentified(free)?: parts.append("loadings WEAKLY identified (\(free) free rotation direction(s))")
+        case nil: break
+        }
+        if em.stopQuantity == .covariance {
+            parts.append("stopped on Σ = ΛΛᵀ + Ψ" + (em.covarianceDistance.map { " (estimated distance \(sci($0)))" } ?? ""))
+        }
+        if let fallback = em.mStepFallback {
+            parts.append("\(fallback.requested.rawValue) M-step cycled at the bound, finished with nnls from evaluation \(fallback.atEvaluation)")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
     /// The full summary, ending with the report path. Warnings (every
     /// decision taken for the user and every doubt about the result) come right
     /// after the fit, before the numbers they qualify.
@@ -24,6 +43,7 @@ public enum Summary {
         }
         lines.append("EM: \(r.em.iterations) iterations, \(r.em.converged ? "converged" : "NOT converged"), \(distance)")
         lines.append("    (\(acceleration), \(r.em.mStep.rawValue) M-step, stop rule \(r.em.stopRule.name) < \(sci(r.em.stopRule.tolerance)), log-likelihood \(NumberFormat.fixed(r.em.logLikelihood, decimals: 4, ascii: true)))")
+        if let identification = identificationLine(r.em) { lines.append("    " + identification) }
 
         if !r.warnings.isEmpty {
             lines.append("")

@@ -139,12 +139,16 @@ public struct Analysis: Sendable {
         }
         let model = multiStart.model
         let d = model.diagnostics
+        let spread = try Self.scoreSpread(model: model, multiStart: multiStart, prepared: prepared,
+                                          anchored: anchors.map { $0 != nil })
         warnings.append(contentsOf: Self.fitWarnings(model: model, multiStart: multiStart, tasks: prepared.tasks,
-                                                     anchors: anchors, starts: options.starts))
-        let modelFit = ModelFit.assess(
+                                                     anchors: anchors, starts: options.starts, runs: true,
+                                                     spread: spread))
+        var modelFit = ModelFit.assess(
             s: s, n: n, tasks: prepared.tasks, model: model, anchors: anchors, options: mainOptions,
             starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit, pairwise: prepared.hasGaps,
             fit: { (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
+        modelFit.scoreSpread = spread
         if let why = modelFit.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))
         }
@@ -162,7 +166,8 @@ public struct Analysis: Sendable {
             sweepSource: runs.source, noiseSource: noise?.source, selection: prepared.selectionReport, kChoice: kChoice,
             hornDraws: draws, hornSeed: options.seed, mStep: d.mStep, stopRule: d.stopRule,
             acceleration: d.acceleration, maxIterations: d.maxIterations, initSeed: options.fit.initSeed,
-            iterations: d.iterations, converged: d.converged, logLikelihood: d.logLikelihood)
+            iterations: d.iterations, converged: d.converged, logLikelihood: d.logLikelihood,
+            stopQuantity: d.stopQuantity, identification: d.identification, mStepFallback: d.mStepFallback)
         let fitted = try FittedModel(prepared: prepared, fit: model, anchored: floor.noiseShare.map { $0 != nil },
                                      provenance: provenance)
         let theta = try numerical { () throws(LinalgError) in try Matrix(rows: fitted.sweep.theta) }
@@ -185,12 +190,40 @@ public struct Analysis: Sendable {
             leaderboard: leaderboard, warnings: warnings, rankDraws: options.rankDraws, fit: modelFit)
     }
 
-    /// What the fit itself must say: an unconverged EM, a better optimum found
-    /// by the start check, how many starts agreed, Heywood cases.
+    /// With weakly identified loadings, how much the runs' aggregate scores
+    /// move between the reported fit and the other starts that reached its ℓ
+    /// (``ScoreSpread``); `nil` when pinned or when no other start reached it.
+    ///
+    /// - Complexity: one scoring of the sweep per such start, O(n p k) each.
+    static func scoreSpread(model: FactorModel, multiStart: MultiStartFit, prepared: PreparedSweep,
+                            anchored: [Bool]) throws(AnalysisError) -> ScoreSpread? {
+        guard model.diagnostics.identification?.isWeak == true, !multiStart.sameOptimumFits.isEmpty else { return nil }
+        var aggregates: [[Double]] = []
+        for fit in [model] + multiStart.sameOptimumFits {
+            let scored = try FittedModel(prepared: prepared, fit: fit, anchored: anchored, selection: .reference,
+                                         source: "")
+            aggregates.append(scored.sweep.aggregate)
+        }
+        return ScoreSpread(aggregates: aggregates, runNames: prepared.runNames)
+    }
+
+    /// What the fit itself must say: an unconverged EM, the projected M-step's
+    /// fallback to nnls, weakly identified loadings (with how much the
+    /// leaderboard moves across starts, `spread`, when there are runs), a
+    /// better optimum found by the start check, how many starts agreed, Heywood cases.
     static func fitWarnings(model: FactorModel, multiStart: MultiStartFit, tasks: [String], anchors: [Double?],
-                            starts: Int) -> [AnalysisWarning] {
+                            starts: Int, runs: Bool = false, spread: ScoreSpread? = nil) -> [AnalysisWarning] {
         var warnings: [AnalysisWarning] = []
         let d = model.diagnostics
+        if let fallback = d.mStepFallback {
+            warnings.append(AnalysisWarning(
+                .mStepFallback,
+                "\(fallback.reason), detected after \(fallback.atEvaluation) map evaluations; the fit was finished with the nnls M-step (exact, monotone in ℓ) from the projected map's best point, and its answer is reported (m_step nnls) — it is not the reference's projected fixed point, which does not exist here"))
+        }
+        if case let .weaklyIdentified(free)? = d.identification {
+            warnings.append(Self.weakIdentificationWarning(d, freeRotations: free, k: model.factorCount, runs: runs,
+                                                           spread: spread, starts: multiStart.starts))
+        }
         if !d.converged {
             let distance = d.estimatedDistance.isFinite ? "estimated distance to the fixed point \(d.estimatedDistance)" : "distance to the fixed point unknown (steps not contracting)"
             warnings.append(AnalysisWarning(
@@ -217,6 +250,30 @@ public struct Analysis: Sendable {
                 subjects: heywood))
         }
         return warnings
+    }
+
+    /// The `weakly_identified` warning: what is flat, what the EM stopped on, and
+    /// how far the leaderboard moves across starts.
+    static func weakIdentificationWarning(_ d: FitDiagnostics, freeRotations: Int, k: Int, runs: Bool,
+                                          spread: ScoreSpread?, starts: ModelFit.Starts) -> AnalysisWarning {
+        func g(_ x: Double) -> String { String(format: "%.3g", x) }
+        let stop = d.stopQuantity == .covariance
+            ? "the EM stopped when Σ = ΛΛᵀ + Ψ had converged (estimated distance \(d.covarianceDistance.map(g) ?? "unknown") < \(g(d.stopRule.tolerance))), not Λ"
+            : "Λ itself converged, to one of many equally likely points"
+        var message = "the loadings are weakly identified: the likelihood is flat along \(freeRotations) of the \(k * (k - 1) / 2) rotation direction(s) of the \(k) factors that keep every loading ≥ 0 (too few loadings at 0 to pin them), so the data determine Σ = ΛΛᵀ + Ψ and the log-likelihood but not Λ; \(stop)"
+        var subjects: [String] = []
+        if !runs {
+            message += "; the factors are one of many equivalent rotations"
+        } else if let spread {
+            message += "; across \(spread.fitsCompared) fits from different starts that reached the same log-likelihood the aggregate scores correlate at least r = \(String(format: "%.4f", spread.lowestCorrelation)) and the largest rank move is \(spread.largestRankMove) place(s) (run \(spread.run): rank \(spread.ranks[0]) vs \(spread.ranks[1])) — read rank differences of that size as ties"
+            subjects = [spread.run]
+        } else {
+            let tried = starts.requested > 1 ? starts.requested - 1 : starts.checkStarts
+            message += tried > 0
+                ? "; none of the \(tried) other start(s) reached the same log-likelihood, so how much the leaderboard moves along the rotation is not measured"
+                : "; no other start was run, so how much the leaderboard moves along the rotation is not measured — rerun without --no-start-check or with --starts 8"
+        }
+        return AnalysisWarning(.weaklyIdentified, message, subjects: subjects)
     }
 
     /// A poor fit (RMSEA above 0.1, the conventional line) is said, with where to look.

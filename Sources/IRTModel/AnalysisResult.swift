@@ -21,10 +21,23 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         public let finalStep: Double
         /// `nil` when the steps were not contracting (distance unknown).
         public let estimatedDistance: Double?
+        /// What the stop rule measured: `loadings`, or `covariance` (Σ = ΛΛᵀ + Ψ)
+        /// for weakly identified loadings. Absent for free loadings and in older files.
+        public var stopQuantity: StopQuantity? = nil
+        /// The estimated distance of Σ to the fixed point, when the fit stopped on Σ.
+        public var covarianceDistance: Double? = nil
+        /// `{"status": "pinned"}` or `{"status": "weakly_identified", "free_rotations": d}`
+        /// for non-negative loadings. Absent for free loadings and in older files.
+        public var identification: LoadingIdentification? = nil
+        /// Present when the projected M-step cycled at the bound and the fit was
+        /// finished with nnls (`m_step` is then `nnls`).
+        public var mStepFallback: MStepFallback? = nil
         enum CodingKeys: String, CodingKey {
             case iterations, converged, mStep = "m_step", logLikelihood = "log_likelihood", `init`
             case maxIterations = "max_iterations", stopRule = "stop_rule", acceleration
             case finalStep = "final_step", estimatedDistance = "estimated_distance"
+            case stopQuantity = "stop_quantity", covarianceDistance = "covariance_distance", identification
+            case mStepFallback = "m_step_fallback"
         }
 
         /// The JSON form of a fit's diagnostics.
@@ -39,6 +52,10 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
             acceleration = d.acceleration
             finalStep = d.finalStep
             estimatedDistance = d.estimatedDistance.isFinite ? d.estimatedDistance : nil
+            stopQuantity = d.stopQuantity
+            covarianceDistance = d.covarianceDistance.flatMap { $0.isFinite ? $0 : nil }
+            identification = d.identification
+            mStepFallback = d.mStepFallback
         }
     }
 

@@ -61,6 +61,13 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         case duplicateRunNames = "duplicate_run_names"
         /// Default held-out metrics are tasks of the selection and were left out.
         case heldOutMetricsAreTasks = "held_out_metrics_are_tasks"
+        /// The loadings are weakly identified (a rotation keeping Λ ≥ 0 leaves the
+        /// likelihood unchanged): the EM stopped on Σ, and the message says how much
+        /// the leaderboard moves across starts.
+        case weaklyIdentified = "weakly_identified"
+        /// The projected M-step cycled at the bound without a fixed point; the
+        /// fit was finished with the nnls M-step.
+        case mStepFallback = "m_step_fallback"
     }
 
     public let kind: Kind

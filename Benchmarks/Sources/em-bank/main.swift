@@ -38,6 +38,12 @@ struct Record {
     let logLikelihood: Double
     let estimatedDistance: Double
     let failure: String?
+    /// The projected M-step cycled at the bound and the fit was finished with nnls.
+    var fallback = false
+    /// The fit stopped on Σ = ΛΛᵀ + Ψ (weakly identified loadings), not on Λ.
+    var stoppedOnCovariance = false
+    /// `pinned` or `weak(d)` for non-negative loadings, `–` otherwise.
+    var identification = "–"
 }
 
 // MARK: - Arguments
@@ -142,17 +148,26 @@ for bankCase in bank {
             let model = try FactorModel(covariance: bankCase.s, observations: bankCase.n, k: bankCase.k,
                                         anchors: bankCase.anchors, options: options)
             let d = model.diagnostics
-            record = Record(bankCase: bankCase, variant: variant, evaluations: d.iterations, converged: d.converged,
-                            seconds: seconds(clock.now - start), logLikelihood: d.logLikelihood,
-                            estimatedDistance: d.estimatedDistance, failure: nil)
+            var fit = Record(bankCase: bankCase, variant: variant, evaluations: d.iterations, converged: d.converged,
+                             seconds: seconds(clock.now - start), logLikelihood: d.logLikelihood,
+                             estimatedDistance: d.estimatedDistance, failure: nil)
+            fit.fallback = d.mStepFallback != nil
+            fit.stoppedOnCovariance = d.stopQuantity == .covariance
+            switch d.identification {
+            case .pinned: fit.identification = "pinned"
+            case let .weaklyIdentified(free): fit.identification = "weak(\(free))"
+            case nil: break
+            }
+            record = fit
         } catch {
             record = Record(bankCase: bankCase, variant: variant, evaluations: 0, converged: false,
                             seconds: seconds(clock.now - start), logLikelihood: .nan, estimatedDistance: .nan,
                             failure: "\(error)")
         }
         records.append(record)
-        log(String(format: "[%d/%d] %@ %@: %d evaluations, %@, %.3f s%@", records.count, total, bankCase.name,
-                   variant.rawValue, record.evaluations, record.converged ? "converged" : "NOT converged", record.seconds,
+        log(String(format: "[%d/%d] %@ %@: %d evaluations, %@%@%@, %.3f s%@", records.count, total, bankCase.name,
+                   variant.rawValue, record.evaluations, record.converged ? "converged" : "NOT converged",
+                   record.fallback ? " (nnls fallback)" : "", record.stoppedOnCovariance ? " (on Σ)" : "", record.seconds,
                    record.failure.map { " — \($0)" } ?? ""))
     }
 }
@@ -175,8 +190,11 @@ func count(_ x: Double) -> String {
     return digits + out + (x > x.rounded(.down) ? ".5" : "")   // a median of an even count
 }
 
-print("| family | M-step | cases | converged | median evals | max evals | median wall | max wall |")
-print("|---|---|---:|---:|---:|---:|---:|---:|")
+// "converged" counts a fit finished by the nnls fallback (projected map without a
+// fixed point) as converged; "fallback" says how many of them there are, "on Σ"
+// how many stopped on Σ = ΛΛᵀ + Ψ with weakly identified loadings.
+print("| family | M-step | cases | converged | fallback | on Σ | median evals | max evals | median wall | max wall |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 var rows: [(String, [Record])] = []
 for family in Family.allCases {
     for variant in chosenVariants {
@@ -189,6 +207,7 @@ for (label, group) in rows where !group.isEmpty {
     let evals = group.map { Double($0.evaluations) }, walls = group.map(\.seconds)
     let converged = group.filter(\.converged).count
     print("| \(label) | \(variant) | \(group.count) | \(converged == group.count ? "\(converged)" : "**\(converged)**") | "
+          + "\(group.filter(\.fallback).count) | \(group.filter(\.stoppedOnCovariance).count) | "
           + "\(count(median(evals))) | \(count(evals.max() ?? .nan)) | \(time(median(walls))) | \(time(walls.max() ?? .nan)) |")
 }
 let within = records.filter { $0.converged && $0.evaluations <= 5000 }.count
@@ -197,10 +216,11 @@ print("\nConverged within 5,000 evaluations: \(within) of \(records.count) fits.
 print("\nHardest fits (most map evaluations):\n")
 print("| case | M-step | p | n | k | evals | converged | wall | ℓ |")
 print("|---|---|---:|---:|---:|---:|---|---:|---:|")
+func marker(_ r: Record) -> String { r.fallback ? " (nnls fallback)" : (r.stoppedOnCovariance ? " (on Σ)" : "") }
 for r in records.sorted(by: { ($0.converged ? 0 : 1, $0.evaluations) > ($1.converged ? 0 : 1, $1.evaluations) }).prefix(12) {
     let c = r.bankCase
     print("| \(c.name) | \(r.variant.rawValue) | \(c.p) | \(c.n) | \(c.k) | \(count(Double(r.evaluations))) | "
-          + "\(r.converged ? "yes" : "**no**") | \(time(r.seconds)) | \(String(format: "%.4f", r.logLikelihood)) |")
+          + "\(r.converged ? "yes" : "**no**")\(marker(r)) | \(time(r.seconds)) | \(String(format: "%.4f", r.logLikelihood)) |")
 }
 let failures = records.filter { $0.failure != nil }
 if !failures.isEmpty {
@@ -209,21 +229,23 @@ if !failures.isEmpty {
 }
 
 if printCases {
-    print("\n| case | M-step | p | n | k | evals | converged | wall | ℓ | est. distance |")
-    print("|---|---|---:|---:|---:|---:|---|---:|---:|---:|")
+    print("\n| case | M-step | p | n | k | evals | converged | wall | ℓ | est. distance | identification |")
+    print("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|")
     for r in records {
         let c = r.bankCase
         print("| \(c.name) | \(r.variant.rawValue) | \(c.p) | \(c.n) | \(c.k) | \(r.evaluations) | \(r.converged ? "yes" : "no") | "
-              + "\(time(r.seconds)) | \(String(format: "%.6f", r.logLikelihood)) | \(String(format: "%.2e", r.estimatedDistance)) |")
+              + "\(time(r.seconds)) | \(String(format: "%.6f", r.logLikelihood)) | \(String(format: "%.2e", r.estimatedDistance)) | "
+              + "\(r.identification)\(marker(r)) |")
     }
 }
 
 if let csvPath {
-    var text = "case,family,variant,p,n,k,evaluations,converged,seconds,log_likelihood,estimated_distance,error\n"
+    var text = "case,family,variant,p,n,k,evaluations,converged,seconds,log_likelihood,estimated_distance,nnls_fallback,stop_quantity,identification,error\n"
     for r in records {
         let c = r.bankCase
         text += "\(c.name),\(c.family.letter),\(r.variant.rawValue),\(c.p),\(c.n),\(c.k),\(r.evaluations),\(r.converged),"
-            + "\(r.seconds),\(r.logLikelihood),\(r.estimatedDistance),\(r.failure.map { "\"\($0)\"" } ?? "")\n"
+            + "\(r.seconds),\(r.logLikelihood),\(r.estimatedDistance),\(r.fallback),\(r.stoppedOnCovariance ? "covariance" : "loadings"),"
+            + "\(r.identification),\(r.failure.map { "\"\($0)\"" } ?? "")\n"
     }
     do { try Data(text.utf8).write(to: URL(fileURLWithPath: csvPath)) } catch { fail("writing \(csvPath): \(error)") }
 }

@@ -86,4 +86,25 @@ extension EMMap {
         }
         return m
     }
+
+    /// `max(max_st |(Λ_yΛ_yᵀ − Λ_xΛ_xᵀ)_st|, max_t |ψ_y,t − ψ_x,t|)`: the step of
+    /// `Σ = ΛΛᵀ + Ψ`, which every rotation `Λ R` shares (the Σ stop of weakly
+    /// identified loadings, METHOD.md §6).
+    ///
+    /// - Complexity: O(p²k).
+    static func covarianceStep(from x: FactorParameters, to y: FactorParameters, p: Int, k: Int) -> Double {
+        var m = 0.0
+        for t in 0..<p {
+            m = Swift.max(m, Swift.abs(y.psi[t] - x.psi[t]))
+            for s in 0...t {
+                var a = 0.0, b = 0.0
+                for j in 0..<k {
+                    a += x.lambda[t + j * p] * x.lambda[s + j * p]
+                    b += y.lambda[t + j * p] * y.lambda[s + j * p]
+                }
+                m = Swift.max(m, Swift.abs(b - a))
+            }
+        }
+        return m
+    }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// The iteration driver: plain EM, SQUAREM or Anderson, the stop rules, and the
 /// convergence bookkeeping a ``FitDiagnostics`` reports.
 struct EMRun {
-    let options: FitOptions
+    /// The fit's options. ``boundWatch`` lowers `maxIterations` to the current
+    /// count when it fires, so that every driver loop ends where it stands.
+    var options: FitOptions
     let progress: (@Sendable (Int, Double) -> Void)?
     var iterations = 0
     var converged = false
@@ -13,10 +15,28 @@ struct EMRun {
     var trace: [Double] = []
     /// Recent plain-EM step sizes, for ρ̂.
     var history: [Double] = []
+    /// The Σ steps of the current certification burst (weakly identified loadings).
+    var covariance: ContractionEstimate
+    /// What the stop rule measured when it was met (Σ when the loadings are weakly identified).
+    var stopQuantity = StopQuantity.loadings
+    /// The rotation cone of the point the Σ stop was taken at.
+    var cone: RotationCone?
+    /// Whether this burst already ran the cone test (at most once per burst).
+    private var coneTested = false
+    /// The projected M-step's cycle detector (``BoundCycleWatch``), when it applies.
+    var boundWatch: BoundCycleWatch?
+    /// Set when ``boundWatch`` fired: the projected map has no fixed point here.
+    var boundCycle: MStepFallback?
+    /// Where the projected map came closest to a fixed point (`F(x)` at the best residual).
+    var boundRestart: FactorParameters?
 
     init(options: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) {
         self.options = options
         self.progress = progress
+        covariance = ContractionEstimate(window: options.tuning.rateWindow)
+        if options.mStep == .projected, options.loadings == .nonnegative, case .estimatedDistance = options.stopRule {
+            boundWatch = BoundCycleWatch()
+        }
     }
 
     /// Counts one map evaluation (or its equivalent in cost) and reports progress.
@@ -33,7 +53,42 @@ struct EMRun {
     ) throws(AnalysisError) -> (logLikelihood: Double, step: Double) {
         let logLikelihood = try map.evaluate(x, into: &next)
         record(logLikelihood)
-        return (logLikelihood, map.step(from: x, to: next))
+        let step = map.step(from: x, to: next)
+        if boundWatch?.observe(evaluation: iterations, from: x, to: next) == true, let watch = boundWatch {
+            boundCycle = MStepFallback(requested: options.mStep, atEvaluation: iterations, bestResidual: watch.best,
+                                       stalledFor: iterations - watch.bestAt, activeSetReturns: watch.returnCount)
+            boundRestart = watch.bestPoint
+            boundWatch = nil
+            options.maxIterations = iterations
+        }
+        return (logLikelihood, step)
+    }
+
+    /// The Σ stop of weakly identified loadings (METHOD.md §6, "What is
+    /// identified"): records the Σ step from `x` to `y`, and when its estimated
+    /// distance is below the tolerance while Λ's is not, tests once per burst
+    /// whether `y`'s loadings can turn along a rotation that keeps `Λ ≥ 0`
+    /// (``RotationCone``). Returns whether the fit stops on Σ. Only for
+    /// non-negative loadings with k ≥ 2 and the estimated-distance rule.
+    ///
+    /// - Complexity: O(p²k) per step (as one map evaluation), plus one cone test.
+    mutating func covarianceCertifies(from x: FactorParameters, to y: FactorParameters) -> Bool {
+        let p = x.psi.count, k = p > 0 ? x.lambda.count / p : 0
+        guard k >= 2, options.loadings == .nonnegative, case let .estimatedDistance(tolerance) = options.stopRule else {
+            return false
+        }
+        let distance = covariance.observe(Self.covarianceStep(x, y, p: p, k: k))
+        guard covariance.isFull, distance < tolerance, !coneTested else { return false }
+        coneTested = true
+        let test = RotationCone(lambda: y.lambda, p: p, k: k)
+        guard !test.pinned else { return false }
+        cone = test
+        stopQuantity = .covariance
+        return true
+    }
+
+    private static func covarianceStep(_ x: FactorParameters, _ y: FactorParameters, p: Int, k: Int) -> Double {
+        CovarianceEMMap.covarianceStep(from: x, to: y, p: p, k: k)
     }
 
     /// Updates ρ̂ and the distance estimate from a new plain-EM step; returns
@@ -60,6 +115,9 @@ struct EMRun {
             let step = try evaluate(x, into: &next, &map).step
             swap(&x, &next)
             if observe(step: step) { converged = true; break }
+            if covarianceCertifies(from: next, to: x) { converged = true; break }
+            // A plain run has one long burst: let the cone be tested again once Σ moved on.
+            if iterations % options.tuning.certificationSteps == 0 { coneTested = false }
         }
         return x
     }
@@ -156,11 +214,14 @@ struct EMRun {
         let certificationSteps = options.tuning.certificationSteps
         var x = start, next = start
         history.removeAll()
+        covariance.reset()
+        coneTested = false
         for _ in 0..<certificationSteps {
             if iterations >= options.maxIterations { return (x, false) }
             let step = try evaluate(x, into: &next, &map).step
             swap(&x, &next)
             if observe(step: step) && history.count >= options.tuning.rateWindow { return (x, true) }
+            if covarianceCertifies(from: next, to: x) { return (x, true) }
         }
         return (x, false)
     }

@@ -72,8 +72,10 @@ public struct FactorModel: Sendable, Equatable {
             throw .invalidOption("anchors has \(anchors.count) entries, expected one per task (\(p))")
         }
         let clamped = Self.clamp(anchors, options)
-        let map = CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: options.mStep,
-                                  psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
+        let map = { (mStep: MStep) in
+            CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: mStep,
+                            psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
+        }
         try self.init(map: map, anchors: clamped, options: options, progress: progress)
     }
 
@@ -104,8 +106,10 @@ public struct FactorModel: Sendable, Equatable {
             throw .invalidOption("anchors (\(anchors.count)) and the mask (\(observed.rows) × \(observed.columns)) must fit the data (\(z.rows) × \(p))")
         }
         let clamped = Self.clamp(anchors, options)
-        let map = MissingDataEMMap(z: z, observed: observed, k: k, anchors: clamped, mStep: options.mStep,
-                                   psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
+        let map = { (mStep: MStep) in
+            MissingDataEMMap(z: z, observed: observed, k: k, anchors: clamped, mStep: mStep,
+                             psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
+        }
         try self.init(map: map, anchors: clamped, options: options, progress: progress)
     }
 
@@ -116,20 +120,46 @@ public struct FactorModel: Sendable, Equatable {
         }
     }
 
-    /// Drives `map` from the options' start to its fixed point, then orders the factors.
-    private init(map: some EMMap, anchors clamped: [Double?], options: FitOptions,
-                 progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) {
-        var map = map
+    /// Drives the map of the options' M-step (`makeMap(options.mStep)`) from the
+    /// options' start to its fixed point, then orders the factors. A projected
+    /// map that cycles at the bound (``BoundCycleWatch``) is left for the nnls
+    /// map from its best point, with the evaluations left under the cap.
+    private init<Map: EMMap>(map makeMap: (MStep) -> Map, anchors clamped: [Double?], options: FitOptions,
+                             progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) {
+        var map = makeMap(options.mStep)
         let p = map.taskCount, k = map.factorCount
         let start = try Self.startingLoadings(p: p, k: k, options: options)
         let x0 = FactorParameters(lambda: start, psi: clamped.map { $0 ?? 1.0 })
-        var run = EMRun(options: options, progress: progress)
-        var fitted = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) -> FactorParameters in
-            switch options.acceleration {
-            case .none: return try run.plain(from: x0, map: &map)
-            case .squarem: return try run.squarem(from: x0, map: &map)
-            case .anderson: return try run.anderson(from: x0, map: &map)
+        func drive(_ run: inout EMRun, from x0: FactorParameters, _ map: inout Map) throws(AnalysisError) -> FactorParameters {
+            try BLASThreading.withThreadCount(1) { () throws(AnalysisError) -> FactorParameters in
+                switch options.acceleration {
+                case .none: return try run.plain(from: x0, map: &map)
+                case .squarem: return try run.squarem(from: x0, map: &map)
+                case .anderson: return try run.anderson(from: x0, map: &map)
+                }
             }
+        }
+        var run = EMRun(options: options, progress: progress)
+        var fitted = try drive(&run, from: x0, &map)
+        var iterations = run.iterations, trace = run.trace, mStep = options.mStep
+        let fallback = run.boundCycle
+        if fallback != nil {
+            let restart = run.boundRestart ?? fitted
+            // The projected map has no fixed point here: finish with the exact M-step.
+            var exact = options
+            exact.mStep = .nnls
+            exact.maxIterations = Swift.max(options.maxIterations - run.iterations, 1)
+            let offset = run.iterations
+            var shifted: (@Sendable (Int, Double) -> Void)? = nil
+            if let progress {
+                shifted = { @Sendable (done: Int, step: Double) in progress(done + offset, step) }
+            }
+            map = makeMap(.nnls)
+            run = EMRun(options: exact, progress: shifted)
+            fitted = try drive(&run, from: restart, &map)
+            iterations += run.iterations
+            trace += run.trace
+            mStep = .nnls
         }
 
         // Free loadings are shown after varimax (ψ and ℓ do not depend on it).
@@ -155,13 +185,23 @@ public struct FactorModel: Sendable, Equatable {
         // Log-likelihood of the final parameters.
         var scratch = ordered
         let finalLogLikelihood = try map.evaluate(ordered, into: &scratch)
-        diagnostics = FitDiagnostics(
-            iterations: run.iterations, converged: run.converged, finalStep: run.lastStep,
+        var diagnostics = FitDiagnostics(
+            iterations: iterations, converged: run.converged, finalStep: run.lastStep,
             estimatedDistance: run.estimatedDistance, contractionRate: run.rate,
             logLikelihood: finalLogLikelihood, initialLoadings: (0..<p).map { i in (0..<k).map { start[i + $0 * p] } },
-            mStep: options.mStep, stopRule: options.stopRule, acceleration: options.acceleration,
-            maxIterations: options.maxIterations, trace: run.trace, loadings: options.loadings,
+            mStep: mStep, stopRule: options.stopRule, acceleration: options.acceleration,
+            maxIterations: options.maxIterations, trace: trace, loadings: options.loadings,
             rotation: options.loadings == .free && k > 1 ? "varimax" : nil)
+        if options.loadings == .nonnegative {
+            let cone = run.cone ?? RotationCone(lambda: lambda, p: p, k: k)
+            diagnostics.identification = cone.pinned ? .pinned : .weaklyIdentified(freeRotations: cone.freeRotations)
+            if case .estimatedDistance = options.stopRule {
+                diagnostics.stopQuantity = run.stopQuantity
+                if run.stopQuantity == .covariance { diagnostics.covarianceDistance = run.covariance.distance }
+            }
+        }
+        diagnostics.mStepFallback = fallback
+        self.diagnostics = diagnostics
     }
 
     /// Λ0: the explicit one (validated), or `|N(0, 0.1²)|` from the init seed.

@@ -15,6 +15,8 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     public let logLikelihood: Double
     /// The Λ0 the iteration started from (p rows of k), for exact reproduction.
     public let initialLoadings: [[Double]]
+    /// The M-step that produced the fit: the one asked for, or ``MStep/nnls``
+    /// after a ``mStepFallback``.
     public let mStep: MStep
     public let stopRule: StopRule
     public let acceleration: Acceleration
@@ -25,4 +27,16 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     public var loadings: LoadingConstraint = .nonnegative
     /// The rotation applied for display (`"varimax"` for free loadings, k > 1), or `nil`.
     public var rotation: String? = nil
+    /// What the stop rule measured when it was met: Λ, or Σ = ΛΛᵀ + Ψ for
+    /// weakly identified loadings (`nil` for free loadings, whose rule is their map's).
+    public var stopQuantity: StopQuantity? = nil
+    /// Estimated distance of Σ to the fixed point when the fit stopped on Σ.
+    public var covarianceDistance: Double? = nil
+    /// Whether Λ ≥ 0 is pinned by its zeros or can turn along a rotation that
+    /// keeps it non-negative (``RotationCone``), tested at the fitted Λ; `nil`
+    /// for free loadings (shown after varimax).
+    public var identification: LoadingIdentification? = nil
+    /// Set when the projected M-step cycled at the bound and the fit was
+    /// finished with the nnls M-step (``mStep`` is then `.nnls`).
+    public var mStepFallback: MStepFallback? = nil
 }

@@ -18,6 +18,10 @@ public struct ModelFit: Sendable, Codable, Equatable {
     /// ℓ(free) − ℓ(non-negative) and the tasks the constraint bends most; `nil`
     /// when the model itself has free loadings or the free fit failed.
     public let nonNegativityCost: NonNegativityCost?
+    /// How much the leaderboard moves across starts that reached the same ℓ,
+    /// measured when the loadings are weakly identified and such starts exist
+    /// (absent otherwise and in older files).
+    public var scoreSpread: ScoreSpread? = nil
 
     /// Fit statistics of a model with another number of factors.
     public struct Neighbour: Sendable, Codable, Equatable {
@@ -90,6 +94,6 @@ public struct ModelFit: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case statistics, unavailable, neighbours, largestResiduals = "largest_residuals", starts
-        case nonNegativityCost = "non_negativity_cost"
+        case nonNegativityCost = "non_negativity_cost", scoreSpread = "score_spread"
     }
 }

@@ -10,6 +10,10 @@ struct MultiStartFit {
     let model: FactorModel
     /// Its starts block.
     let starts: ModelFit.Starts
+    /// The other starts' fits (requested or check) that reached the reported
+    /// ℓ within ``sameOptimum``: with weakly identified loadings they share Σ
+    /// but not Λ, and show how much the scores move (``ScoreSpread``).
+    let sameOptimumFits: [FactorModel]
 
     /// Relative ℓ difference below which two starts reached the same optimum.
     static let sameOptimum = 1e-7
@@ -49,15 +53,21 @@ struct MultiStartFit {
         let top = ll[best]
         let reached = ll.filter { Swift.abs($0 - top) <= Self.sameOptimum * Swift.abs(top) }.count
         var checkBest: Double? = nil
+        var checkFits: [FactorModel] = []
         if count <= 1, check > 0 {
             for i in 1...check {
                 let o = Self.auxiliary(options, seed: options.initSeed &+ UInt64(i))
                 // A start that fails numerically says nothing about the optimum.
                 guard let extra = try? fit(o, nil) else { continue }
                 checkBest = Swift.max(checkBest ?? -.infinity, extra.diagnostics.logLikelihood)
+                checkFits.append(extra)
             }
         }
         model = fits[best]
+        sameOptimumFits = (fits.indices.filter { $0 != best }.map { fits[$0] } + checkFits).filter {
+            $0.diagnostics.converged
+                && Swift.abs($0.diagnostics.logLikelihood - top) <= Self.sameOptimum * Swift.abs(top)
+        }
         starts = ModelFit.Starts(
             requested: Swift.max(1, count), best: best + 1, reachedBest: reached, logLikelihoods: ll,
             iterations: fits.map(\.diagnostics.iterations), checkStarts: count <= 1 ? check : 0,

@@ -147,6 +147,18 @@ public enum HTMLReport {
         items.append(item("estimated distance to the fixed point",
                           em.estimatedDistance.map { NumberFormat.significant($0, digits: 2) } ?? "unknown (steps not contracting)"))
         items.append(item("log-likelihood", NumberFormat.significant(em.logLikelihood, digits: 6)))
+        switch em.identification {
+        case .pinned?: items.append(item("loadings", "pinned by their zeros (stop on Λ)"))
+        case let .weaklyIdentified(free)?:
+            items.append(item("loadings", "weakly identified: \(free) free rotation direction(s)"
+                + (em.stopQuantity == .covariance
+                    ? ", stopped on Σ = ΛΛᵀ + Ψ (estimated distance \(em.covarianceDistance.map { NumberFormat.significant($0, digits: 2) } ?? "unknown"))"
+                    : "")))
+        case nil: break
+        }
+        if let fallback = em.mStepFallback {
+            items.append(item("M-step", "\(fallback.requested.rawValue) cycled at the bound; finished with nnls from evaluation \(fallback.atEvaluation)", wide: true))
+        }
         if let snr = r.snr { items.append(item("noise runs", "\(snr.noiseRuns)")) }
         for (j, label) in r.factorLabels.enumerated() { items.append(item("factor \(j + 1)", label, wide: true)) }
         return "<dl class=\"summary\">\n" + items.joined(separator: "\n") + "\n</dl>"

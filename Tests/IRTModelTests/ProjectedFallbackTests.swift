@@ -1,0 +1,99 @@
+import Foundation
+@testable import IRTModel
+import Linalg
+import Testing
+
+/// A projected map without a fixed point (METHOD.md §6): the EM bank's
+/// `b/boot-21`, rebuilt exactly as the bank builds it, wanders between clipped
+/// points at the bound and hit the 200,000 cap before issue #11's fallback; now
+/// the cycle is detected, the fit is finished with nnls and says so.
+@Suite("Projected M-step without a fixed point: detected, finished with nnls, said")
+struct ProjectedFallbackTests {
+    /// The sample as the bank prepares it, and its noise anchors.
+    static let sample = try! PreparedSweep(sweep: SharedRuns.sweep.completedRuns(), selection: .reference)
+    static let anchors = try! NoiseFloor(sweep: sample, noise: SharedRuns.fixedNoise).noiseShare
+
+    /// The bank's `b/boot-<i>`: the sample's runs drawn with replacement (seed
+    /// 2000 + i), re-standardized, `S = ZᵀZ/n` (Benchmarks/Sources/em-bank/Cases.swift).
+    static func bootstrap(_ i: Int) -> Matrix {
+        let z = sample.z
+        var rng = Xoshiro256StarStar(seed: UInt64(2000 + i))
+        var out = Matrix(rows: z.rows, columns: z.columns)
+        for r in 0..<z.rows {
+            let source = Int(rng.next() % UInt64(z.rows))
+            for t in 0..<z.columns { out[r, t] = z[source, t] }
+        }
+        let standardized = try! out.standardized(ddof: 0).z
+        return BLASThreading.withThreadCount(1) { standardized.gram(alpha: 1 / Double(z.rows)) }
+    }
+
+    static let boot21: FactorModel = try! FactorModel(covariance: bootstrap(21), observations: sample.z.rows, k: 4,
+                                                      anchors: anchors, options: FitOptions(factors: 4))
+
+    @Test("b/boot-21 (projected): the cycle is detected before the cap and the nnls answer is returned, converged")
+    func detectedAndFinished() throws {
+        let d = Self.boot21.diagnostics
+        print("b/boot-21 projected: \(d.iterations) evaluations, fallback \(String(describing: d.mStepFallback)), converged \(d.converged)")
+        let fallback = try #require(d.mStepFallback)
+        #expect(fallback.requested == .projected)
+        #expect(d.mStep == .nnls)
+        #expect(d.converged)
+        #expect(fallback.atEvaluation < 150_000)
+        #expect(fallback.stalledFor >= BoundCycleWatch.window)
+        #expect(fallback.activeSetReturns >= BoundCycleWatch.returns)
+        #expect(d.iterations < 150_000)
+    }
+
+    @Test("The answer is a fixed point of the nnls map (one more exact EM step moves Λ and ψ by < 1e-8)")
+    func answerIsNNLSFixedPoint() throws {
+        let model = Self.boot21
+        let p = model.psi.count, k = model.factorCount
+        let clamped = Self.anchors.map { $0.map { Swift.min(Swift.max($0, 1e-3), 0.999) } }
+        var map = CovarianceEMMap(s: Self.bootstrap(21), n: Self.sample.z.rows, k: k, anchors: clamped, mStep: .nnls,
+                                  psiFloor: 1e-6)
+        let x = FactorParameters(lambda: model.loadings.elements, psi: model.psi)
+        var next = x
+        let logLikelihood = try map.evaluate(x, into: &next)
+        let lambdaStep = zip(x.lambda, next.lambda).map { abs($0 - $1) }.max()!
+        let psiStep = (0..<p).map { abs(x.psi[$0] - next.psi[$0]) }.max()!
+        print("nnls step at the fallback's answer: Λ \(lambdaStep), ψ \(psiStep); ℓ \(logLikelihood)")
+        #expect(lambdaStep < 1e-8)
+        #expect(psiStep < 1e-8)
+        #expect(abs(logLikelihood - model.diagnostics.logLikelihood) < 1e-9 * abs(logLikelihood))
+    }
+
+    @Test("The fallback is a warning naming the cycle and nnls, and it is in the EM block of result.json")
+    func saidEverywhere() throws {
+        let model = Self.boot21
+        let multiStart = try MultiStartFit(options: FitOptions(factors: 4), starts: 1, check: 0, progress: nil) {
+            (_: FitOptions, _: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in model
+        }
+        let warnings = Analysis.fitWarnings(model: model, multiStart: multiStart, tasks: Self.sample.tasks,
+                                            anchors: Self.anchors, starts: 1)
+        let warning = try #require(warnings.first { $0.kind == .mStepFallback })
+        #expect(warning.message.contains("the projected M-step has no fixed point here"))
+        #expect(warning.message.contains("finished with the nnls M-step"))
+        let json = String(decoding: try JSONCoding.encode(AnalysisResult.EM(model.diagnostics)), as: UTF8.self)
+        #expect(json.contains("\"m_step\" : \"nnls\"") || json.contains("\"m_step\":\"nnls\""))
+        #expect(json.contains("\"m_step_fallback\""))
+        #expect(json.contains("\"at_evaluation\""))
+        // An older EM block without the new keys still decodes.
+        var object = try JSONSerialization.jsonObject(with: try JSONCoding.encode(AnalysisResult.EM(model.diagnostics))) as! [String: Any]
+        for key in ["m_step_fallback", "identification", "stop_quantity", "covariance_distance"] { object[key] = nil }
+        let old = try JSONSerialization.data(withJSONObject: object)
+        let decoded = try JSONCoding.decoder().decode(AnalysisResult.EM.self, from: old)
+        #expect(decoded.mStepFallback == nil && decoded.identification == nil)
+    }
+
+    @Test("A projected fit that converges (the sample, k = 4, its anchors) never falls back")
+    func sampleDoesNotFallBack() throws {
+        let s = BLASThreading.withThreadCount(1) { Self.sample.z.gram(alpha: 1 / Double(Self.sample.z.rows)) }
+        let fit = try FactorModel(covariance: s, observations: Self.sample.z.rows, k: 4, anchors: Self.anchors,
+                                  options: FitOptions(factors: 4))
+        #expect(fit.diagnostics.mStepFallback == nil)
+        #expect(fit.diagnostics.mStep == .projected)
+        #expect(fit.diagnostics.converged)
+        #expect(fit.diagnostics.identification == .pinned)
+        #expect(fit.diagnostics.stopQuantity == .loadings)
+    }
+}

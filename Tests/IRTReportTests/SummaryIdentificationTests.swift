@@ -1,0 +1,40 @@
+import Foundation
+import IRTCommandLine
+@testable import IRTModel
+import Testing
+
+/// The summary's EM lines say what is identified, what the stop measured and
+/// an M-step fallback (METHOD.md §6), from `result.json`'s `em` block.
+@Suite("Summary: identification, Σ stop and M-step fallback")
+struct SummaryIdentificationTests {
+    static func em(_ extra: [String: Any]) throws -> AnalysisResult.EM {
+        var object: [String: Any] = [
+            "iterations": 1200, "converged": true, "m_step": "nnls", "log_likelihood": -10.5, "init": [[0.1]],
+            "max_iterations": 200000, "stop_rule": ["rule": "estimated-distance", "tolerance": 1e-7],
+            "acceleration": "anderson", "final_step": 1e-9, "estimated_distance": 1e-8,
+        ]
+        for (key, value) in extra { object[key] = value }
+        return try JSONCoding.decoder().decode(AnalysisResult.EM.self, from: JSONSerialization.data(withJSONObject: object))
+    }
+
+    @Test("Weak loadings stopped on Σ, and a projected fallback, are both on the EM line")
+    func weakAndFallback() throws {
+        let em = try Self.em([
+            "identification": ["status": "weakly_identified", "free_rotations": 3],
+            "stop_quantity": "covariance", "covariance_distance": 4e-8,
+            "m_step_fallback": ["requested": "projected", "at_evaluation": 116000, "best_residual": 3e-8,
+                                "stalled_for": 115000, "active_set_returns": 9000],
+        ])
+        let line = try #require(Summary.identificationLine(em))
+        #expect(line.contains("loadings WEAKLY identified (3 free rotation direction(s))"))
+        #expect(line.contains("stopped on Σ = ΛΛᵀ + Ψ (estimated distance "))
+        #expect(line.contains("projected M-step cycled at the bound, finished with nnls from evaluation 116000"))
+    }
+
+    @Test("Pinned loadings say so; an older em block without the keys gives no line")
+    func pinnedAndOld() throws {
+        #expect(Summary.identificationLine(try Self.em(["identification": ["status": "pinned"], "stop_quantity": "loadings"]))
+                == "loadings pinned by their zeros")
+        #expect(Summary.identificationLine(try Self.em([:])) == nil)
+    }
+}
