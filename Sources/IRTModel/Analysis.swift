@@ -218,7 +218,7 @@ public struct Analysis: Sendable {
         if let fallback = d.mStepFallback {
             warnings.append(AnalysisWarning(
                 .mStepFallback,
-                "\(fallback.reason), detected after \(fallback.atEvaluation) map evaluations; the fit was finished with the nnls M-step (exact, monotone in ℓ) from the projected map's best point, and its answer is reported (m_step nnls) — it is not the reference's projected fixed point, which does not exist here"))
+                "\(fallback.reason); the fit was finished with the nnls M-step (exact, monotone in ℓ, its fixed point the constrained maximum likelihood) from the projected map's best point, and its answer is reported (m_step nnls) — not the reference's projected fixed point, which was not reached"))
         }
         if case let .weaklyIdentified(free)? = d.identification {
             warnings.append(Self.weakIdentificationWarning(d, freeRotations: free, k: model.factorCount, runs: runs,

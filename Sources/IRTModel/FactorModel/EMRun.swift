@@ -25,7 +25,7 @@ struct EMRun {
     private var coneTested = false
     /// The projected M-step's cycle detector (``BoundCycleWatch``), when it applies.
     var boundWatch: BoundCycleWatch?
-    /// Set when ``boundWatch`` fired: the projected map has no fixed point here.
+    /// Set when ``boundWatch`` fired: the projected map reached no fixed point within its budget.
     var boundCycle: MStepFallback?
     /// Where the projected map came closest to a fixed point (`F(x)` at the best residual).
     var boundRestart: FactorParameters?
@@ -35,7 +35,7 @@ struct EMRun {
         self.progress = progress
         covariance = ContractionEstimate(window: options.tuning.rateWindow)
         if options.mStep == .projected, options.loadings == .nonnegative, case .estimatedDistance = options.stopRule {
-            boundWatch = BoundCycleWatch()
+            boundWatch = BoundCycleWatch(budget: options.tuning.projectedBudget)
         }
     }
 
@@ -56,7 +56,8 @@ struct EMRun {
         let step = map.step(from: x, to: next)
         if boundWatch?.observe(evaluation: iterations, from: x, to: next) == true, let watch = boundWatch {
             boundCycle = MStepFallback(requested: options.mStep, atEvaluation: iterations, bestResidual: watch.best,
-                                       stalledFor: iterations - watch.bestAt, activeSetReturns: watch.returnCount)
+                                       stalledFor: iterations - watch.bestAt, activeSetReturns: watch.returnCount,
+                                       cycles: watch.cycles)
             boundRestart = watch.bestPoint
             boundWatch = nil
             options.maxIterations = iterations

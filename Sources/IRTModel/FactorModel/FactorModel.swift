@@ -145,7 +145,7 @@ public struct FactorModel: Sendable, Equatable {
         let fallback = run.boundCycle
         if fallback != nil {
             let restart = run.boundRestart ?? fitted
-            // The projected map has no fixed point here: finish with the exact M-step.
+            // The projected map reached no fixed point within its budget: finish with the exact M-step.
             var exact = options
             exact.mStep = .nnls
             exact.maxIterations = Swift.max(options.maxIterations - run.iterations, 1)

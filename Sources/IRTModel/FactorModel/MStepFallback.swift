@@ -1,5 +1,6 @@
-/// The projected M-step found no fixed point (it cycles at the zero bound),
-/// so the fit was finished with the exact nnls M-step (METHOD.md §6,
+/// The projected M-step did not reach a fixed point within its budget (it
+/// cycles at the zero bound, or crawls), so the fit was finished with the
+/// exact nnls M-step (METHOD.md §6,
 /// "A projected map without a fixed point").
 public struct MStepFallback: Sendable, Equatable, Codable {
     /// The M-step asked for (``MStep/projected``).
@@ -12,14 +13,40 @@ public struct MStepFallback: Sendable, Equatable, Codable {
     public let stalledFor: Int
     /// Times the set of loadings at 0 returned to an earlier set since then.
     public let activeSetReturns: Int
+    /// Whether those returns mark a cycle at the bound (else the map crawled).
+    public let cycles: Bool
 
     /// Why the fit left the requested M-step, in words.
     public var reason: String {
-        "the projected M-step has no fixed point here: its residual max |F(x) − x| stayed at \(bestResidual) or above for \(stalledFor) map evaluations while the set of loadings clipped at 0 kept returning to earlier sets (\(activeSetReturns) times) — it cycles at the bound"
+        let how = cycles
+            ? "the set of loadings clipped at 0 kept returning to earlier sets (\(activeSetReturns) times) — it cycles at the bound"
+            : "it crawls (a rate near 1; the active set returned \(activeSetReturns) times)"
+        return "the projected M-step reached no fixed point in \(atEvaluation) map evaluations: its residual max |F(x) − x| stayed at \(bestResidual) or above for the last \(stalledFor), and \(how)"
+    }
+
+    public init(requested: MStep, atEvaluation: Int, bestResidual: Double, stalledFor: Int, activeSetReturns: Int, cycles: Bool) {
+        self.requested = requested
+        self.atEvaluation = atEvaluation
+        self.bestResidual = bestResidual
+        self.stalledFor = stalledFor
+        self.activeSetReturns = activeSetReturns
+        self.cycles = cycles
+    }
+
+    /// Reads the JSON written by `encode(to:)`; `cycles` may be absent (files
+    /// written before it existed: the watch then fired only on cycles).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        requested = try c.decode(MStep.self, forKey: .requested)
+        atEvaluation = try c.decode(Int.self, forKey: .atEvaluation)
+        bestResidual = try c.decode(Double.self, forKey: .bestResidual)
+        stalledFor = try c.decode(Int.self, forKey: .stalledFor)
+        activeSetReturns = try c.decode(Int.self, forKey: .activeSetReturns)
+        cycles = try c.decodeIfPresent(Bool.self, forKey: .cycles) ?? true
     }
 
     enum CodingKeys: String, CodingKey {
         case requested, atEvaluation = "at_evaluation", bestResidual = "best_residual", stalledFor = "stalled_for"
-        case activeSetReturns = "active_set_returns"
+        case activeSetReturns = "active_set_returns", cycles
     }
 }
