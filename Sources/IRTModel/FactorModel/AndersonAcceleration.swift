@@ -77,7 +77,7 @@ extension EMRun {
         var polishes = 0, polishDue = false
 
         while iterations < options.maxIterations {
-            if map.likelihoodIsMerit, polishes < options.tuning.quasiNewtonPolishes,
+            if map.likelihoodIsMerit, polishes < options.tuning.quasiNewtonPolishes, iterations + 3 < options.maxIterations,
                polishDue || iterations >= options.tuning.quasiNewtonAfter * (polishes + 1) {
                 polishes += 1
                 polishDue = false
@@ -87,7 +87,7 @@ extension EMRun {
                 // its own point.
                 var scratch = base
                 let baseLikelihood = (try? evaluate(base, into: &scratch, &map).logLikelihood) ?? -.infinity
-                if let (point, ok) = try? quasiNewton(from: base, map: &map, budget: options.tuning.quasiNewtonBudget),
+                if let (point, ok) = try? quasiNewton(from: base, map: &map, budget: Swift.min(options.tuning.quasiNewtonBudget, options.maxIterations - iterations - 2)),
                    let pointLikelihood = try? evaluate(point, into: &scratch, &map).logLikelihood,
                    pointLikelihood.isFinite, pointLikelihood >= baseLikelihood - options.tuning.likelihoodSlack * Swift.abs(baseLikelihood) {
                     x = point

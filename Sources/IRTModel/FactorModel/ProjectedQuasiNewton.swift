@@ -148,7 +148,7 @@ extension EMRun {
                    slopeAfter <= (1 - 2e-4) * -decrease, slopeAfter >= 0.9 * decrease {
                     accepted = true; break
                 }
-                if iterations - first >= budget { break }
+                if iterations - first >= budget || iterations >= options.maxIterations { break }
                 alpha /= 2
             }
             guard accepted else {
