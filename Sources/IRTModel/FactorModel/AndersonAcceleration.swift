@@ -75,6 +75,8 @@ extension EMRun {
 
         // Hand-overs to the quasi-Newton polish so far, and whether one is due.
         var polishes = 0, polishDue = false
+        // The evaluation of the last certification burst started because of a drift (see below).
+        var lastProbe = 0
 
         while iterations < options.maxIterations {
             if map.likelihoodIsMerit, polishes < options.tuning.quasiNewtonPolishes, iterations + 3 < options.maxIterations,
@@ -144,7 +146,12 @@ extension EMRun {
             }
             lastStep = residual
             if case let .step(tolerance) = options.stopRule, residual < tolerance { converged = true; return fx }
-            if case let .estimatedDistance(tolerance) = options.stopRule, residual < certifyBelow {
+            // Along a drift the residual stays above `certifyBelow`; a burst now
+            // and then still lets a weakly identified fit stop on Σ (the burst
+            // measures Σ's distance too: EMRun.covarianceCertifies).
+            let probe = residual < nearResidual && iterations - lastProbe >= options.tuning.certificationProbeEvery
+            if probe { lastProbe = iterations }
+            if case let .estimatedDistance(tolerance) = options.stopRule, residual < certifyBelow || probe {
                 let (certified, ok) = try certify(from: fx, map: &map)
                 if ok { converged = true; return certified }
                 // The burst measured the slow rate: ask for a step that small.

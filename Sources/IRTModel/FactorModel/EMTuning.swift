@@ -74,6 +74,12 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// fit that follows takes ≤ 1,700 on the bank, so the two stay within the
     /// issue's 5,000.
     public var projectedBudget: Int = 3000
+    /// Evaluations between certification bursts that Anderson starts near a
+    /// point (residual below ``nearResidual``) even when the residual has not
+    /// fallen below the certification bar: on a drift along a flat rotation of
+    /// weakly identified loadings the residual stays flat, and only a burst can
+    /// see that Σ has converged (the Σ stop, METHOD.md §6).
+    public var certificationProbeEvery: Int = 1000
     /// Evaluations between progress callbacks.
     public var progressEvery: Int = 1000
 
