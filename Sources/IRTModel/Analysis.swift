@@ -115,8 +115,11 @@ public struct Analysis: Sendable {
         // Complete data: S = ZᵀZ/n, the correlation matrix, is all the EM and the
         // fit statistics need. With gaps: the missing-data EM on the runs' observed
         // cells, and fit statistics against the pairwise-complete correlations.
+        // With 2n < p the EM runs in data space (METHOD.md §6) and S, singular
+        // there (no fit statistics), is never formed.
         let n = prepared.z.rows
-        let s = try Self.correlation(prepared)
+        let dataSpace = !prepared.hasGaps && DataSpaceEMMap.isCheaper(runs: n, tasks: p)
+        let s: Matrix? = dataSpace ? nil : try Self.correlation(prepared)
         let anchors = floor.noiseShare
         let fitModel = { (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
             var o = o
@@ -125,6 +128,9 @@ public struct Analysis: Sendable {
             if prepared.hasGaps {
                 return try FactorModel(z: prepared.z, observed: prepared.observed, k: kk, anchors: anchors, options: o,
                                        progress: progress)
+            }
+            guard let s else {
+                return try FactorModel(z: prepared.z, k: kk, anchors: anchors, options: o, progress: progress)
             }
             return try FactorModel(covariance: s, observations: n, k: kk, anchors: anchors, options: o, progress: progress)
         }

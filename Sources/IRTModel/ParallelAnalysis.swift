@@ -204,15 +204,16 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     /// Held while OpenBLAS is pinned to one thread for an analysis (see `init(z:…)`).
     private static let blasSection = NSLock()
 
-    /// Descending eigenvalues of the correlation matrix `ZᵀZ / n` (unit diagonal),
-    /// or of the pairwise-complete one when `observed` has gaps; BLAS single-threaded.
+    /// Descending eigenvalues of the correlation matrix `ZᵀZ / n` (unit diagonal;
+    /// through the n × n `ZZᵀ / n` when n < p, as the null draws), or of the
+    /// pairwise-complete one when `observed` has gaps; BLAS single-threaded.
     private static func correlationEigenvalues(_ z: Matrix, observed: ObservedMask?) throws(AnalysisError) -> [Double] {
         do throws(LinalgError) {
             return try BLASThreading.withThreadCount(1) { () throws(LinalgError) -> [Double] in
                 if let observed {
                     return try SymmetricEigen.values(of: MaskedNullDraw.pairwiseCorrelation(z, observed: observed)).reversed()
                 }
-                return try SymmetricEigen.values(of: z.correlationOfStandardizedColumns()).reversed()
+                return try NullDraw.correlationEigenvalues(of: z)
             }
         } catch { throw .numerical(error) }
     }

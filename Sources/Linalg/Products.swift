@@ -136,6 +136,41 @@ extension Matrix {
         }
     }
 
+    /// Writes the row Gram matrix `α · AAᵀ` (m × m for an m × n matrix) into
+    /// `c`, both triangles, through BLAS dsyrk.
+    ///
+    /// ```
+    /// c_ij = α Σ_l a_il a_jl
+    /// ```
+    ///
+    /// The non-zero eigenvalues of `AAᵀ` are those of ``gram(alpha:)``'s `AᵀA`
+    /// (both are `σ²` of A's singular values), so with fewer rows than columns
+    /// this is the smaller matrix to decompose.
+    ///
+    /// - Parameters:
+    ///   - alpha: α.
+    ///   - c: an m × m output, reused (nothing is allocated when uniquely referenced).
+    /// - Precondition: `c` is `rows × rows` (a caller's buffer, not user data).
+    /// - Complexity: m²n flops (one syrk).
+    public func rowGram(alpha: Double = 1, into c: inout Matrix) {
+        precondition(c.rows == rows && c.columns == rows, "rowGram(into:) needs a \(rows)×\(rows) output")
+        let m = rows, n = columns
+        if m == 0 { return }
+        if n == 0 {
+            c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            return
+        }
+        elements.withUnsafeBufferPointer { pa in
+            c.storage.withUnsafeMutableBufferPointer { pc in
+                BLAS.syrk(.lower, .none, n: m, k: n, alpha: alpha, a: pa.baseAddress!, lda: m,
+                          beta: 0, c: pc.baseAddress!, ldc: m)
+                for j in 0..<m {
+                    for i in (j + 1)..<m { pc[j + i * m] = pc[i + j * m] }
+                }
+            }
+        }
+    }
+
     /// `A ← α A` (BLAS dscal).
     public mutating func scale(by alpha: Double) {
         let count = elements.count

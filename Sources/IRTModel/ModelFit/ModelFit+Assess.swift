@@ -3,13 +3,17 @@ import Linalg
 extension ModelFit {
     /// Assesses a fit to the correlation matrix `s` of `n` runs.
     ///
+    /// Complete data of n ≤ p runs have a singular S (rank ≤ n − 1): the
+    /// statistics are undefined, and said so without any p × p work (`s` may
+    /// then be `nil`, as when the EM ran in data space).
+    ///
     /// - Parameters:
     ///   - neighbours: also fit k − 1 and k + 1 (when 1 ≤ k ± 1 and df ≥ 0).
     ///   - cost: also fit free loadings at k, for the cost of non-negativity
     ///     (only when `options.loadings` is `.nonnegative`).
     ///   - fit: fits a model with the given options (the same data and map as `model`).
     static func assess(
-        s: Matrix, n: Int, tasks: [String], model: FactorModel, anchors: [Double?], options: FitOptions,
+        s: Matrix?, n: Int, tasks: [String], model: FactorModel, anchors: [Double?], options: FitOptions,
         starts: Starts, neighbours: Bool, cost: Bool, pairwise: Bool = false,
         fit fitModel: (FitOptions) throws(AnalysisError) -> FactorModel
     ) -> ModelFit {
@@ -46,7 +50,12 @@ extension ModelFit {
     }
 
     /// The statistics of `model`, or why there are none.
-    private static func statistics(s: Matrix, n: Int, model: FactorModel, free: [Bool], pairwise: Bool) -> (FitStatistics?, String?) {
+    private static func statistics(s: Matrix?, n: Int, model: FactorModel, free: [Bool], pairwise: Bool) -> (FitStatistics?, String?) {
+        let p = model.loadings.rows
+        guard let s, pairwise || n > p else {
+            // z-scored complete data: S = ZᵀZ/n has rank ≤ n − 1 < p.
+            return (nil, Self.singular(n: n, p: p))
+        }
         do {
             let st = try FitStatistics(sampleCovariance: s, observations: n, loadings: model.loadings,
                                        uniquenesses: model.psi, freeUniquenesses: free)
@@ -55,11 +64,14 @@ extension ModelFit {
             if case .numerical(.notPositiveDefinite) = error, pairwise {
                 return (nil, "the pairwise-complete correlation matrix of the sweep with gaps is not positive definite (pairs computed over different runs need not fit together), so the likelihood-ratio statistics against it are undefined")
             }
-            if case .numerical(.notPositiveDefinite) = error {
-                return (nil, "the task correlation matrix is singular (n = \(n) runs for p = \(s.rows) tasks, or tasks that are exact combinations of others), so the likelihood-ratio statistics are undefined")
-            }
+            if case .numerical(.notPositiveDefinite) = error { return (nil, Self.singular(n: n, p: p)) }
             return (nil, error.description)
         }
+    }
+
+    /// Why there are no statistics when S is singular.
+    private static func singular(n: Int, p: Int) -> String {
+        "the task correlation matrix is singular (n = \(n) runs for p = \(p) tasks, or tasks that are exact combinations of others), so the likelihood-ratio statistics are undefined"
     }
 
     /// ℓ(free) − ℓ(non-negative), and per task the distance between the

@@ -1,0 +1,208 @@
+import Foundation
+import Linalg
+
+/// One EM iteration of the complete-data factor model from the product
+/// `S B`, whatever computed it: the part shared by the covariance-space map
+/// (``CovarianceEMMap``, `S B` by one p × p × k product) and the data-space map
+/// (``DataSpaceEMMap``, `Zᵀ(Z B)/n` by two n × p × k products).
+///
+/// ```
+/// B = Ψ⁻¹Λ,  M = I + ΛᵀB,  V = M⁻¹,  G = Bᵀ (S B)
+/// C / n      = (S B) V                     (C = ZᵀΘ̂, Θ̂ = Z B V)
+/// S_θθ / n   = V + V G V                   (S_θθ = nV + Θ̂ᵀΘ̂)
+/// Λ'         = max(0, C S_θθ⁻¹)             (projected)   or row-wise NNLS (exact)
+/// ψ'_t       = S_tt − 2 (C∘Λ')_t·/n + ((Λ' S_θθ)∘Λ')_t·/n,  floored, anchors fixed
+/// ℓ(Λ, ψ)    = −n/2 [p log 2π + Σ log ψ + log|M| + Σ S_tt/ψ_t − tr(V G)]
+/// ```
+///
+/// A map calls ``loadB(_:)``, writes `S B` into ``sb`` from ``b``, then calls
+/// ``finish(_:into:)``. Buffers are allocated once, in `init`.
+struct FactorEMUpdate {
+    let p: Int
+    let k: Int
+    let n: Int
+    /// The diagonal of S, `S_tt = Σ_r z_rt² / n`.
+    let sDiagonal: [Double]
+    let anchored: [Bool]
+    let anchors: [Double]
+    let mStep: MStep
+    let psiFloor: Double
+    /// Whether loadings are constrained to Λ ≥ 0 (`false`: classical free loadings).
+    let nonNegative: Bool
+
+    /// `B = Ψ⁻¹Λ` (p × k), written by ``loadB(_:)``.
+    private(set) var b: Matrix
+    /// `S B` (p × k): the map writes it between ``loadB(_:)`` and ``finish(_:into:)``.
+    var sb: Matrix
+    private var m: [Double]
+    private var v: [Double]
+    private var g: [Double]
+    private var vg: [Double]
+    private var t: [Double]
+    private var tFactor: [Double]
+    private var tInverse: [Double]
+    private var cn: [Double]
+    private var nnls: NonNegativeQuadratic
+
+    /// Buffers for p tasks and k factors.
+    ///
+    /// - Parameters:
+    ///   - sDiagonal: the p variances `S_tt`.
+    ///   - n: observations (scales ℓ).
+    ///   - k: factors.
+    ///   - anchors: per task, the fixed ψ or `nil` for a free one.
+    ///   - mStep: the M-step for Λ.
+    ///   - psiFloor: the floor of a free ψ.
+    ///   - nonNegative: whether Λ ≥ 0.
+    init(sDiagonal: [Double], n: Int, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double, nonNegative: Bool) {
+        let p = sDiagonal.count
+        self.p = p
+        self.k = k
+        self.n = n
+        self.sDiagonal = sDiagonal
+        anchored = anchors.map { $0 != nil }
+        self.anchors = anchors.map { $0 ?? .nan }
+        self.mStep = mStep
+        self.psiFloor = psiFloor
+        self.nonNegative = nonNegative
+        b = Matrix(rows: p, columns: k)
+        sb = Matrix(rows: p, columns: k)
+        m = [Double](repeating: 0, count: k * k)
+        v = m; g = m; vg = m; t = m; tFactor = m; tInverse = m
+        cn = [Double](repeating: 0, count: p * k)
+        nnls = NonNegativeQuadratic(k: k)
+    }
+
+    /// The step the stop rules measure: `max |ΔΛ|` under Λ ≥ 0 (the zero bound
+    /// pins the rotation where loadings sit on it); with free loadings, which
+    /// are identified only up to a rotation `Λ R`, what every rotation shares
+    /// (each task's `Σ_j λ_tj²` and ψ_t).
+    func step(from x: FactorParameters, to y: FactorParameters) -> Double {
+        nonNegative ? CovarianceEMMap.loadingStep(from: x, to: y)
+            : CovarianceEMMap.rotationInvariantStep(from: x, to: y, p: p, k: k)
+    }
+
+    /// Whether every step is an exact EM step (nnls M-step, or free loadings).
+    var likelihoodIsMerit: Bool { !nonNegative || mStep == .nnls }
+
+    /// `max(0, value)` under Λ ≥ 0, `value` for free loadings.
+    func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
+
+    /// The anchor of an anchored task, `max(floor, value)` for a free one.
+    func constrainUniqueness(_ value: Double, task: Int) -> Double {
+        anchored[task] ? anchors[task] : Swift.max(psiFloor, value)
+    }
+
+    /// Writes `B = Ψ⁻¹Λ` of `x` into ``b``.
+    ///
+    /// - Complexity: O(pk).
+    mutating func loadB(_ x: FactorParameters) {
+        let p = self.p, k = self.k
+        b.withMutableElements { bs in
+            for j in 0..<k { for i in 0..<p { bs[i + j * p] = x.lambda[i + j * p] / x.psi[i] } }
+        }
+    }
+
+    /// Completes the iteration from ``b`` and ``sb``: writes `F(x)` into `out`
+    /// and returns `ℓ(x)`.
+    ///
+    /// - Throws: ``AnalysisError/numerical(_:)`` when `M` or `S_θθ` is not
+    ///   positive definite (non-finite parameters).
+    /// - Complexity: O(pk² + k³), plus the active sets of the nnls M-step.
+    mutating func finish(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
+        let p = self.p, k = self.k
+        // M = I + ΛᵀB, G = BᵀSB.
+        let be = b.elements, sbe = sb.elements
+        for c in 0..<k {
+            for a in 0...c {
+                var sm = 0.0, sg = 0.0
+                for i in 0..<p {
+                    sm += x.lambda[i + a * p] * be[i + c * p]
+                    sg += be[i + a * p] * sbe[i + c * p]
+                }
+                m[a + c * k] = sm + (a == c ? 1 : 0); m[c + a * k] = m[a + c * k]
+                g[a + c * k] = sg; g[c + a * k] = sg
+            }
+        }
+        do throws(LinalgError) { try InPlaceCholesky.factor(&m, order: k) } catch { throw .numerical(error) }
+        let logDetM = InPlaceCholesky.logDeterminant(factor: m, order: k)
+        InPlaceCholesky.inverse(factor: m, order: k, into: &v)
+
+        // Log-likelihood of the input.
+        var traceVG = 0.0
+        for a in 0..<k { for c in 0..<k { traceVG += v[a + c * k] * g[c + a * k] } }
+        var sumLogPsi = 0.0, traceSPsi = 0.0
+        for i in 0..<p { sumLogPsi += log(x.psi[i]); traceSPsi += sDiagonal[i] / x.psi[i] }
+        let logLikelihood = -Double(n) / 2
+            * (Double(p) * log(2 * Double.pi) + sumLogPsi + logDetM + traceSPsi - traceVG)
+
+        // C/n = SB·V ; T = S_θθ/n = V + V G V.
+        for c in 0..<k {
+            for i in 0..<p {
+                var sum = 0.0
+                for a in 0..<k { sum += sbe[i + a * p] * v[a + c * k] }
+                cn[i + c * p] = sum
+            }
+        }
+        for c in 0..<k { for a in 0..<k {
+            var sum = 0.0
+            for e in 0..<k { sum += v[a + e * k] * g[e + c * k] }
+            vg[a + c * k] = sum
+        } }
+        for c in 0..<k { for a in 0..<k {
+            var sum = v[a + c * k]
+            for e in 0..<k { sum += vg[a + e * k] * v[e + c * k] }
+            t[a + c * k] = sum
+        } }
+
+        // M-step for Λ.
+        // Free loadings: the unconstrained update, whatever the M-step.
+        switch nonNegative ? mStep : .projected {
+        case .projected:
+            for i in 0..<k * k { tFactor[i] = t[i] }
+            do throws(LinalgError) { try InPlaceCholesky.factor(&tFactor, order: k) } catch { throw .numerical(error) }
+            InPlaceCholesky.inverse(factor: tFactor, order: k, into: &tInverse)
+            for c in 0..<k {
+                for i in 0..<p {
+                    var sum = 0.0
+                    for a in 0..<k { sum += cn[i + a * p] * tInverse[a + c * k] }
+                    out.lambda[i + c * p] = constrainLoading(sum)
+                }
+            }
+        case .nnls:
+            // A row whose unconstrained minimiser c T⁻¹ is positive needs no
+            // active set: it is the NNLS solution (most rows, most of the time).
+            for i in 0..<k * k { tFactor[i] = t[i] }
+            do throws(LinalgError) { try InPlaceCholesky.factor(&tFactor, order: k) } catch { throw .numerical(error) }
+            InPlaceCholesky.inverse(factor: tFactor, order: k, into: &tInverse)
+            for i in 0..<p {
+                var positive = true
+                for c in 0..<k {
+                    var sum = 0.0
+                    for a in 0..<k { sum += cn[i + a * p] * tInverse[a + c * k] }
+                    out.lambda[i + c * p] = sum
+                    if !(sum > 0) { positive = false }
+                }
+                if !positive { nnls.solve(a: t, c: cn, cOffset: i, stride: p, into: &out.lambda) }
+            }
+        }
+
+        // ψ update.
+        for i in 0..<p {
+            if anchored[i] {
+                out.psi[i] = anchors[i]
+                continue
+            }
+            var cross = 0.0, quad = 0.0
+            for c in 0..<k {
+                let lic = out.lambda[i + c * p]
+                cross += cn[i + c * p] * lic
+                var lt = 0.0
+                for a in 0..<k { lt += out.lambda[i + a * p] * t[a + c * k] }
+                quad += lt * lic
+            }
+            out.psi[i] = Swift.max(psiFloor, sDiagonal[i] - 2 * cross + quad)
+        }
+        return logLikelihood
+    }
+}
