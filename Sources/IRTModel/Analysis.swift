@@ -121,7 +121,7 @@ public struct Analysis: Sendable {
         let dataSpace = !prepared.hasGaps && DataSpaceEMMap.isCheaper(runs: n, tasks: p)
         let s: Matrix? = dataSpace ? nil : try Self.correlation(prepared)
         let anchors = floor.noiseShare
-        let fitModel = { (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
+        let fitModel = { @Sendable (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
             var o = o
             o.factors = o.factors ?? k
             let kk = o.factors ?? k
@@ -136,8 +136,9 @@ public struct Analysis: Sendable {
         }
         var mainOptions = options.fit
         mainOptions.factors = k
+        let fitThreads = IndependentFits.workers(options.threads)
         let multiStart = try MultiStartFit(options: mainOptions, starts: options.starts, check: options.startCheck,
-                                           progress: emProgress, fit: fitModel)
+                                           progress: emProgress, threads: fitThreads, fit: fitModel)
         if prepared.hasGaps {
             warnings.append(AnalysisWarning(
                 .fittedWithGaps,
@@ -150,7 +151,7 @@ public struct Analysis: Sendable {
         let modelFit = ModelFit.assess(
             s: s, n: n, tasks: prepared.tasks, model: model, anchors: anchors, options: mainOptions,
             starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit, pairwise: prepared.hasGaps,
-            fit: { (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
+            threads: fitThreads, fit: { @Sendable (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
         if let why = modelFit.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))
         }

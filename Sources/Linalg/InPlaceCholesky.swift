@@ -155,10 +155,14 @@ public enum InPlaceCholesky {
                      "InPlaceCholesky.inverse: buffers too small for order \(n)")
         for c in 0..<n {
             let base = c * n
-            for i in 0..<n {
-                var s = i == c ? 1.0 : 0.0
-                for m in 0..<i { s -= l[i + m * n] * inverse[base + m] }
-                inverse[base + i] = s / l[i + i * n]
+            // L y = e_c by columns of L (stride 1): entry i still subtracts its
+            // terms in the order m = 0, 1, …, i − 1, then divides, as the
+            // row-by-row formula yᵢ = (δᵢc − Σ_{m<i} lᵢₘ yₘ) / lᵢᵢ does.
+            for i in 0..<n { inverse[base + i] = i == c ? 1.0 : 0.0 }
+            for m in 0..<n {
+                let ym = inverse[base + m] / l[m + m * n]
+                inverse[base + m] = ym
+                for i in (m + 1)..<Swift.max(n, m + 1) { inverse[base + i] -= l[i + m * n] * ym }
             }
             for i in Swift.stride(from: n - 1, through: 0, by: -1) {
                 var s = inverse[base + i]

@@ -42,6 +42,9 @@ struct FactorEMUpdate {
     private var tFactor: [Double]
     private var tInverse: [Double]
     private var cn: [Double]
+    private var cross: [Double]
+    private var quad: [Double]
+    private var lt: [Double]
     private var nnls: NonNegativeQuadratic
 
     /// Buffers for p tasks and k factors.
@@ -70,6 +73,8 @@ struct FactorEMUpdate {
         m = [Double](repeating: 0, count: k * k)
         v = m; g = m; vg = m; t = m; tFactor = m; tInverse = m
         cn = [Double](repeating: 0, count: p * k)
+        cross = [Double](repeating: 0, count: p)
+        quad = cross; lt = cross
         nnls = NonNegativeQuadratic(k: k)
     }
 
@@ -113,15 +118,21 @@ struct FactorEMUpdate {
         let p = self.p, k = self.k
         // M = I + ΛᵀB, G = BᵀSB.
         let be = b.elements, sbe = sb.elements
-        for c in 0..<k {
-            for a in 0...c {
-                var sm = 0.0, sg = 0.0
-                for i in 0..<p {
-                    sm += x.lambda[i + a * p] * be[i + c * p]
-                    sg += be[i + a * p] * sbe[i + c * p]
+        x.lambda.withUnsafeBufferPointer { lp in
+            be.withUnsafeBufferPointer { bp in
+                sbe.withUnsafeBufferPointer { sbp in
+                    for c in 0..<k {
+                        for a in 0...c {
+                            var sm = 0.0, sg = 0.0
+                            for i in 0..<p {
+                                sm += lp[i + a * p] * bp[i + c * p]
+                                sg += bp[i + a * p] * sbp[i + c * p]
+                            }
+                            m[a + c * k] = sm + (a == c ? 1 : 0); m[c + a * k] = m[a + c * k]
+                            g[a + c * k] = sg; g[c + a * k] = sg
+                        }
+                    }
                 }
-                m[a + c * k] = sm + (a == c ? 1 : 0); m[c + a * k] = m[a + c * k]
-                g[a + c * k] = sg; g[c + a * k] = sg
             }
         }
         do throws(LinalgError) { try InPlaceCholesky.factor(&m, order: k) } catch { throw .numerical(error) }
@@ -137,71 +148,99 @@ struct FactorEMUpdate {
             * (Double(p) * log(2 * Double.pi) + sumLogPsi + logDetM + traceSPsi - traceVG)
 
         // C/n = SB·V ; T = S_θθ/n = V + V G V.
-        for c in 0..<k {
-            for i in 0..<p {
-                var sum = 0.0
-                for a in 0..<k { sum += sbe[i + a * p] * v[a + c * k] }
-                cn[i + c * p] = sum
+        // The p-long loops run down columns (stride 1, vectorizable); each entry
+        // still sums its terms in the order a = 0, 1, …, so the rounding is that
+        // of the row-by-row loops.
+        cn.withUnsafeMutableBufferPointer { cnp in
+            sbe.withUnsafeBufferPointer { sbp in
+                for c in 0..<k {
+                    let column = cnp.baseAddress! + c * p
+                    column.update(repeating: 0, count: p)
+                    for a in 0..<k {
+                        let w = v[a + c * k], source = sbp.baseAddress! + a * p
+                        for i in 0..<p { column[i] += source[i] * w }
+                    }
+                }
             }
         }
-        for c in 0..<k { for a in 0..<k {
-            var sum = 0.0
-            for e in 0..<k { sum += v[a + e * k] * g[e + c * k] }
-            vg[a + c * k] = sum
-        } }
-        for c in 0..<k { for a in 0..<k {
-            var sum = v[a + c * k]
-            for e in 0..<k { sum += vg[a + e * k] * v[e + c * k] }
-            t[a + c * k] = sum
-        } }
+        // VG and T = V + (VG)V by columns; each entry sums over e in order.
+        for c in 0..<k {
+            for a in 0..<k { vg[a + c * k] = 0 }
+            for e in 0..<k {
+                let w = g[e + c * k]
+                for a in 0..<k { vg[a + c * k] += v[a + e * k] * w }
+            }
+        }
+        for c in 0..<k {
+            for a in 0..<k { t[a + c * k] = v[a + c * k] }
+            for e in 0..<k {
+                let w = v[e + c * k]
+                for a in 0..<k { t[a + c * k] += vg[a + e * k] * w }
+            }
+        }
 
-        // M-step for Λ.
+        // M-step for Λ: the unconstrained update C S_θθ⁻¹ = (C/n) T⁻¹, column by column.
+        for i in 0..<k * k { tFactor[i] = t[i] }
+        do throws(LinalgError) { try InPlaceCholesky.factor(&tFactor, order: k) } catch { throw .numerical(error) }
+        InPlaceCholesky.inverse(factor: tFactor, order: k, into: &tInverse)
+        let inverse = tInverse
+        cn.withUnsafeBufferPointer { cnp in
+            out.lambda.withUnsafeMutableBufferPointer { lp in
+                for c in 0..<k {
+                    let column = lp.baseAddress! + c * p
+                    column.update(repeating: 0, count: p)
+                    for a in 0..<k {
+                        let w = inverse[a + c * k], source = cnp.baseAddress! + a * p
+                        for i in 0..<p { column[i] += source[i] * w }
+                    }
+                }
+            }
+        }
         // Free loadings: the unconstrained update, whatever the M-step.
         switch nonNegative ? mStep : .projected {
         case .projected:
-            for i in 0..<k * k { tFactor[i] = t[i] }
-            do throws(LinalgError) { try InPlaceCholesky.factor(&tFactor, order: k) } catch { throw .numerical(error) }
-            InPlaceCholesky.inverse(factor: tFactor, order: k, into: &tInverse)
-            for c in 0..<k {
-                for i in 0..<p {
-                    var sum = 0.0
-                    for a in 0..<k { sum += cn[i + a * p] * tInverse[a + c * k] }
-                    out.lambda[i + c * p] = constrainLoading(sum)
+            if nonNegative {
+                out.lambda.withUnsafeMutableBufferPointer { lp in
+                    for i in 0..<p * k { lp[i] = Swift.max(0, lp[i]) }
                 }
             }
         case .nnls:
             // A row whose unconstrained minimiser c T⁻¹ is positive needs no
             // active set: it is the NNLS solution (most rows, most of the time).
-            for i in 0..<k * k { tFactor[i] = t[i] }
-            do throws(LinalgError) { try InPlaceCholesky.factor(&tFactor, order: k) } catch { throw .numerical(error) }
-            InPlaceCholesky.inverse(factor: tFactor, order: k, into: &tInverse)
             for i in 0..<p {
                 var positive = true
-                for c in 0..<k {
-                    var sum = 0.0
-                    for a in 0..<k { sum += cn[i + a * p] * tInverse[a + c * k] }
-                    out.lambda[i + c * p] = sum
-                    if !(sum > 0) { positive = false }
-                }
+                for c in 0..<k where !(out.lambda[i + c * p] > 0) { positive = false; break }
                 if !positive { nnls.solve(a: t, c: cn, cOffset: i, stride: p, into: &out.lambda) }
             }
         }
 
-        // ψ update.
+        // ψ update: ψ'_t = S_tt − 2 Σ_c cn_tc λ'_tc + Σ_c (Σ_a λ'_ta T_ac) λ'_tc, summed in c order.
+        cross.withUnsafeMutableBufferPointer { crossp in
+            quad.withUnsafeMutableBufferPointer { quadp in
+                lt.withUnsafeMutableBufferPointer { ltp in
+                    cn.withUnsafeBufferPointer { cnp in
+                        out.lambda.withUnsafeBufferPointer { lp in
+                            crossp.update(repeating: 0)
+                            quadp.update(repeating: 0)
+                            for c in 0..<k {
+                                ltp.update(repeating: 0)
+                                for a in 0..<k {
+                                    let w = t[a + c * k], source = lp.baseAddress! + a * p
+                                    for i in 0..<p { ltp[i] += source[i] * w }
+                                }
+                                let lc = lp.baseAddress! + c * p, cc = cnp.baseAddress! + c * p
+                                for i in 0..<p {
+                                    crossp[i] += cc[i] * lc[i]
+                                    quadp[i] += ltp[i] * lc[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         for i in 0..<p {
-            if anchored[i] {
-                out.psi[i] = anchors[i]
-                continue
-            }
-            var cross = 0.0, quad = 0.0
-            for c in 0..<k {
-                let lic = out.lambda[i + c * p]
-                cross += cn[i + c * p] * lic
-                var lt = 0.0
-                for a in 0..<k { lt += out.lambda[i + a * p] * t[a + c * k] }
-                quad += lt * lic
-            }
-            out.psi[i] = Swift.max(psiFloor, sDiagonal[i] - 2 * cross + quad)
+            out.psi[i] = anchored[i] ? anchors[i] : Swift.max(psiFloor, sDiagonal[i] - 2 * cross[i] + quad[i])
         }
         return logLikelihood
     }
