@@ -40,7 +40,9 @@ public struct Analysis: Sendable {
     ///   before any p × p step: ``AnalysisError/rowsSkippedForStatus(file:skipped:rows:statuses:required:needed:)``,
     ///   ``AnalysisError/heldOutMetricIsTask(file:column:)``, ``AnalysisError/tooManyTasks(file:tasks:runs:bytes:limit:maximumTasks:)``
     ///   (``AnalysisOptions/memoryLimit``) and ``AnalysisError/noiseIsSweep(file:sweep:runs:)``.
-    /// - Complexity: `draws · (n p² + p³)` for Horn, `n p²` once plus `p² k` per EM iteration.
+    /// - Complexity: Horn `draws · (m² M + m³)` for `m = min(n, p)`, `M = max(n, p)` (`draws · 2p³`
+    ///   with Wishart draws, n ≫ p); the EM `n p²` once plus `p² k` per iteration, or `n p k` per
+    ///   iteration in data space (2n < p).
     public func run(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws(AnalysisError) -> AnalysisResult {
         var warnings: [AnalysisWarning] = []
         let read = try options.reading(sweep)

@@ -164,18 +164,30 @@ struct FactorEMUpdate {
             }
         }
         // VG and T = V + (VG)V by columns; each entry sums over e in order.
-        for c in 0..<k {
-            for a in 0..<k { vg[a + c * k] = 0 }
-            for e in 0..<k {
-                let w = g[e + c * k]
-                for a in 0..<k { vg[a + c * k] += v[a + e * k] * w }
+        v.withUnsafeBufferPointer { v in
+            g.withUnsafeBufferPointer { g in
+                vg.withUnsafeMutableBufferPointer { vg in
+                    for c in 0..<k {
+                        for a in 0..<k { vg[a + c * k] = 0 }
+                        for e in 0..<k {
+                            let w = g[e + c * k]
+                            for a in 0..<k { vg[a + c * k] += v[a + e * k] * w }
+                        }
+                    }
+                }
             }
         }
-        for c in 0..<k {
-            for a in 0..<k { t[a + c * k] = v[a + c * k] }
-            for e in 0..<k {
-                let w = v[e + c * k]
-                for a in 0..<k { t[a + c * k] += vg[a + e * k] * w }
+        v.withUnsafeBufferPointer { v in
+            vg.withUnsafeBufferPointer { vg in
+                t.withUnsafeMutableBufferPointer { t in
+                    for c in 0..<k {
+                        for a in 0..<k { t[a + c * k] = v[a + c * k] }
+                        for e in 0..<k {
+                            let w = v[e + c * k]
+                            for a in 0..<k { t[a + c * k] += vg[a + e * k] * w }
+                        }
+                    }
+                }
             }
         }
 
