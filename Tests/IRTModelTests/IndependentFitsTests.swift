@@ -26,7 +26,7 @@ struct IndependentFitsTests {
     }
 
     @Test("The whole analysis, fit checks included, is bit-identical for 1 and 2 threads",
-          arguments: [(120, 12), (15, 80)])
+          arguments: [(60, 6), (10, 30)])
     func analysisThreads(n: Int, p: Int) throws {
         let one = try Self.analyse(n: n, p: p, threads: 1)
         let two = try Self.analyse(n: n, p: p, threads: 2)
