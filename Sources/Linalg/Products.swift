@@ -129,9 +129,7 @@ extension Matrix {
             c.storage.withUnsafeMutableBufferPointer { pc in
                 BLAS.syrk(.lower, .transpose, n: n, k: k, alpha: alpha, a: pa.baseAddress!, lda: k,
                           beta: 0, c: pc.baseAddress!, ldc: n)
-                for j in 0..<n {
-                    for i in (j + 1)..<n { pc[j + i * n] = pc[i + j * n] }
-                }
+                Self.mirrorLowerTriangle(pc, order: n)
             }
         }
     }
@@ -164,10 +162,15 @@ extension Matrix {
             c.storage.withUnsafeMutableBufferPointer { pc in
                 BLAS.syrk(.lower, .none, n: m, k: n, alpha: alpha, a: pa.baseAddress!, lda: m,
                           beta: 0, c: pc.baseAddress!, ldc: m)
-                for j in 0..<m {
-                    for i in (j + 1)..<m { pc[j + i * m] = pc[i + j * m] }
-                }
+                Self.mirrorLowerTriangle(pc, order: m)
             }
+        }
+    }
+
+    /// Copies the strict lower triangle of an n × n column-major buffer onto the upper one.
+    private static func mirrorLowerTriangle(_ c: UnsafeMutableBufferPointer<Double>, order n: Int) {
+        for j in 0..<n {
+            for i in (j + 1)..<n { c[j + i * n] = c[i + j * n] }
         }
     }
 

@@ -19,12 +19,9 @@ import Linalg
 /// (``DataSpaceEMMap/isCheaper(runs:tasks:)``).
 ///
 /// - Complexity: one p × p × k product (2p²k flops) plus O(pk² + k³) per evaluation.
-struct CovarianceEMMap: EMMap {
+struct CovarianceEMMap: FactorEMUpdateMap {
     let s: Matrix
-    private var update: FactorEMUpdate
-
-    var taskCount: Int { update.p }
-    var factorCount: Int { update.k }
+    private(set) var update: FactorEMUpdate
 
     /// The map of the covariance (or correlation) matrix `s` of `n` observations.
     ///
@@ -41,15 +38,6 @@ struct CovarianceEMMap: EMMap {
         update = FactorEMUpdate(sDiagonal: s.diagonalElements, n: n, k: k, anchors: anchors, mStep: mStep,
                                 psiFloor: psiFloor, nonNegative: nonNegative)
     }
-
-    /// With free loadings, the rotation-invariant step; with Λ ≥ 0, `max |ΔΛ|` (``FactorEMUpdate/step(from:to:)``).
-    func step(from x: FactorParameters, to y: FactorParameters) -> Double { update.step(from: x, to: y) }
-
-    var likelihoodIsMerit: Bool { update.likelihoodIsMerit }
-
-    func constrainLoading(_ value: Double) -> Double { update.constrainLoading(value) }
-
-    func constrainUniqueness(_ value: Double, task: Int) -> Double { update.constrainUniqueness(value, task: task) }
 
     /// Applies one EM map `x ↦ F(x)` into `out` and returns `ℓ(x)`.
     ///

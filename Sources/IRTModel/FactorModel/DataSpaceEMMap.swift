@@ -19,14 +19,11 @@ import Linalg
 /// instead of S (p × p).
 ///
 /// - Complexity: 4npk flops plus O(pk² + k³) per evaluation; O(np) once for the diagonal of S.
-struct DataSpaceEMMap: EMMap {
+struct DataSpaceEMMap: FactorEMUpdateMap {
     /// The n × p z-scores.
     let z: Matrix
     private var zb: Matrix
-    private var update: FactorEMUpdate
-
-    var taskCount: Int { update.p }
-    var factorCount: Int { update.k }
+    private(set) var update: FactorEMUpdate
 
     /// Whether an evaluation in data space takes fewer flops than one in
     /// covariance space: `4npk < 2p²k`, i.e. `2n < p`.
@@ -62,15 +59,6 @@ struct DataSpaceEMMap: EMMap {
         update = FactorEMUpdate(sDiagonal: diagonal, n: n, k: k, anchors: anchors, mStep: mStep,
                                 psiFloor: psiFloor, nonNegative: nonNegative)
     }
-
-    /// With free loadings, the rotation-invariant step; with Λ ≥ 0, `max |ΔΛ|` (``FactorEMUpdate/step(from:to:)``).
-    func step(from x: FactorParameters, to y: FactorParameters) -> Double { update.step(from: x, to: y) }
-
-    var likelihoodIsMerit: Bool { update.likelihoodIsMerit }
-
-    func constrainLoading(_ value: Double) -> Double { update.constrainLoading(value) }
-
-    func constrainUniqueness(_ value: Double, task: Int) -> Double { update.constrainUniqueness(value, task: task) }
 
     /// Applies one EM map `x ↦ F(x)` into `out` and returns `ℓ(x)`.
     ///

@@ -153,14 +153,7 @@ struct FactorEMUpdate {
         // of the row-by-row loops.
         cn.withUnsafeMutableBufferPointer { cnp in
             sbe.withUnsafeBufferPointer { sbp in
-                for c in 0..<k {
-                    let column = cnp.baseAddress! + c * p
-                    column.update(repeating: 0, count: p)
-                    for a in 0..<k {
-                        let w = v[a + c * k], source = sbp.baseAddress! + a * p
-                        for i in 0..<p { column[i] += source[i] * w }
-                    }
-                }
+                for c in 0..<k { Self.column(c, of: sbp, times: v, rows: p, factors: k, into: cnp.baseAddress! + c * p) }
             }
         }
         // VG and T = V + (VG)V by columns; each entry sums over e in order.
@@ -198,14 +191,7 @@ struct FactorEMUpdate {
         let inverse = tInverse
         cn.withUnsafeBufferPointer { cnp in
             out.lambda.withUnsafeMutableBufferPointer { lp in
-                for c in 0..<k {
-                    let column = lp.baseAddress! + c * p
-                    column.update(repeating: 0, count: p)
-                    for a in 0..<k {
-                        let w = inverse[a + c * k], source = cnp.baseAddress! + a * p
-                        for i in 0..<p { column[i] += source[i] * w }
-                    }
-                }
+                for c in 0..<k { Self.column(c, of: cnp, times: inverse, rows: p, factors: k, into: lp.baseAddress! + c * p) }
             }
         }
         // Free loadings: the unconstrained update, whatever the M-step.
@@ -235,11 +221,7 @@ struct FactorEMUpdate {
                             crossp.update(repeating: 0)
                             quadp.update(repeating: 0)
                             for c in 0..<k {
-                                ltp.update(repeating: 0)
-                                for a in 0..<k {
-                                    let w = t[a + c * k], source = lp.baseAddress! + a * p
-                                    for i in 0..<p { ltp[i] += source[i] * w }
-                                }
+                                Self.column(c, of: lp, times: t, rows: p, factors: k, into: ltp.baseAddress!)
                                 let lc = lp.baseAddress! + c * p, cc = cnp.baseAddress! + c * p
                                 for i in 0..<p {
                                     crossp[i] += cc[i] * lc[i]
@@ -255,5 +237,21 @@ struct FactorEMUpdate {
             out.psi[i] = anchored[i] ? anchors[i] : Swift.max(psiFloor, sDiagonal[i] - 2 * cross[i] + quad[i])
         }
         return logLikelihood
+    }
+
+    /// Column c of `A W` for A (p × k) and W (k × k), both column-major: each entry
+    /// sums `A[i, a] W[a, c]` in the order a = 0, 1, …, k − 1 (the rounding of a
+    /// row-by-row loop), while the p-long loops run down A's columns (stride 1).
+    ///
+    /// - Complexity: 2pk flops.
+    private static func column(
+        _ c: Int, of a: UnsafeBufferPointer<Double>, times w: [Double], rows p: Int, factors k: Int,
+        into out: UnsafeMutablePointer<Double>
+    ) {
+        out.update(repeating: 0, count: p)
+        for e in 0..<k {
+            let weight = w[e + c * k], source = a.baseAddress! + e * p
+            for i in 0..<p { out[i] += source[i] * weight }
+        }
     }
 }
