@@ -40,21 +40,23 @@ extension Analysis {
         let anchors = [Double?](repeating: nil, count: p)
         var emProgress: (@Sendable (Int, Double) -> Void)? = nil
         if let progress { emProgress = { iterations, step in progress(.emIterations(iterations, step: step)) } }
-        let fitModel = { (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
+        let fitModel = { @Sendable (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
             try FactorModel(covariance: input.correlation, observations: n, k: o.factors ?? kChoice.k, anchors: anchors,
                             options: o, progress: progress)
         }
         var mainOptions = options.fit
         mainOptions.factors = kChoice.k
         let multiStart = try MultiStartFit(options: mainOptions, starts: options.starts, check: options.startCheck,
-                                           progress: emProgress, fit: fitModel)
+                                           progress: emProgress, threads: IndependentFits.workers(options.threads),
+                                           fit: fitModel)
         let model = multiStart.model
         warnings.append(contentsOf: fitWarnings(model: model, multiStart: multiStart, tasks: input.tasks, anchors: anchors,
                                                 starts: options.starts))
         let modelFit = ModelFit.assess(
             s: input.correlation, n: n, tasks: input.tasks, model: model, anchors: anchors, options: mainOptions,
             starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit,
-            fit: { (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
+            threads: IndependentFits.workers(options.threads),
+            fit: { @Sendable (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
         if let why = modelFit.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))
         }

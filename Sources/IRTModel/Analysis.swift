@@ -40,7 +40,9 @@ public struct Analysis: Sendable {
     ///   before any p × p step: ``AnalysisError/rowsSkippedForStatus(file:skipped:rows:statuses:required:needed:)``,
     ///   ``AnalysisError/heldOutMetricIsTask(file:column:)``, ``AnalysisError/tooManyTasks(file:tasks:runs:bytes:limit:maximumTasks:)``
     ///   (``AnalysisOptions/memoryLimit``) and ``AnalysisError/noiseIsSweep(file:sweep:runs:)``.
-    /// - Complexity: `draws · (n p² + p³)` for Horn, `n p²` once plus `p² k` per EM iteration.
+    /// - Complexity: Horn `draws · (m² M + m³)` for `m = min(n, p)`, `M = max(n, p)` (`draws · 2p³`
+    ///   with Wishart draws, n ≫ p); the EM `n p²` once plus `p² k` per iteration, or `n p k` per
+    ///   iteration in data space (2n < p).
     public func run(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws(AnalysisError) -> AnalysisResult {
         var warnings: [AnalysisWarning] = []
         let read = try options.reading(sweep)
@@ -115,10 +117,13 @@ public struct Analysis: Sendable {
         // Complete data: S = ZᵀZ/n, the correlation matrix, is all the EM and the
         // fit statistics need. With gaps: the missing-data EM on the runs' observed
         // cells, and fit statistics against the pairwise-complete correlations.
+        // With 2n < p the EM runs in data space (METHOD.md §6) and S, singular
+        // there (no fit statistics), is never formed.
         let n = prepared.z.rows
-        let s = try Self.correlation(prepared)
+        let dataSpace = !prepared.hasGaps && DataSpaceEMMap.isCheaper(runs: n, tasks: p)
+        let s: Matrix? = dataSpace ? nil : try Self.correlation(prepared)
         let anchors = floor.noiseShare
-        let fitModel = { (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
+        let fitModel = { @Sendable (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
             var o = o
             o.factors = o.factors ?? k
             let kk = o.factors ?? k
@@ -126,12 +131,16 @@ public struct Analysis: Sendable {
                 return try FactorModel(z: prepared.z, observed: prepared.observed, k: kk, anchors: anchors, options: o,
                                        progress: progress)
             }
+            guard let s else {
+                return try FactorModel(z: prepared.z, k: kk, anchors: anchors, options: o, progress: progress)
+            }
             return try FactorModel(covariance: s, observations: n, k: kk, anchors: anchors, options: o, progress: progress)
         }
         var mainOptions = options.fit
         mainOptions.factors = k
+        let fitThreads = IndependentFits.workers(options.threads)
         let multiStart = try MultiStartFit(options: mainOptions, starts: options.starts, check: options.startCheck,
-                                           progress: emProgress, fit: fitModel)
+                                           progress: emProgress, threads: fitThreads, fit: fitModel)
         if prepared.hasGaps {
             warnings.append(AnalysisWarning(
                 .fittedWithGaps,
@@ -147,7 +156,7 @@ public struct Analysis: Sendable {
         var modelFit = ModelFit.assess(
             s: s, n: n, tasks: prepared.tasks, model: model, anchors: anchors, options: mainOptions,
             starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit, pairwise: prepared.hasGaps,
-            fit: { (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
+            threads: fitThreads, fit: { @Sendable (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
         modelFit.scoreSpread = spread
         if let why = modelFit.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))

@@ -31,6 +31,12 @@ import Linalg
 /// n = 242, p = 43 and 2.2× at n = 1000, p = 200 (release build, one thread,
 /// 15% gaps).
 ///
+/// **Shape.** With fewer runs than tasks the real eigenvalues and every null
+/// draw go through the n × n matrix `ZZᵀ/n` (the same non-zero eigenvalues,
+/// ranks beyond n are 0); for n ≫ p the null correlation is drawn as a
+/// standardized Wishart_p(n − 1, I) by Bartlett's factor (the same law). See
+/// ``NullDraw`` and METHOD.md §4.
+///
 /// Draw `d` uses its own random stream (the seed's generator jumped `d`
 /// times), so the result depends on the seed and never on the thread count.
 public struct ParallelAnalysis: Sendable, Equatable, Codable {
@@ -116,7 +122,8 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     /// - Throws: ``AnalysisError/invalidOption(_:)`` for `draws < 1` or a mask of another shape;
     ///   ``AnalysisError/tooFewRuns(file:needed:actual:)`` below 3 rows;
     ///   ``AnalysisError/numerical(_:)`` if an eigenvalue solve fails.
-    /// - Complexity: `draws · (n p² + p³)` flops (about `draws · (5 n p² + p³)` with gaps),
+    /// - Complexity: `draws · (m² M + m³)` flops for `m = min(n, p)`, `M = max(n, p)`
+    ///   (`draws · 2p³` for Wishart draws; about `draws · (5 n p² + p³)` with gaps),
     ///   spread over `threads` cores.
     public init(
         z: Matrix, observed: ObservedMask? = nil, draws: Int = 500, seed: UInt64 = 42, rule: Rule = .count,
@@ -204,15 +211,16 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     /// Held while OpenBLAS is pinned to one thread for an analysis (see `init(z:…)`).
     private static let blasSection = NSLock()
 
-    /// Descending eigenvalues of the correlation matrix `ZᵀZ / n` (unit diagonal),
-    /// or of the pairwise-complete one when `observed` has gaps; BLAS single-threaded.
+    /// Descending eigenvalues of the correlation matrix `ZᵀZ / n` (unit diagonal;
+    /// through the n × n `ZZᵀ / n` when n < p, as the null draws), or of the
+    /// pairwise-complete one when `observed` has gaps; BLAS single-threaded.
     private static func correlationEigenvalues(_ z: Matrix, observed: ObservedMask?) throws(AnalysisError) -> [Double] {
         do throws(LinalgError) {
             return try BLASThreading.withThreadCount(1) { () throws(LinalgError) -> [Double] in
                 if let observed {
                     return try SymmetricEigen.values(of: MaskedNullDraw.pairwiseCorrelation(z, observed: observed)).reversed()
                 }
-                return try SymmetricEigen.values(of: z.correlationOfStandardizedColumns()).reversed()
+                return try NullDraw.correlationEigenvalues(of: z)
             }
         } catch { throw .numerical(error) }
     }

@@ -49,18 +49,23 @@ public enum InPlaceCholesky {
     /// - Complexity: n³/3 flops, no allocation.
     public static func factor(_ a: inout MutableSpan<Double>, order n: Int) throws(LinalgError) {
         precondition(n >= 0 && a.count >= n * n, "InPlaceCholesky.factor: needs \(n)×\(n) elements, got \(a.count)")
-        for j in 0..<n {
-            var d = a[j + j * n]
-            for m in 0..<j { d -= a[j + m * n] * a[j + m * n] }
-            guard d > 0 else { throw .notPositiveDefinite(minor: j + 1) }
-            let ljj = d.squareRoot()
-            a[j + j * n] = ljj
-            for i in (j + 1)..<Swift.max(n, j + 1) {
-                var s = a[i + j * n]
-                for m in 0..<j { s -= a[i + m * n] * a[j + m * n] }
-                a[i + j * n] = s / ljj
+        if n == 0 { return }
+        let failed = a.withUnsafeMutableBufferPointer { a -> Int? in
+            for j in 0..<n {
+                var d = a[j + j * n]
+                for m in 0..<j { d -= a[j + m * n] * a[j + m * n] }
+                guard d > 0 else { return j + 1 }
+                let ljj = d.squareRoot()
+                a[j + j * n] = ljj
+                for i in (j + 1)..<Swift.max(n, j + 1) {
+                    var s = a[i + j * n]
+                    for m in 0..<j { s -= a[i + m * n] * a[j + m * n] }
+                    a[i + j * n] = s / ljj
+                }
             }
+            return nil
         }
+        if let minor = failed { throw .notPositiveDefinite(minor: minor) }
     }
 
     /// ``factor(_:order:)-(MutableSpan<Double>,_)`` on an array's first n² elements.
@@ -153,17 +158,28 @@ public enum InPlaceCholesky {
     public static func inverse(factor l: Span<Double>, order n: Int, into inverse: inout MutableSpan<Double>) {
         precondition(n >= 0 && l.count >= n * n && inverse.count >= n * n,
                      "InPlaceCholesky.inverse: buffers too small for order \(n)")
-        for c in 0..<n {
-            let base = c * n
-            for i in 0..<n {
-                var s = i == c ? 1.0 : 0.0
-                for m in 0..<i { s -= l[i + m * n] * inverse[base + m] }
-                inverse[base + i] = s / l[i + i * n]
-            }
-            for i in Swift.stride(from: n - 1, through: 0, by: -1) {
-                var s = inverse[base + i]
-                for m in (i + 1)..<Swift.max(n, i + 1) { s -= l[m + i * n] * inverse[base + m] }
-                inverse[base + i] = s / l[i + i * n]
+        if n == 0 { return }
+        l.withUnsafeBufferPointer { l in
+            inverse.withUnsafeMutableBufferPointer { inverse in
+                for c in 0..<n {
+                    let x = inverse.baseAddress! + c * n
+                    // L y = e_c by columns of L (stride 1): entry i still subtracts its
+                    // terms in the order m = 0, 1, …, i − 1, then divides, as the
+                    // row-by-row formula yᵢ = (δᵢc − Σ_{m<i} lᵢₘ yₘ) / lᵢᵢ does.
+                    for i in 0..<n { x[i] = i == c ? 1.0 : 0.0 }
+                    for m in 0..<n {
+                        let column = l.baseAddress! + m * n
+                        let ym = x[m] / column[m]
+                        x[m] = ym
+                        for i in (m + 1)..<Swift.max(n, m + 1) { x[i] -= column[i] * ym }
+                    }
+                    for i in Swift.stride(from: n - 1, through: 0, by: -1) {
+                        let column = l.baseAddress! + i * n
+                        var s = x[i]
+                        for m in (i + 1)..<Swift.max(n, i + 1) { s -= column[m] * x[m] }
+                        x[i] = s / column[i]
+                    }
+                }
             }
         }
     }

@@ -129,10 +129,48 @@ extension Matrix {
             c.storage.withUnsafeMutableBufferPointer { pc in
                 BLAS.syrk(.lower, .transpose, n: n, k: k, alpha: alpha, a: pa.baseAddress!, lda: k,
                           beta: 0, c: pc.baseAddress!, ldc: n)
-                for j in 0..<n {
-                    for i in (j + 1)..<n { pc[j + i * n] = pc[i + j * n] }
-                }
+                Self.mirrorLowerTriangle(pc, order: n)
             }
+        }
+    }
+
+    /// Writes the row Gram matrix `α · AAᵀ` (m × m for an m × n matrix) into
+    /// `c`, both triangles, through BLAS dsyrk.
+    ///
+    /// ```
+    /// c_ij = α Σ_l a_il a_jl
+    /// ```
+    ///
+    /// The non-zero eigenvalues of `AAᵀ` are those of ``gram(alpha:)``'s `AᵀA`
+    /// (both are `σ²` of A's singular values), so with fewer rows than columns
+    /// this is the smaller matrix to decompose.
+    ///
+    /// - Parameters:
+    ///   - alpha: α.
+    ///   - c: an m × m output, reused (nothing is allocated when uniquely referenced).
+    /// - Precondition: `c` is `rows × rows` (a caller's buffer, not user data).
+    /// - Complexity: m²n flops (one syrk).
+    public func rowGram(alpha: Double = 1, into c: inout Matrix) {
+        precondition(c.rows == rows && c.columns == rows, "rowGram(into:) needs a \(rows)×\(rows) output")
+        let m = rows, n = columns
+        if m == 0 { return }
+        if n == 0 {
+            c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            return
+        }
+        elements.withUnsafeBufferPointer { pa in
+            c.storage.withUnsafeMutableBufferPointer { pc in
+                BLAS.syrk(.lower, .none, n: m, k: n, alpha: alpha, a: pa.baseAddress!, lda: m,
+                          beta: 0, c: pc.baseAddress!, ldc: m)
+                Self.mirrorLowerTriangle(pc, order: m)
+            }
+        }
+    }
+
+    /// Copies the strict lower triangle of an n × n column-major buffer onto the upper one.
+    private static func mirrorLowerTriangle(_ c: UnsafeMutableBufferPointer<Double>, order n: Int) {
+        for j in 0..<n {
+            for i in (j + 1)..<n { c[j + i * n] = c[i + j * n] }
         }
     }
 

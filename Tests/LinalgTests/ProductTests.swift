@@ -108,6 +108,19 @@ struct ProductTests {
         expectClose(into, expected.map { $0 * alpha }, tolerance: tol * alpha, "gram(alpha:into:)")
     }
 
+    @Test("rowGram matches AAᵀ (the gram of the transpose) and is exactly symmetric", arguments: sizes)
+    func rowGramMatchesReference(n: Int) {
+        var g = rng(n, 4)
+        let a = randomMatrix(n, n + 3, using: &g)  // wide: fewer rows than columns
+        let expected = Reference.gram(a.transposed)
+        let alpha = 1 / Double(max(a.columns, 1))
+        let tol = productTolerance(k: a.columns, scale: maxAbs(a) * maxAbs(a))
+        var into = Matrix(rows: n, columns: n, repeating: .nan)  // must not be read
+        a.rowGram(alpha: alpha, into: &into)
+        expectClose(into, expected.map { $0 * alpha }, tolerance: tol * alpha, "rowGram(alpha:into:)")
+        #expect(into == into.transposed)
+    }
+
     @Test("gram of a matrix without rows is the zero matrix, whatever the output held")
     func gramWithoutRows() {
         let a = Matrix(rows: 0, columns: 3)

@@ -8,7 +8,9 @@
 /// an extrapolated point back onto it without knowing which model it drives.
 /// Other maps (missing data, free loadings) plug into the same driver.
 ///
-/// Conformers: ``CovarianceEMMap`` (complete data, through `S = ZᵀZ/n`).
+/// Conformers: ``CovarianceEMMap`` (complete data, through `S = ZᵀZ/n`),
+/// ``DataSpaceEMMap`` (complete data with 2n < p, through `Zᵀ(Z·B)/n`),
+/// ``MissingDataEMMap`` (gaps).
 protocol EMMap {
     /// Tasks p (rows of Λ, entries of ψ).
     var taskCount: Int { get }
@@ -19,7 +21,7 @@ protocol EMMap {
     ///
     /// - Throws: ``AnalysisError/numerical(_:)`` when `I + ΛᵀΨ⁻¹Λ` is not
     ///   positive definite (non-finite parameters).
-    /// - Complexity: the map's; O(p²k) for ``CovarianceEMMap``.
+    /// - Complexity: the map's; O(p²k) for ``CovarianceEMMap``, O(npk) for ``DataSpaceEMMap``.
     mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double
 
     /// Observations behind ℓ (runs): the gradient is `∇ℓ / observationCount`.

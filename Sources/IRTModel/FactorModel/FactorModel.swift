@@ -30,6 +30,11 @@ public struct FactorModel: Sendable, Equatable {
 
     /// Fits the model to z-scored data.
     ///
+    /// The iteration runs where it is cheaper (METHOD.md §6): with `2n < p`
+    /// in data space (``DataSpaceEMMap``: `S·B = Zᵀ(Z·B)/n`, S never formed),
+    /// otherwise in covariance space on `S = ZᵀZ / n` (``CovarianceEMMap``).
+    /// Both are the same map up to rounding.
+    ///
     /// - Parameters:
     ///   - z: n × p z-scored data; only `S = ZᵀZ / n` enters the iteration.
     ///   - k: number of factors, 1...p.
@@ -40,11 +45,26 @@ public struct FactorModel: Sendable, Equatable {
     ///   ``AnalysisError/invalidOption(_:)`` for a Λ0 of the wrong shape or a
     ///   negative entry, ``AnalysisError/numerical(_:)`` if `I + ΛᵀΨ⁻¹Λ` loses
     ///   positive definiteness (non-finite data).
-    /// - Complexity: O(np²) once for S, then O(p²k) per iteration.
+    /// - Complexity: O(min(n, p)·p·k) per iteration: O(np²) once for S, then
+    ///   O(p²k) per iteration when `2n ≥ p`; O(npk) per iteration otherwise.
     public init(
         z: Matrix, k: Int, anchors: [Double?], options: FitOptions = FitOptions(),
         progress: (@Sendable (Int, Double) -> Void)? = nil
     ) throws(AnalysisError) {
+        if DataSpaceEMMap.isCheaper(runs: z.rows, tasks: z.columns) {
+            let p = z.columns
+            guard k >= 1, k <= p else { throw .tooManyFactors(requested: k, tasks: p) }
+            guard anchors.count == p else {
+                throw .invalidOption("anchors has \(anchors.count) entries, expected one per task (\(p))")
+            }
+            let clamped = Self.clamp(anchors, options)
+            let map = { (mStep: MStep) in
+                DataSpaceEMMap(z: z, k: k, anchors: clamped, mStep: mStep, psiFloor: options.psiFloor,
+                               nonNegative: options.loadings == .nonnegative)
+            }
+            try self.init(map: map, anchors: clamped, options: options, progress: progress)
+            return
+        }
         // BLAS single-threaded throughout: its rounding depends on its thread
         // count, and the fit must not (the products are p × p × k: small).
         let s = BLASThreading.withThreadCount(1) { z.gram(alpha: 1 / Double(Swift.max(z.rows, 1))) }

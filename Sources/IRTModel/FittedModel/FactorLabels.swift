@@ -28,10 +28,29 @@ public enum FactorLabels {
     }
 
     /// The shortest unambiguous name of each task (see the type's documentation).
+    ///
+    /// - Complexity: O(Σ segments²) dictionary look-ups: each task's runs of
+    ///   segments are counted once (a run clashes when another task holds it too),
+    ///   instead of comparing every name with every other.
     public static func shortNames(_ names: [String]) -> [String] {
         let split = names.map { $0.split(separator: "/", omittingEmptySubsequences: false).map(String.init) }
         // Segments every name has are no help in telling them apart.
         let shared = split.dropFirst().reduce(Set(split.first ?? [])) { $0.intersection($1) }
+        // holders[L][run]: how many names hold that run of L segments (a name counted once).
+        var holders: [Int: [String: Int]] = [:]
+        func count(length: Int) -> [String: Int] {
+            if let known = holders[length] { return known }
+            var counts: [String: Int] = [:]
+            for segments in split where segments.count >= length {
+                var seen = Set<String>()
+                for start in 0...(segments.count - length) {
+                    let key = segments[start..<(start + length)].joined(separator: "/")
+                    if seen.insert(key).inserted { counts[key, default: 0] += 1 }
+                }
+            }
+            holders[length] = counts
+            return counts
+        }
         return split.enumerated().map { index, segments in
             // The most specific segment: the last one not every name shares.
             let anchor = segments.indices.last { !shared.contains(segments[$0]) || split.count == 1 }
@@ -41,20 +60,12 @@ public enum FactorLabels {
                 for end in anchor..<Swift.min(segments.count, anchor + length) {
                     let start = end - length + 1
                     guard start >= 0 else { continue }
-                    let run = Array(segments[start...end])
-                    let clash = split.indices.contains { other in other != index && containsRun(split[other], run) }
-                    if !clash { return run.joined(separator: "/") }
+                    let run = segments[start...end].joined(separator: "/")
+                    // This name holds the run; another one does too when the count exceeds 1.
+                    if count(length: length)[run, default: 0] <= 1 { return run }
                 }
             }
             return names[index]
         }
-    }
-
-    private static func containsRun(_ segments: [String], _ run: [String]) -> Bool {
-        guard run.count <= segments.count else { return false }
-        for start in 0...(segments.count - run.count) where Array(segments[start..<(start + run.count)]) == run {
-            return true
-        }
-        return false
     }
 }

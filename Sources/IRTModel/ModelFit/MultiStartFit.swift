@@ -38,9 +38,13 @@ struct MultiStartFit {
         return o
     }
 
-    /// - Parameter fit: fits the model with the given options (and progress callback, or `nil`).
+    /// - Parameters:
+    ///   - fit: fits the model with the given options (and progress callback, or `nil`).
+    ///   - threads: threads for the check's independent fits (``IndependentFits``); the
+    ///     result is the same for any value.
     init(options: FitOptions, starts count: Int, check: Int, progress: (@Sendable (Int, Double) -> Void)?,
-         fit: (FitOptions, (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel) throws(AnalysisError) {
+         threads: Int = 1,
+         fit: @escaping @Sendable (FitOptions, (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel) throws(AnalysisError) {
         var fits: [FactorModel] = []
         for i in 0..<Swift.max(1, count) {
             var o = options
@@ -55,10 +59,13 @@ struct MultiStartFit {
         var checkBest: Double? = nil
         var checkFits: [FactorModel] = []
         if count <= 1, check > 0 {
-            for i in 1...check {
-                let o = Self.auxiliary(options, seed: options.initSeed &+ UInt64(i))
+            // Independent fits, on several threads; taken in start order.
+            let extras = IndependentFits.map(check, threads: threads) { i in
                 // A start that fails numerically says nothing about the optimum.
-                guard let extra = try? fit(o, nil) else { continue }
+                try? fit(Self.auxiliary(options, seed: options.initSeed &+ UInt64(i + 1)), nil)
+            }
+            for extra in extras {
+                guard let extra else { continue }
                 checkBest = Swift.max(checkBest ?? -.infinity, extra.diagnostics.logLikelihood)
                 checkFits.append(extra)
             }

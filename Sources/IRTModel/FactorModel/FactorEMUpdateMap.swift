@@ -1,0 +1,49 @@
+/// An EM map whose iteration ends in a ``FactorEMUpdate``: its shape,
+/// constraints, step measure and merit are the update's, whatever computed `S·B`
+/// (``CovarianceEMMap``, ``DataSpaceEMMap``).
+protocol FactorEMUpdateMap: EMMap {
+    /// The update the map completes each evaluation with.
+    var update: FactorEMUpdate { get set }
+
+    /// Writes `B = Ψ⁻¹Λ` of `x` and `S B` into ``update`` (the map's own way to `S B`).
+    ///
+    /// - Throws: ``AnalysisError/numerical(_:)`` when a product fails.
+    mutating func loadSB(_ x: FactorParameters) throws(AnalysisError)
+}
+
+extension FactorEMUpdateMap {
+    var taskCount: Int { update.p }
+    var factorCount: Int { update.k }
+    var observationCount: Int { update.n }
+    var nonNegative: Bool { update.nonNegative }
+    var psiFloor: Double { update.psiFloor }
+    var anchored: [Bool] { update.anchored }
+
+    /// Applies one EM map `x ↦ F(x)` into `out` and returns `ℓ(x)`.
+    ///
+    /// - Throws: ``AnalysisError/numerical(_:)`` when `I + ΛᵀΨ⁻¹Λ` is not positive definite.
+    mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
+        try loadSB(x)
+        return try update.finish(x, into: &out)
+    }
+
+    /// `∇ℓ(x)/n` (``FactorEMUpdate/gradient(_:into:)``); returns `ℓ(x)`.
+    mutating func gradient(_ x: FactorParameters, into gradient: inout FactorParameters) throws(AnalysisError) -> Double {
+        try loadSB(x)
+        return try update.gradient(x, into: &gradient)
+    }
+
+    /// ``FactorEMUpdate/informationBlocks(_:into:)`` of the last gradient's point.
+    func informationBlocks(_ x: FactorParameters, into blocks: inout [Double]) {
+        update.informationBlocks(x, into: &blocks)
+    }
+
+    /// With free loadings, the rotation-invariant step; with Λ ≥ 0, `max |ΔΛ|` (``FactorEMUpdate/step(from:to:)``).
+    func step(from x: FactorParameters, to y: FactorParameters) -> Double { update.step(from: x, to: y) }
+
+    var likelihoodIsMerit: Bool { update.likelihoodIsMerit }
+
+    func constrainLoading(_ value: Double) -> Double { update.constrainLoading(value) }
+
+    func constrainUniqueness(_ value: Double, task: Int) -> Double { update.constrainUniqueness(value, task: task) }
+}
