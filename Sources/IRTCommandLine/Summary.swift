@@ -18,7 +18,7 @@ public enum Summary {
             parts.append("stopped on Σ = ΛΛᵀ + Ψ" + (em.covarianceDistance.map { " (estimated distance \(sci($0)))" } ?? ""))
         }
         if let fallback = em.mStepFallback {
-            parts.append("\(fallback.requested.rawValue) M-step cycled at the bound, finished with nnls from evaluation \(fallback.atEvaluation)")
+            parts.append("\(fallback.requested.rawValue) M-step \(fallback.cycles ? "cycled at the bound" : "crawled") without a fixed point, finished with nnls from evaluation \(fallback.atEvaluation)")
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
@@ -34,8 +34,10 @@ public enum Summary {
         lines.append("Horn's parallel analysis (\(r.horn.draws) draws, seed \(r.horn.seed)): k95 = \(r.horn.k95), k_mean = \(r.horn.kMean)")
         lines.append("Fitted \(r.kChoice)")
         for j in 0..<r.k { lines.append("  θ\(j + 1): \(FactorName.label(r, j))") }
-        let distance = r.em.estimatedDistance.map { "estimated distance to the fixed point \(sci($0))" }
-            ?? "estimated distance unknown (steps not contracting)"
+        let distance = r.em.stopQuantity == .covariance
+            ? "estimated distance of Σ = ΛΛᵀ + Ψ to the fixed point \(r.em.covarianceDistance.map { sci($0) } ?? "unknown") (Λ weakly identified)"
+            : r.em.estimatedDistance.map { "estimated distance to the fixed point \(sci($0))" }
+                ?? "estimated distance unknown (steps not contracting)"
         let acceleration = switch r.em.acceleration {
         case .none: "plain EM"
         case .squarem: "SQUAREM"

@@ -269,7 +269,7 @@ public struct Analysis: Sendable {
         let stop = d.stopQuantity == .covariance
             ? "the EM stopped when Σ = ΛΛᵀ + Ψ had converged (estimated distance \(d.covarianceDistance.map(g) ?? "unknown") < \(g(d.stopRule.tolerance))), not Λ"
             : "Λ itself converged, to one of many equally likely points"
-        var message = "the loadings are weakly identified: the likelihood is flat along \(freeRotations) of the \(k * (k - 1) / 2) rotation direction(s) of the \(k) factors that keep every loading ≥ 0 (too few loadings at 0 to pin them), so the data determine Σ = ΛΛᵀ + Ψ and the log-likelihood but not Λ; \(stop)"
+        var message = "the loadings are weakly identified: the likelihood is flat along \(k * (k - 1) / 2 > RotationCone.exactSpanLimit ? "at least " : "")\(freeRotations) of the \(k * (k - 1) / 2) rotation direction(s) of the \(k) factors that keep every loading ≥ 0 (too few loadings at 0 to pin them), so the data determine Σ = ΛΛᵀ + Ψ and the log-likelihood but not Λ; \(stop)"
         var subjects: [String] = []
         if !runs {
             message += "; the factors are one of many equivalent rotations"

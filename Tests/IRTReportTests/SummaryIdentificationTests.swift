@@ -28,7 +28,13 @@ struct SummaryIdentificationTests {
         let line = try #require(Summary.identificationLine(em))
         #expect(line.contains("loadings WEAKLY identified (3 free rotation direction(s))"))
         #expect(line.contains("stopped on Σ = ΛΛᵀ + Ψ (estimated distance "))
-        #expect(line.contains("projected M-step cycled at the bound, finished with nnls from evaluation 116000"))
+        #expect(line.contains("projected M-step cycled at the bound without a fixed point, finished with nnls from evaluation 116000"))
+        // A fallback that crawled (few active-set returns) says so.
+        let crawled = try Self.em([
+            "m_step_fallback": ["requested": "projected", "at_evaluation": 3000, "best_residual": 3e-8,
+                                "stalled_for": 2000, "active_set_returns": 2, "cycles": false],
+        ])
+        #expect(try #require(Summary.identificationLine(crawled)).contains("projected M-step crawled without a fixed point, finished with nnls from evaluation 3000"))
     }
 
     @Test("Pinned loadings say so; an older em block without the keys gives no line")

@@ -116,7 +116,7 @@ struct FactorEMUpdate {
     /// - Complexity: O(pk² + k³), plus the active sets of the nnls M-step.
     mutating func finish(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
         let logLikelihood = try expectation(x)
-        try maximization(into: &out)
+        try maximization(x, into: &out)
         return logLikelihood
     }
 
@@ -250,8 +250,9 @@ struct FactorEMUpdate {
         return logLikelihood
     }
 
-    /// The M-step from the last E-step's `C/n` and `T`: writes `F(x)` into `out`.
-    private mutating func maximization(into out: inout FactorParameters) throws(AnalysisError) {
+    /// The M-step from the last E-step's `C/n` and `T`: writes `F(x)` into `out`
+    /// (`x`'s loadings warm-start the nnls rows).
+    private mutating func maximization(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) {
         let p = self.p, k = self.k
         // M-step for Λ: the unconstrained update C S_θθ⁻¹ = (C/n) T⁻¹, column by column.
         for i in 0..<k * k { tFactor[i] = t[i] }
@@ -277,7 +278,7 @@ struct FactorEMUpdate {
             for i in 0..<p {
                 var positive = true
                 for c in 0..<k where !(out.lambda[i + c * p] > 0) { positive = false; break }
-                if !positive { nnls.solve(a: t, c: cn, cOffset: i, stride: p, into: &out.lambda) }
+                if !positive { nnls.solve(a: t, c: cn, cOffset: i, stride: p, into: &out.lambda, warm: x.lambda) }
             }
         }
 

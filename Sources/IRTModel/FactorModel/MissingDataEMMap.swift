@@ -315,7 +315,7 @@ struct MissingDataEMMap: EMMap {
             }
             unpackT(task: tIndex)
             if nonNegative && mStep == .nnls {
-                nnls.solve(a: tt, c: c, cOffset: tIndex, stride: p, into: &out.lambda)
+                nnls.solve(a: tt, c: c, cOffset: tIndex, stride: p, into: &out.lambda, warm: x.lambda)
             } else {
                 for i in 0..<(k * k) { tSolve[i] = tt[i] }
                 do throws(LinalgError) { try InPlaceCholesky.factor(&tSolve, order: k) } catch { throw .numerical(error) }

@@ -40,11 +40,16 @@ struct RotationCone {
     /// at most this times `Σ_i y_i ‖m_i‖` (the cancellation is exact up to rounding).
     static let feasibilityTolerance = 1e-9
 
+    /// Above this many rotation generators (k ≥ 11) ``freeRotations`` of a weak
+    /// case is the lower bound `max(1, d − rank M)` rather than the cone's span.
+    static let exactSpanLimit = 45
+
     /// Rotation generators `d = k(k − 1)/2`.
     let generators: Int
     /// Loadings counted as zero.
     let zeros: Int
-    /// Dimension of the span of the rotations that keep `Λ ≥ 0` (0: pinned).
+    /// Dimension of the span of the rotations that keep `Λ ≥ 0` (0: pinned); for
+    /// k ≥ 11 a lower bound (``exactSpanLimit``).
     let freeRotations: Int
 
     var pinned: Bool { freeRotations == 0 }
@@ -76,8 +81,17 @@ struct RotationCone {
         zeros = d > 0 ? rows.count : lambda.filter { $0 <= threshold }.count
         guard d > 0 else { freeRotations = 0; return }
         guard !rows.isEmpty else { freeRotations = d; return }
-        if Self.rank(rows, d: d) == d, Self.positiveCombination(rows, d: d, forcing: nil) != nil {
+        let rank = Self.rank(rows, d: d)
+        if rank == d, Self.positiveCombination(rows, d: d, forcing: nil) != nil {
             freeRotations = 0
+            return
+        }
+        // Many factors (d above ``exactSpanLimit``): the span count below solves
+        // up to m NNLS problems of d variables (minutes at k = 43); report the
+        // rotations that keep every zero at exactly 0 instead, `d − rank(M)`, a
+        // lower bound of the span (at least 1: the cone is not {0}).
+        if d > Self.exactSpanLimit {
+            freeRotations = Swift.max(1, d - rank)
             return
         }
         // Weak: the rows that vanish on the whole cone (implicit equalities).
