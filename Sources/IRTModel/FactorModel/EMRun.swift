@@ -23,6 +23,8 @@ struct EMRun {
     var cone: RotationCone?
     /// Whether this burst already ran the cone test (at most once per burst).
     private var coneTested = false
+    /// Whether this burst's cone test found the loadings weakly identified.
+    private var burstIsWeak = false
     /// The projected M-step's cycle detector (``BoundCycleWatch``), when it applies.
     var boundWatch: BoundCycleWatch?
     /// Set when ``boundWatch`` fired: the projected map reached no fixed point within its budget.
@@ -66,24 +68,31 @@ struct EMRun {
     }
 
     /// The Σ stop of weakly identified loadings (METHOD.md §6, "What is
-    /// identified"): records the Σ step from `x` to `y`, and when its estimated
-    /// distance is below the tolerance while Λ's is not, tests once per burst
-    /// whether `y`'s loadings can turn along a rotation that keeps `Λ ≥ 0`
-    /// (``RotationCone``). Returns whether the fit stops on Σ. Only for
-    /// non-negative loadings with k ≥ 2 and the estimated-distance rule.
+    /// identified"): tests once per burst, at its first step, whether `y`'s
+    /// loadings can turn along a rotation that keeps `Λ ≥ 0` (``RotationCone``);
+    /// if they can, records the Σ step from `x` to `y` and stops when its
+    /// estimated distance is below the tolerance while Λ's is not. Returns
+    /// whether the fit stops on Σ. Only for non-negative loadings with k ≥ 2
+    /// and the estimated-distance rule.
     ///
-    /// - Complexity: O(p²k) per step (as one map evaluation), plus one cone test.
+    /// - Complexity: one cone test per burst; for weak loadings O(p²k) per step.
     mutating func covarianceCertifies(from x: FactorParameters, to y: FactorParameters) -> Bool {
         let p = x.psi.count, k = p > 0 ? x.lambda.count / p : 0
         guard k >= 2, options.loadings == .nonnegative, case let .estimatedDistance(tolerance) = options.stopRule else {
             return false
         }
+        // The cone first, once per burst: pinned loadings (the usual case) need
+        // no Σ step, whose O(p²k) would dwarf a data-space map evaluation
+        // (p = 3,000, n = 30: 45 Mflop against 1.8).
+        if !coneTested {
+            coneTested = true
+            let test = RotationCone(lambda: y.lambda, p: p, k: k)
+            burstIsWeak = !test.pinned
+            if burstIsWeak { cone = test }
+        }
+        guard burstIsWeak else { return false }
         let distance = covariance.observe(Self.covarianceStep(x, y, p: p, k: k))
-        guard covariance.isFull, distance < tolerance, !coneTested else { return false }
-        coneTested = true
-        let test = RotationCone(lambda: y.lambda, p: p, k: k)
-        guard !test.pinned else { return false }
-        cone = test
+        guard covariance.isFull, distance < tolerance else { return false }
         stopQuantity = .covariance
         return true
     }

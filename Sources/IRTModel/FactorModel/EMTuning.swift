@@ -57,7 +57,7 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// Quasi-Newton polishes per fit at most.
     public var quasiNewtonPolishes: Int = 3
     /// Curvature pairs the quasi-Newton polish keeps.
-    public var quasiNewtonMemory: Int = 20
+    public var quasiNewtonMemory: Int = 8
     /// Longest quasi-Newton step of a loading: correlation-scale loadings
     /// never move that far in one step near a maximum (log ψ is not limited:
     /// a Heywood uniqueness may fall by orders of magnitude).

@@ -63,8 +63,8 @@ extension EMRun {
         var gradient = start, xTrial = start
         var solver = BlockSolver(order: order)
         var f = try objective(x, gradient: &g, blocks: &blocks, scratch: &gradient, map: &map)
-        var s: [[Double]] = [], y: [[Double]] = [], rho: [Double] = []
-        var alphas = [Double](repeating: 0, count: memory)
+        var pairs = CurvaturePairs(count: count, memory: memory)
+        var sNew = v, yNew = v, bs = v, mask = v
         var fixed = frozen
         let first = iterations
 
@@ -75,26 +75,13 @@ extension EMRun {
             // projection can turn a non-diagonal H's step uphill at every α.
             for _ in 0..<4 {
                 // Two-loop recursion on the free coordinates, H₀ = D.
-                for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
-                for j in stride(from: s.count - 1, through: 0, by: -1) {
-                    var a = 0.0
-                    for i in 0..<count where !fixed[i] { a += s[j][i] * q[i] }
-                    a *= rho[j]
-                    alphas[j] = a
-                    for i in 0..<count where !fixed[i] { q[i] -= a * y[j][i] }
-                }
-                solver.apply(blocks: blocks, to: &q, fixed: fixed, p: p, k: k)
-                for j in 0..<s.count {
-                    var b = 0.0
-                    for i in 0..<count where !fixed[i] { b += y[j][i] * q[i] }
-                    b *= rho[j]
-                    for i in 0..<count where !fixed[i] { q[i] += s[j][i] * (alphas[j] - b) }
-                }
+                for i in 0..<count { mask[i] = fixed[i] ? 0 : 1; q[i] = fixed[i] ? 0 : g[i] }
+                pairs.apply(to: &q, mask: mask) { solver.apply(blocks: blocks, to: &$0, fixed: fixed, p: p, k: k) }
                 var slope = 0.0
                 for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
                 if !(slope < 0) {
                     // Not a descent direction: forget the curvature pairs.
-                    s.removeAll(); y.removeAll(); rho.removeAll()
+                    pairs.removeAll()
                     slope = 0
                     for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
                     solver.apply(blocks: blocks, to: &q, fixed: fixed, p: p, k: k)
@@ -152,8 +139,8 @@ extension EMRun {
                 alpha /= 2
             }
             guard accepted else {
-                if s.isEmpty { return (x, false) }
-                s.removeAll(); y.removeAll(); rho.removeAll()
+                if pairs.isEmpty { return (x, false) }
+                pairs.removeAll()
                 continue
             }
             // Powell's damping against B₀ (the new point's blocks): a pair
@@ -162,8 +149,10 @@ extension EMRun {
             // positive definite and bounded. (A higher threshold damps the
             // very directions the polish is for: where EM is slow, the true
             // curvature is far below the complete-data information.)
-            var sNew = [Double](repeating: 0, count: count), yNew = sNew, bs = sNew
-            for i in 0..<count where !fixed[i] { sNew[i] = trial[i] - v[i]; yNew[i] = gTrial[i] - g[i] }
+            for i in 0..<count {
+                sNew[i] = fixed[i] ? 0 : trial[i] - v[i]
+                yNew[i] = fixed[i] ? 0 : gTrial[i] - g[i]
+            }
             solver.multiply(blocks: blocksTrial, sNew, into: &bs, fixed: fixed, p: p, k: k)
             var sy = 0.0, sbs = 0.0
             for i in 0..<count { sy += sNew[i] * yNew[i]; sbs += sNew[i] * bs[i] }
@@ -172,10 +161,7 @@ extension EMRun {
                 for i in 0..<count { yNew[i] = theta * yNew[i] + (1 - theta) * bs[i] }
                 sy = 1e-8 * sbs
             }
-            if sy > 0, sy.isFinite {
-                s.append(sNew); y.append(yNew); rho.append(1 / sy)
-                if s.count > memory { s.removeFirst(); y.removeFirst(); rho.removeFirst() }
-            }
+            if sy > 0, sy.isFinite { pairs.append(s: sNew, y: yNew, rho: 1 / sy) }
             swap(&v, &trial); swap(&g, &gTrial); swap(&blocks, &blocksTrial)
             x = xTrial
             f = fTrial
@@ -284,35 +270,78 @@ struct BlockSolver {
     /// `q ← B_F⁻¹ q` task by task (B_F: the block on the free coordinates, with
     /// a ridge of 1e-12 of its trace); a block that is not positive definite
     /// even so is applied through its diagonal, a zero diagonal gives 0.
+    ///
+    /// - Complexity: O(p k³), by an inline Cholesky per task (the blocks are
+    ///   (k + 1) × (k + 1): call overhead, not flops, would dominate otherwise).
     mutating func apply(blocks: [Double], to q: inout [Double], fixed: [Bool], p: Int, k: Int) {
-        let pk = p * k
-        for t in 0..<p {
-            var m = 0
-            for j in 0..<k where !fixed[t + j * p] { index[m] = j; m += 1 }
-            if !fixed[pk + t] { index[m] = k; m += 1 }
-            guard m > 0 else { continue }
-            let base = t * order * order
-            func coordinate(_ local: Int) -> Int { local == k ? pk + t : t + local * p }
-            var trace = 0.0
-            for a in 0..<m {
-                for b in 0..<m { sub[a + b * m] = blocks[base + index[a] + index[b] * order] }
-                trace += sub[a + a * m]
-                rhs[a] = q[coordinate(index[a])]
-            }
-            guard trace > 0, trace.isFinite else {
-                for a in 0..<m { q[coordinate(index[a])] = 0 }
-                continue
-            }
-            for a in 0..<m { sub[a + a * m] += 1e-12 * trace }
-            if (try? InPlaceCholesky.factor(&sub, order: m)) != nil {
-                InPlaceCholesky.solve(factor: sub, order: m, &rhs, rightHandSides: 1)
-                for a in 0..<m { q[coordinate(index[a])] = rhs[a] }
-            } else {
-                for a in 0..<m {
-                    let diagonal = blocks[base + index[a] + index[a] * order]
-                    q[coordinate(index[a])] = diagonal > 0 ? rhs[a] / diagonal : 0
+        let pk = p * k, order = self.order
+        blocks.withUnsafeBufferPointer { bp in
+            fixed.withUnsafeBufferPointer { fp in
+                q.withUnsafeMutableBufferPointer { qp in
+                    sub.withUnsafeMutableBufferPointer { l in
+                        rhs.withUnsafeMutableBufferPointer { r in
+                            index.withUnsafeMutableBufferPointer { ix in
+                                for t in 0..<p {
+                                    var m = 0
+                                    for j in 0..<k where !fp[t + j * p] { ix[m] = j; m += 1 }
+                                    if !fp[pk + t] { ix[m] = k; m += 1 }
+                                    guard m > 0 else { continue }
+                                    let base = t * order * order
+                                    var trace = 0.0
+                                    for a in 0..<m {
+                                        for b in 0..<m { l[a + b * m] = bp[base + ix[a] + ix[b] * order] }
+                                        trace += l[a + a * m]
+                                        r[a] = qp[ix[a] == k ? pk + t : t + ix[a] * p]
+                                    }
+                                    guard trace > 0, trace.isFinite else {
+                                        for a in 0..<m { qp[ix[a] == k ? pk + t : t + ix[a] * p] = 0 }
+                                        continue
+                                    }
+                                    for a in 0..<m { l[a + a * m] += 1e-12 * trace }
+                                    if Self.choleskySolve(l, r, m) {
+                                        for a in 0..<m { qp[ix[a] == k ? pk + t : t + ix[a] * p] = r[a] }
+                                    } else {
+                                        for a in 0..<m {
+                                            let diagonal = bp[base + ix[a] + ix[a] * order]
+                                            qp[ix[a] == k ? pk + t : t + ix[a] * p] = diagonal > 0 ? r[a] / diagonal : 0
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// Solves `A x = b` in place (`b` ← x) for the m × m symmetric positive
+    /// definite `a` (column-major, overwritten by its Cholesky factor); `false`
+    /// (and `b` untouched) when a pivot is not positive.
+    private static func choleskySolve(_ a: UnsafeMutableBufferPointer<Double>, _ b: UnsafeMutableBufferPointer<Double>, _ m: Int) -> Bool {
+        for j in 0..<m {
+            var d = a[j + j * m]
+            for c in 0..<j { d -= a[j + c * m] * a[j + c * m] }
+            guard d > 0, d.isFinite else { return false }
+            let root = d.squareRoot()
+            a[j + j * m] = root
+            for i in (j + 1)..<Swift.max(j + 1, m) {
+                var v = a[i + j * m]
+                for c in 0..<j { v -= a[i + c * m] * a[j + c * m] }
+                a[i + j * m] = v / root
+            }
+        }
+        // L y = b, then Lᵀ x = y.
+        for i in 0..<m {
+            var v = b[i]
+            for c in 0..<i { v -= a[i + c * m] * b[c] }
+            b[i] = v / a[i + i * m]
+        }
+        for i in stride(from: m - 1, through: 0, by: -1) {
+            var v = b[i]
+            for c in (i + 1)..<Swift.max(i + 1, m) { v -= a[c + i * m] * b[c] }
+            b[i] = v / a[i + i * m]
+        }
+        return true
     }
 }
