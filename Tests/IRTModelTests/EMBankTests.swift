@@ -17,11 +17,11 @@ import Testing
 ///
 /// | case | projected | nnls | free |
 /// |---|---|---|---|
-/// | d/sample-k3-free | cap → 3,426 (nnls after 3,000) | cap → 647 | cap → 585 |
-/// | d/sample-k5-free | cap → 4,167 (nnls after 3,000) | cap → 864 | cap → 692 |
-/// | d/sample-k7-free | cap → cap | cap → 2,709 | cap → 913 |
-/// | d/sample-k8-free | cap → cap | cap → cap | cap → 3,657 |
-/// | c/k5-n150-p30-nz-hw1 | cap → cap | cap → cap | cap → 536 |
+/// | d/sample-k3-free | cap → 3,709 (nnls after 3,000) | cap → 802 | cap → 654 |
+/// | d/sample-k5-free | cap → 4,193 (nnls after 3,000) | cap → 952 | cap → 709 |
+/// | d/sample-k7-free | cap → cap | cap → 3,025 | cap → 948 |
+/// | d/sample-k8-free | cap → cap | cap → cap | cap → 4,875 |
+/// | c/k5-n150-p30-nz-hw1 | cap → cap | cap → cap | cap → 539 |
 ///
 /// All five are Heywood problems: the sample with every ψ free has tasks whose
 /// ML uniqueness is 1e-6 (the floor) to 6e-5 at k = 3 and 2e-6 at k = 5, and the

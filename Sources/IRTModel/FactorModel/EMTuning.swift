@@ -56,7 +56,9 @@ public struct EMTuning: Sendable, Equatable, Codable {
     public var quasiNewtonBudget: Int = 3000
     /// Quasi-Newton polishes per fit at most.
     public var quasiNewtonPolishes: Int = 3
-    /// Curvature pairs the quasi-Newton polish keeps.
+    /// Curvature pairs the quasi-Newton polish keeps: 8 converged the same bank
+    /// fits as 20, while its recursion (4 m p(k + 1) flops a step) stays near one
+    /// map evaluation's cost on wide sweeps (30 × 3,000: 13.6 s instead of 19.5 s).
     public var quasiNewtonMemory: Int = 8
     /// Longest quasi-Newton step of a loading: correlation-scale loadings
     /// never move that far in one step near a maximum (log ψ is not limited:
