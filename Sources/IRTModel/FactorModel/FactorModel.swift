@@ -52,12 +52,7 @@ public struct FactorModel: Sendable, Equatable {
         progress: (@Sendable (Int, Double) -> Void)? = nil
     ) throws(AnalysisError) {
         if DataSpaceEMMap.isCheaper(runs: z.rows, tasks: z.columns) {
-            let p = z.columns
-            guard k >= 1, k <= p else { throw .tooManyFactors(requested: k, tasks: p) }
-            guard anchors.count == p else {
-                throw .invalidOption("anchors has \(anchors.count) entries, expected one per task (\(p))")
-            }
-            let clamped = Self.clamp(anchors, options)
+            let clamped = try Self.validated(k: k, tasks: z.columns, anchors: anchors, options)
             let map = { (mStep: MStep) in
                 DataSpaceEMMap(z: z, k: k, anchors: clamped, mStep: mStep, psiFloor: options.psiFloor,
                                nonNegative: options.loadings == .nonnegative)
@@ -86,12 +81,7 @@ public struct FactorModel: Sendable, Equatable {
         covariance s: Matrix, observations n: Int, k: Int, anchors: [Double?], options: FitOptions = FitOptions(),
         progress: (@Sendable (Int, Double) -> Void)? = nil
     ) throws(AnalysisError) {
-        let p = s.columns
-        guard k >= 1, k <= p else { throw .tooManyFactors(requested: k, tasks: p) }
-        guard anchors.count == p else {
-            throw .invalidOption("anchors has \(anchors.count) entries, expected one per task (\(p))")
-        }
-        let clamped = Self.clamp(anchors, options)
+        let clamped = try Self.validated(k: k, tasks: s.columns, anchors: anchors, options)
         let map = { (mStep: MStep) in
             CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: mStep,
                             psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
@@ -131,6 +121,15 @@ public struct FactorModel: Sendable, Equatable {
                              psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
         }
         try self.init(map: map, anchors: clamped, options: options, progress: progress)
+    }
+
+    /// Checks k and the anchors against p tasks; returns the anchors clamped.
+    private static func validated(k: Int, tasks p: Int, anchors: [Double?], _ options: FitOptions) throws(AnalysisError) -> [Double?] {
+        guard k >= 1, k <= p else { throw .tooManyFactors(requested: k, tasks: p) }
+        guard anchors.count == p else {
+            throw .invalidOption("anchors has \(anchors.count) entries, expected one per task (\(p))")
+        }
+        return clamp(anchors, options)
     }
 
     /// Anchors clamped to the options' range.
