@@ -62,7 +62,8 @@ extension EMRun {
         var blocks = [Double](repeating: 0, count: p * order * order), blocksTrial = blocks
         var gradient = start, xTrial = start
         var solver = BlockSolver(order: order)
-        var f = try objective(x, gradient: &g, blocks: &blocks, scratch: &gradient, map: &map)
+        var f = try objective(x, gradient: &g, scratch: &gradient, map: &map)
+        map.informationBlocks(x, into: &blocks)
         var pairs = CurvaturePairs(count: count, memory: memory)
         var sNew = v, yNew = v, bs = v, mask = v
         var fixed = frozen
@@ -121,7 +122,7 @@ extension EMRun {
                 for t in 0..<p { xTrial.psi[t] = frozen[pk + t] ? start.psi[t] : Foundation.exp(trial[pk + t]) }
                 // A trial the E-step cannot take (I + ΛᵀΨ⁻¹Λ not positive
                 // definite in rounding, with ψ near its floor) is a failed trial.
-                do { fTrial = try objective(xTrial, gradient: &gTrial, blocks: &blocksTrial, scratch: &gradient, map: &map) } catch {
+                do { fTrial = try objective(xTrial, gradient: &gTrial, scratch: &gradient, map: &map) } catch {
                     fTrial = .infinity
                 }
                 if fTrial.isFinite, fTrial <= f + 1e-4 * decrease { accepted = true; break }
@@ -143,6 +144,8 @@ extension EMRun {
                 pairs.removeAll()
                 continue
             }
+            // The accepted trial was the map's last E-step: its information blocks.
+            map.informationBlocks(xTrial, into: &blocksTrial)
             // Powell's damping against B₀ (the new point's blocks): a pair
             // whose curvature sᵀy is below 10⁻⁸ sᵀB₀s — flat or negative, by
             // rounding or a ridge — is blended with B₀s so that H stays
@@ -220,14 +223,12 @@ extension EMRun {
         return zeros
     }
 
-    /// `f = −ℓ(x)/n` with its gradient and information blocks in `(Λ, log ψ)`
-    /// coordinates; counted as one map evaluation.
+    /// `f = −ℓ(x)/n` with its gradient in `(Λ, log ψ)` coordinates; counted as
+    /// one map evaluation. The map keeps this E-step for ``EMMap/informationBlocks(_:into:)``.
     private mutating func objective(
-        _ x: FactorParameters, gradient g: inout [Double], blocks: inout [Double],
-        scratch: inout FactorParameters, map: inout some EMMap
+        _ x: FactorParameters, gradient g: inout [Double], scratch: inout FactorParameters, map: inout some EMMap
     ) throws(AnalysisError) -> Double {
         let logLikelihood = try map.gradient(x, into: &scratch)
-        map.informationBlocks(x, into: &blocks)
         let pk = x.lambda.count
         for i in 0..<pk { g[i] = -scratch.lambda[i] }
         for t in x.psi.indices { g[pk + t] = -scratch.psi[t] }
