@@ -23,7 +23,7 @@ struct SummaryIdentificationTests {
             "identification": ["status": "weakly_identified", "free_rotations": 3],
             "stop_quantity": "covariance", "covariance_distance": 4e-8,
             "m_step_fallback": ["requested": "projected", "at_evaluation": 116000, "best_residual": 3e-8,
-                                "stalled_for": 115000, "active_set_returns": 9000],
+                                "stalled_for": 115000, "active_set_returns": 9000, "cycles": true],
         ])
         let line = try #require(Summary.identificationLine(em))
         #expect(line.contains("loadings WEAKLY identified (3 free rotation direction(s))"))

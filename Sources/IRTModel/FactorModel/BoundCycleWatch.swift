@@ -77,13 +77,16 @@ struct BoundCycleWatch {
             }
             blockBest = .infinity
         }
-        let current = next.lambda.map { $0 == 0 }
-        if current != pattern {
-            if seen.contains(current) { returnCount += 1 } else {
-                seen.append(current)
+        // The active set of F(x), compared in place (no array per evaluation).
+        if pattern.count != next.lambda.count {
+            pattern = next.lambda.map { $0 == 0 }
+            seen.append(pattern)
+        } else if !zip(pattern, next.lambda).allSatisfy({ $0 == ($1 == 0) }) {
+            for i in next.lambda.indices { pattern[i] = next.lambda[i] == 0 }
+            if seen.contains(pattern) { returnCount += 1 } else {
+                seen.append(pattern)
                 if seen.count > Self.memory { seen.removeFirst() }
             }
-            pattern = current
         }
         return evaluation >= budget
     }

@@ -88,7 +88,9 @@ struct EMRun {
             coneTested = true
             let test = RotationCone(lambda: y.lambda, p: p, k: k)
             burstIsWeak = !test.pinned
-            if burstIsWeak { cone = test }
+            // Only the latest test speaks for the loadings (an earlier weak
+            // burst must not label a fit that is pinned by the time it stops).
+            cone = burstIsWeak ? test : nil
         }
         guard burstIsWeak else { return false }
         let distance = covariance.observe(Self.covarianceStep(x, y, p: p, k: k))
@@ -127,7 +129,7 @@ struct EMRun {
             if observe(step: step) { converged = true; break }
             if covarianceCertifies(from: next, to: x) { converged = true; break }
             // A plain run has one long burst: let the cone be tested again once Σ moved on.
-            if iterations % options.tuning.certificationSteps == 0 { coneTested = false }
+            if iterations % options.tuning.certificationSteps == 0 { coneTested = false; covariance.reset() }
         }
         return x
     }

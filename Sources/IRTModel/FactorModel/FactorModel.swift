@@ -212,7 +212,7 @@ public struct FactorModel: Sendable, Equatable {
             maxIterations: options.maxIterations, trace: trace, loadings: options.loadings,
             rotation: options.loadings == .free && k > 1 ? "varimax" : nil)
         if options.loadings == .nonnegative {
-            let cone = run.cone ?? RotationCone(lambda: lambda, p: p, k: k)
+            let cone = (run.stopQuantity == .covariance ? run.cone : nil) ?? RotationCone(lambda: lambda, p: p, k: k)
             diagnostics.identification = cone.pinned ? .pinned : .weaklyIdentified(freeRotations: cone.freeRotations)
             if case .estimatedDistance = options.stopRule {
                 diagnostics.stopQuantity = run.stopQuantity

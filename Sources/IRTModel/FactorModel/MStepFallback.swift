@@ -33,18 +33,6 @@ public struct MStepFallback: Sendable, Equatable, Codable {
         self.cycles = cycles
     }
 
-    /// Reads the JSON written by `encode(to:)`; `cycles` may be absent (files
-    /// written before it existed: the watch then fired only on cycles).
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        requested = try c.decode(MStep.self, forKey: .requested)
-        atEvaluation = try c.decode(Int.self, forKey: .atEvaluation)
-        bestResidual = try c.decode(Double.self, forKey: .bestResidual)
-        stalledFor = try c.decode(Int.self, forKey: .stalledFor)
-        activeSetReturns = try c.decode(Int.self, forKey: .activeSetReturns)
-        cycles = try c.decodeIfPresent(Bool.self, forKey: .cycles) ?? true
-    }
-
     enum CodingKeys: String, CodingKey {
         case requested, atEvaluation = "at_evaluation", bestResidual = "best_residual", stalledFor = "stalled_for"
         case activeSetReturns = "active_set_returns", cycles

@@ -1,3 +1,5 @@
+import Linalg
+
 /// How much the leaderboard moves between fits that reach the same
 /// likelihood from different starting points — with weakly identified loadings
 /// they share `Σ = ΛΛᵀ + Ψ` but not Λ, so their scores differ by a rotation
@@ -29,16 +31,11 @@ public struct ScoreSpread: Sendable, Codable, Equatable {
     public init?(aggregates: [[Double]], runNames: [String]) {
         let n = runNames.count
         guard aggregates.count >= 2, n >= 2, aggregates.allSatisfy({ $0.count == n }) else { return nil }
-        let ranks = aggregates.map { a -> [Int] in
-            var rank = [Int](repeating: 0, count: n)
-            let order = a.indices.sorted { a[$0] > a[$1] || (a[$0] == a[$1] && $0 < $1) }
-            for (position, run) in order.enumerated() { rank[run] = position + 1 }
-            return rank
-        }
+        let ranks = aggregates.map(RankIntervals.pointRanks)
         var lowest = 1.0, move = -1, who = 0, pair = (0, 1)
         for f in aggregates.indices {
             for g in aggregates.indices where g > f {
-                lowest = Swift.min(lowest, Self.correlation(aggregates[f], aggregates[g]))
+                lowest = Swift.min(lowest, (try? Statistics.pearson(aggregates[f], aggregates[g])) ?? .nan)
                 for r in 0..<n where Swift.abs(ranks[f][r] - ranks[g][r]) > move {
                     move = Swift.abs(ranks[f][r] - ranks[g][r]); who = r; pair = (f, g)
                 }
@@ -49,16 +46,5 @@ public struct ScoreSpread: Sendable, Codable, Equatable {
         largestRankMove = move
         run = runNames[who]
         self.ranks = [ranks[pair.0][who], ranks[pair.1][who]]
-    }
-
-    /// Pearson's r (NaN when either side is constant).
-    static func correlation(_ a: [Double], _ b: [Double]) -> Double {
-        let n = Double(a.count)
-        let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for i in a.indices {
-            sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb)
-        }
-        return sab / (saa * sbb).squareRoot()
     }
 }

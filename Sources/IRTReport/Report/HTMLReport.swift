@@ -157,7 +157,7 @@ public enum HTMLReport {
         case nil: break
         }
         if let fallback = em.mStepFallback {
-            items.append(item("M-step", "\(fallback.requested.rawValue) cycled at the bound; finished with nnls from evaluation \(fallback.atEvaluation)", wide: true))
+            items.append(item("M-step", "\(fallback.requested.rawValue) \(fallback.cycles ? "cycled at the bound" : "crawled") without a fixed point; finished with nnls from evaluation \(fallback.atEvaluation)", wide: true))
         }
         if let snr = r.snr { items.append(item("noise runs", "\(snr.noiseRuns)")) }
         for (j, label) in r.factorLabels.enumerated() { items.append(item("factor \(j + 1)", label, wide: true)) }
