@@ -152,7 +152,10 @@ public struct NullDraw: Sendable {
         into values: inout [Double]
     ) throws(LinalgError) {
         let n = z.rows, p = z.columns
-        if decomposesRowGram(runs: n, tasks: p) {
+        // The buffer says which path its owner chose (n × n: the row Gram
+        // matrix; p × p: the correlation), so a draw made with
+        // ``Method/columnGram`` at n < p takes the p × p path it allocated for.
+        if product.rows < p {
             z.rowGram(alpha: 1 / Double(n), into: &product)
             try solver.eigenvalues(destroying: &product, into: &ascending)
             for r in 0..<n { values[r] = ascending[n - 1 - r] }

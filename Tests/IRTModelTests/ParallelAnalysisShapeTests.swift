@@ -68,6 +68,19 @@ struct ParallelAnalysisShapeTests {
         #expect(abs(values.reduce(0, +) - Double(p)) <= 1e-9)   // trace p
     }
 
+    @Test("An explicit p × p draw with fewer runs than tasks takes the path it allocated for", arguments: [(3, 5), (12, 60)])
+    func explicitColumnGramWithFewRuns(n: Int, p: Int) throws {
+        var column = NullDraw(rows: n, columns: p, method: .columnGram)
+        var row = NullDraw(rows: n, columns: p, method: .rowGram)
+        var a = [Double](repeating: .nan, count: p), b = a
+        var rngA = Xoshiro256StarStar(seed: 5).stream(3), rngB = Xoshiro256StarStar(seed: 5).stream(3)
+        try BLASThreading.withThreadCount(1) {
+            try column.eigenvalues(using: &rngA, into: &a)
+            try row.eigenvalues(using: &rngB, into: &b)
+        }
+        for r in 0..<p { #expect(abs(a[r] - b[r]) <= 1e-10, "rank \(r)") }
+    }
+
     @Test("Gram-path draws are bit-identical for 1, 2 and 3 threads")
     func threadCountNeverChangesTheResult() throws {
         let z = try ParallelAnalysisTests.randomMatrix(rows: 12, columns: 40, seed: 9, signal: 1, loaded: 10)
