@@ -56,8 +56,10 @@ protocol EMMap {
     var likelihoodIsMerit: Bool { get }
 
     /// The size of the step from `x` to `y` that the stop rules measure. The
-    /// default is `max |Λ_y − Λ_x|`; a map whose loadings are identified only up
-    /// to a rotation measures rotation-invariant quantities instead.
+    /// default is `max |Λ_y − Λ_x|` under `Λ ≥ 0` (the zero bound pins the
+    /// rotation where loadings sit on it); free loadings, identified only up to
+    /// a rotation `Λ R`, measure what every rotation shares (each task's
+    /// `Σ_j λ_tj²` and ψ_t).
     func step(from x: FactorParameters, to y: FactorParameters) -> Double
 
     /// The nearest admissible loading to `value` (`max(0, value)` under `Λ ≥ 0`).
@@ -69,7 +71,13 @@ protocol EMMap {
 }
 
 extension EMMap {
-    func step(from x: FactorParameters, to y: FactorParameters) -> Double { Self.loadingStep(from: x, to: y) }
+    func step(from x: FactorParameters, to y: FactorParameters) -> Double {
+        nonNegative ? Self.loadingStep(from: x, to: y)
+            : Self.rotationInvariantStep(from: x, to: y, p: taskCount, k: factorCount)
+    }
+
+    /// `max(0, value)` under `Λ ≥ 0`, `value` for free loadings.
+    func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
 
     /// `max |Λ_y − Λ_x|`.
     static func loadingStep(from x: FactorParameters, to y: FactorParameters) -> Double {

@@ -78,20 +78,8 @@ struct FactorEMUpdate {
         nnls = NonNegativeQuadratic(k: k)
     }
 
-    /// The step the stop rules measure: `max |ΔΛ|` under Λ ≥ 0 (the zero bound
-    /// pins the rotation where loadings sit on it); with free loadings, which
-    /// are identified only up to a rotation `Λ R`, what every rotation shares
-    /// (each task's `Σ_j λ_tj²` and ψ_t).
-    func step(from x: FactorParameters, to y: FactorParameters) -> Double {
-        nonNegative ? CovarianceEMMap.loadingStep(from: x, to: y)
-            : CovarianceEMMap.rotationInvariantStep(from: x, to: y, p: p, k: k)
-    }
-
     /// Whether every step is an exact EM step (nnls M-step, or free loadings).
     var likelihoodIsMerit: Bool { !nonNegative || mStep == .nnls }
-
-    /// `max(0, value)` under Λ ≥ 0, `value` for free loadings.
-    func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
 
     /// The anchor of an anchored task, `max(floor, value)` for a free one.
     func constrainUniqueness(_ value: Double, task: Int) -> Double {

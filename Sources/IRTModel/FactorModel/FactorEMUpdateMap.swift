@@ -38,12 +38,7 @@ extension FactorEMUpdateMap {
         update.informationBlocks(x, into: &blocks)
     }
 
-    /// With free loadings, the rotation-invariant step; with Λ ≥ 0, `max |ΔΛ|` (``FactorEMUpdate/step(from:to:)``).
-    func step(from x: FactorParameters, to y: FactorParameters) -> Double { update.step(from: x, to: y) }
-
     var likelihoodIsMerit: Bool { update.likelihoodIsMerit }
-
-    func constrainLoading(_ value: Double) -> Double { update.constrainLoading(value) }
 
     func constrainUniqueness(_ value: Double, task: Int) -> Double { update.constrainUniqueness(value, task: task) }
 }

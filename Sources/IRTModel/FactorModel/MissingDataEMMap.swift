@@ -125,15 +125,6 @@ struct MissingDataEMMap: EMMap {
 
     var likelihoodIsMerit: Bool { !nonNegative || mStep == .nnls }
 
-    /// Free loadings are identified only up to a rotation: the step measures each
-    /// task's `Σ_j λ_tj²` and ψ_t, as ``CovarianceEMMap`` does; with `Λ ≥ 0` it is
-    /// `max |ΔΛ|`.
-    func step(from x: FactorParameters, to y: FactorParameters) -> Double {
-        nonNegative ? Self.loadingStep(from: x, to: y) : Self.rotationInvariantStep(from: x, to: y, p: p, k: k)
-    }
-
-    func constrainLoading(_ value: Double) -> Double { nonNegative ? Swift.max(0, value) : value }
-
     func constrainUniqueness(_ value: Double, task: Int) -> Double {
         anchored[task] ? anchors[task] : Swift.max(psiFloor, value)
     }
