@@ -118,20 +118,7 @@ extension Matrix {
     /// - Precondition: `c` is `columns × columns` (a caller's buffer, not user data).
     public func gram(alpha: Double = 1, into c: inout Matrix) {
         precondition(c.rows == columns && c.columns == columns, "gram(into:) needs a \(columns)×\(columns) output")
-        let n = columns, k = rows
-        if n == 0 { return }
-        if k == 0 {
-            // AᵀA of a matrix without rows is zero; `c` is not read (and its storage is reused).
-            c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-            return
-        }
-        elements.withUnsafeBufferPointer { pa in
-            c.storage.withUnsafeMutableBufferPointer { pc in
-                BLAS.syrk(.lower, .transpose, n: n, k: k, alpha: alpha, a: pa.baseAddress!, lda: k,
-                          beta: 0, c: pc.baseAddress!, ldc: n)
-                Self.mirrorLowerTriangle(pc, order: n)
-            }
-        }
+        syrkGram(.transpose, alpha: alpha, into: &c)
     }
 
     /// Writes the row Gram matrix `α · AAᵀ` (m × m for an m × n matrix) into
@@ -152,17 +139,24 @@ extension Matrix {
     /// - Complexity: m²n flops (one syrk).
     public func rowGram(alpha: Double = 1, into c: inout Matrix) {
         precondition(c.rows == rows && c.columns == rows, "rowGram(into:) needs a \(rows)×\(rows) output")
-        let m = rows, n = columns
-        if m == 0 { return }
-        if n == 0 {
+        syrkGram(.none, alpha: alpha, into: &c)
+    }
+
+    /// `α AᵀA` (`.transpose`) or `α AAᵀ` (`.none`) into `c`, both triangles, by
+    /// one dsyrk; an inner dimension of 0 gives zeros (`c` is not read).
+    private func syrkGram(_ transpose: Transpose, alpha: Double, into c: inout Matrix) {
+        let order = transpose == .transpose ? columns : rows
+        let inner = transpose == .transpose ? rows : columns
+        if order == 0 { return }
+        if inner == 0 {
             c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             return
         }
         elements.withUnsafeBufferPointer { pa in
             c.storage.withUnsafeMutableBufferPointer { pc in
-                BLAS.syrk(.lower, .none, n: m, k: n, alpha: alpha, a: pa.baseAddress!, lda: m,
-                          beta: 0, c: pc.baseAddress!, ldc: m)
-                Self.mirrorLowerTriangle(pc, order: m)
+                BLAS.syrk(.lower, transpose, n: order, k: inner, alpha: alpha, a: pa.baseAddress!, lda: rows,
+                          beta: 0, c: pc.baseAddress!, ldc: order)
+                Self.mirrorLowerTriangle(pc, order: order)
             }
         }
     }
