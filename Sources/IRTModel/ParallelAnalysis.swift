@@ -68,10 +68,16 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     public let countedRanks: Int
     /// Whether the correlations are pairwise-complete and the null draws carry the sweep's gaps.
     public let masked: Bool
+    /// How the null draws were made, chosen by shape (NullDraw.swift): `data`
+    /// (n × p normals, p × p correlations), `row-gram` (the same draws through
+    /// the n × n Gram matrix, n < p), `wishart` (Bartlett's factor of a
+    /// Wishart(n − 1, I): the same law, another random stream, for n ≫ p),
+    /// `masked` (data draws with the sweep's gaps); `nil` in older results.
+    public let nullDraws: String?
 
     enum CodingKeys: String, CodingKey {
         case eigenvalues, p95, mean, k95, kMean = "k_mean", draws, seed, rule
-        case countedRanks = "counted_ranks", masked
+        case countedRanks = "counted_ranks", masked, nullDraws = "null_draws"
     }
 
     /// Reads the JSON written by `encode(to:)`; `counted_ranks` (default: every
@@ -89,6 +95,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
         rule = try c.decode(Rule.self, forKey: .rule)
         countedRanks = try c.decodeIfPresent(Int.self, forKey: .countedRanks) ?? eigenvalues.count
         masked = try c.decodeIfPresent(Bool.self, forKey: .masked) ?? false
+        nullDraws = try c.decodeIfPresent(String.self, forKey: .nullDraws)
     }
 
     /// Runs the analysis on a prepared sweep: complete data as ``init(z:observed:draws:seed:rule:threads:progress:)``
@@ -193,7 +200,8 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
             mean[r] = column.reduce(0, +) / Double(draws)
         }
         self.init(eigenvalues: real, p95: p95, mean: mean, draws: draws, seed: seed, rule: rule,
-                  countedRanks: Swift.min(n - 1, p), masked: masked)
+                  countedRanks: Swift.min(n - 1, p), masked: masked,
+                  nullDraws: masked ? "masked" : Self.name(NullDraw.method(runs: n, tasks: p)))
     }
 
     /// Checks a draw count for p tasks: at least 1, and `draws × p` eigenvalues
@@ -205,6 +213,26 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
         guard !draws.multipliedReportingOverflow(by: Swift.max(p, 1)).overflow,
               draws * Swift.max(p, 1) <= 1 << 34 else {
             throw .invalidOption("draws × tasks = \(draws) × \(p) is too large to hold in memory; use fewer draws")
+        }
+    }
+
+    /// What a shape-chosen null draw method means for the numbers, in words
+    /// (`nil` for plain data draws and older results).
+    public var nullDrawsNote: String? {
+        switch nullDraws {
+        case "row-gram"?: "null draws through the n × n Gram matrix (fewer runs than tasks): the same eigenvalues as the p × p correlations"
+        case "wishart"?: "null correlations drawn as Wishart(n − 1, I) by Bartlett's factor (n ≫ p): the same law as n × p normal draws, another random stream"
+        case "masked"?: "null draws carry the sweep's gaps (pairwise-complete correlations)"
+        default: nil
+        }
+    }
+
+    /// The name of a null draw method in ``nullDraws``.
+    static func name(_ method: NullDraw.Method) -> String {
+        switch method {
+        case .columnGram: "data"
+        case .rowGram: "row-gram"
+        case .wishart: "wishart"
         }
     }
 
@@ -239,7 +267,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     ///     `nil` counts every rank.
     ///   - masked: whether the curves come from the pairwise-complete analysis of a sweep with gaps.
     public init(eigenvalues: [Double], p95: [Double], mean: [Double], draws: Int, seed: UInt64, rule: Rule = .count,
-                countedRanks: Int? = nil, masked: Bool = false) {
+                countedRanks: Int? = nil, masked: Bool = false, nullDraws: String? = nil) {
         self.eigenvalues = eigenvalues
         self.p95 = p95
         self.mean = mean
@@ -249,6 +277,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
         let ranks = Swift.max(0, Swift.min(countedRanks ?? eigenvalues.count, eigenvalues.count))
         self.countedRanks = ranks
         self.masked = masked
+        self.nullDraws = nullDraws
         k95 = Self.count(Array(eigenvalues.prefix(ranks)), above: p95, rule: rule)
         kMean = Self.count(Array(eigenvalues.prefix(ranks)), above: mean, rule: rule)
     }

@@ -81,6 +81,22 @@ struct ParallelAnalysisShapeTests {
         for r in 0..<p { #expect(abs(a[r] - b[r]) <= 1e-10, "rank \(r)") }
     }
 
+    @Test("The null draw method chosen by shape is recorded, said in words, and kept in JSON")
+    func nullDrawsRecorded() throws {
+        let wide = try ParallelAnalysisTests.randomMatrix(rows: 12, columns: 40, seed: 9, signal: 1, loaded: 10)
+            .standardized(ddof: 0).z
+        let tall = try ParallelAnalysisTests.randomMatrix(rows: 60, columns: 8, seed: 9, signal: 1, loaded: 4)
+            .standardized(ddof: 0).z
+        let gram = try ParallelAnalysis(z: wide, draws: 5, seed: 1)
+        let data = try ParallelAnalysis(z: tall, draws: 5, seed: 1)
+        #expect(gram.nullDraws == "row-gram")
+        #expect(gram.nullDrawsNote?.contains("n × n Gram matrix") == true)
+        #expect(data.nullDraws == "data" && data.nullDrawsNote == nil)
+        let json = String(decoding: try JSONCoding.encode(gram), as: UTF8.self)
+        #expect(json.contains("null_draws"))
+        #expect(try JSONCoding.decoder().decode(ParallelAnalysis.self, from: Data(json.utf8)) == gram)
+    }
+
     @Test("Gram-path draws are bit-identical for 1, 2 and 3 threads")
     func threadCountNeverChangesTheResult() throws {
         let z = try ParallelAnalysisTests.randomMatrix(rows: 12, columns: 40, seed: 9, signal: 1, loaded: 10)

@@ -141,6 +141,7 @@ public enum HTMLReport {
         items.append(item("tasks (p)", tasks))
         items.append(item("factors fitted (k)", r.kChoice.description))
         items.append(item("Horn: k95 / k_mean", "\(r.horn.k95) / \(r.horn.kMean) (\(r.horn.draws) draws, seed \(r.horn.seed))"))
+        if let how = r.horn.nullDrawsNote { items.append(item("Horn's null", how, wide: true)) }
         let em = r.em
         items.append(item("EM", "\(em.iterations) iterations, \(em.converged ? "converged" : "not converged") "
             + "(\(em.mStep.rawValue) M-step, \(em.acceleration.rawValue), stop: \(em.stopRule.name) < \(NumberFormat.significant(em.stopRule.tolerance)))"))
