@@ -46,17 +46,18 @@ extension Analysis {
         }
         var mainOptions = options.fit
         mainOptions.factors = kChoice.k
+        let plan = ModelFit.AuxiliaryPlan(s: input.correlation, n: n, p: p, k: kChoice.k, anchors: anchors,
+                                          options: mainOptions, neighbours: options.assessFit, cost: options.assessFit,
+                                          pairwise: false)
         let multiStart = try MultiStartFit(options: mainOptions, starts: options.starts, check: options.startCheck,
                                            progress: emProgress, threads: IndependentFits.workers(options.threads),
-                                           fit: fitModel)
+                                           companions: plan.jobs, fit: fitModel)
         let model = multiStart.model
         warnings.append(contentsOf: fitWarnings(model: model, multiStart: multiStart, tasks: input.tasks, anchors: anchors,
                                                 starts: options.starts))
         let modelFit = ModelFit.assess(
-            s: input.correlation, n: n, tasks: input.tasks, model: model, anchors: anchors, options: mainOptions,
-            starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit,
-            threads: IndependentFits.workers(options.threads),
-            fit: { @Sendable (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
+            s: input.correlation, n: n, tasks: input.tasks, model: model, anchors: anchors, starts: multiStart.starts,
+            plan: plan, fits: multiStart.companionFits)
         if let why = modelFit.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))
         }

@@ -139,8 +139,10 @@ public struct Analysis: Sendable {
         var mainOptions = options.fit
         mainOptions.factors = k
         let fitThreads = IndependentFits.workers(options.threads)
+        let plan = ModelFit.AuxiliaryPlan(s: s, n: n, p: p, k: k, anchors: anchors, options: mainOptions,
+                                          neighbours: options.assessFit, cost: options.assessFit, pairwise: prepared.hasGaps)
         let multiStart = try MultiStartFit(options: mainOptions, starts: options.starts, check: options.startCheck,
-                                           progress: emProgress, threads: fitThreads, fit: fitModel)
+                                           progress: emProgress, threads: fitThreads, companions: plan.jobs, fit: fitModel)
         if prepared.hasGaps {
             warnings.append(AnalysisWarning(
                 .fittedWithGaps,
@@ -154,9 +156,8 @@ public struct Analysis: Sendable {
                                                      anchors: anchors, starts: options.starts, runs: true,
                                                      spread: spread))
         var modelFit = ModelFit.assess(
-            s: s, n: n, tasks: prepared.tasks, model: model, anchors: anchors, options: mainOptions,
-            starts: multiStart.starts, neighbours: options.assessFit, cost: options.assessFit, pairwise: prepared.hasGaps,
-            threads: fitThreads, fit: { @Sendable (o: FitOptions) throws(AnalysisError) -> FactorModel in try fitModel(o, nil) })
+            s: s, n: n, tasks: prepared.tasks, model: model, anchors: anchors, starts: multiStart.starts,
+            plan: plan, fits: multiStart.companionFits, pairwise: prepared.hasGaps)
         modelFit.scoreSpread = spread
         if let why = modelFit.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))

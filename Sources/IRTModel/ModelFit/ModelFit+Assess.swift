@@ -1,48 +1,71 @@
 import Linalg
 
 extension ModelFit {
-    /// Assesses a fit to the correlation matrix `s` of `n` runs.
+    /// The auxiliary fits an assessment needs — k − 1 and k + 1 where they
+    /// exist and their statistics can be defined, then free loadings — known
+    /// before the main fit, so that they can share its pool of threads
+    /// (``MultiStartFit``'s companions).
+    struct AuxiliaryPlan: Sendable {
+        /// The fits to run, neighbours first, in the order of ``neighbourKs``.
+        let jobs: [FitOptions]
+        /// The neighbours' k that are fitted.
+        let neighbourKs: [Int]
+        /// Neighbours listed without a fit, with why their statistics are undefined.
+        let unfitted: [Neighbour]
+        /// Whether the last job is the free-loading fit.
+        let freeFit: Bool
+
+        /// - Parameters:
+        ///   - neighbours: also fit k − 1 and k + 1 (when 1 ≤ k ± 1 and df ≥ 0); with S
+        ///     singular they are listed as undefined without a fit.
+        ///   - cost: also fit free loadings at k (only when `options.loadings` is `.nonnegative`).
+        init(s: Matrix?, n: Int, p: Int, k: Int, anchors: [Double?], options: FitOptions,
+             neighbours: Bool, cost: Bool, pairwise: Bool) {
+            let free = anchors.map { $0 == nil }.filter { $0 }.count
+            let ks = neighbours
+                ? [k - 1, k + 1].filter { $0 >= 1 && $0 <= p && FactorCountChoice.degreesOfFreedom(p: p, k: $0, freeUniquenesses: free) >= 0 }
+                : []
+            var jobs: [FitOptions] = []
+            var unfitted: [Neighbour] = []
+            // With S singular the neighbours' statistics are as undefined as
+            // k's: they are said so without fitting them (on a 30 × 3,000 sweep
+            // those two fits were half the analysis's time).
+            if let undefined = ModelFit.undefined(s: s, n: n, p: p, pairwise: pairwise) {
+                unfitted = ks.map { Neighbour(k: $0, statistics: nil, converged: false, unavailable: undefined) }
+                neighbourKs = []
+            } else {
+                for kk in ks {
+                    var o = MultiStartFit.auxiliary(options, seed: options.initSeed)
+                    o.factors = kk
+                    jobs.append(o)
+                }
+                neighbourKs = ks
+            }
+            freeFit = cost && options.loadings == .nonnegative
+            if freeFit {
+                var o = MultiStartFit.auxiliary(options, seed: options.initSeed)
+                o.loadings = .free
+                jobs.append(o)
+            }
+            self.jobs = jobs
+            self.unfitted = unfitted
+        }
+    }
+
+    /// Assesses a fit to the correlation matrix `s` of `n` runs, with the
+    /// results of `plan`'s fits (in job order).
     ///
     /// Complete data of n ≤ p runs have a singular S (rank ≤ n − 1): the
     /// statistics are undefined, and said so without any p × p work (`s` may
     /// then be `nil`, as when the EM ran in data space).
-    ///
-    /// - Parameters:
-    ///   - neighbours: also fit k − 1 and k + 1 (when 1 ≤ k ± 1 and df ≥ 0).
-    ///   - cost: also fit free loadings at k, for the cost of non-negativity
-    ///     (only when `options.loadings` is `.nonnegative`).
-    ///   - fit: fits a model with the given options (the same data and map as `model`).
-    ///   - threads: threads for the independent fits of k ± 1 and the free loadings
-    ///     (``IndependentFits``); the result is the same for any value.
     static func assess(
-        s: Matrix?, n: Int, tasks: [String], model: FactorModel, anchors: [Double?], options: FitOptions,
-        starts: Starts, neighbours: Bool, cost: Bool, pairwise: Bool = false, threads: Int = 1,
-        fit fitModel: @escaping @Sendable (FitOptions) throws(AnalysisError) -> FactorModel
+        s: Matrix?, n: Int, tasks: [String], model: FactorModel, anchors: [Double?], starts: Starts,
+        plan: AuxiliaryPlan, fits: [Result<FactorModel, AnalysisError>], pairwise: Bool = false
     ) -> ModelFit {
-        let k = model.factorCount, p = tasks.count
         let free = anchors.map { $0 == nil }
         let (statistics, unavailable) = Self.statistics(s: s, n: n, model: model, free: free, pairwise: pairwise)
-        // The auxiliary fits: k − 1 and k + 1 where they exist, then free loadings.
-        var jobs: [FitOptions] = []
-        var neighbourKs: [Int] = []
-        if neighbours {
-            for kk in [k - 1, k + 1] where kk >= 1 && kk <= p && FactorCountChoice.degreesOfFreedom(p: p, k: kk, freeUniquenesses: free.filter { $0 }.count) >= 0 {
-                var o = MultiStartFit.auxiliary(options, seed: options.initSeed)
-                o.factors = kk
-                jobs.append(o)
-                neighbourKs.append(kk)
-            }
-        }
-        let freeFit = cost && options.loadings == .nonnegative
-        if freeFit {
-            var o = MultiStartFit.auxiliary(options, seed: options.initSeed)
-            o.loadings = .free
-            jobs.append(o)
-        }
-        let fits = IndependentFits.map(jobs.count, threads: threads) { [jobs] i in
-            Result { () throws(AnalysisError) -> FactorModel in try fitModel(jobs[i]) }
-        }
-        var around: [Neighbour] = []
+        let neighbourKs = plan.neighbourKs
+        var around: [Neighbour] = plan.unfitted
         for (kk, result) in zip(neighbourKs, fits) {
             switch result {
             case .success(let fit):
@@ -52,24 +75,30 @@ extension ModelFit {
                 around.append(Neighbour(k: kk, statistics: nil, converged: false, unavailable: "the k = \(kk) fit failed: \(error)"))
             }
         }
+        around.sort { $0.k < $1.k }
         let largest = (statistics?.largestResiduals(15) ?? []).map {
             Residual(taskA: tasks[$0.j], taskB: tasks[$0.i], value: $0.value)
         }
         var nonNegativityCost: NonNegativityCost? = nil
-        if freeFit, case .success(let freeModel) = fits[neighbourKs.count] {
+        if plan.freeFit, case .success(let freeModel) = fits[neighbourKs.count] {
             nonNegativityCost = Self.cost(free: freeModel, nonnegative: model, tasks: tasks)
         }
         return ModelFit(statistics: statistics, unavailable: unavailable, neighbours: around,
                         largestResiduals: largest, starts: starts, nonNegativityCost: nonNegativityCost)
     }
 
+    /// Why every model's statistics are undefined before any fit, or `nil`:
+    /// z-scored complete data of n ≤ p runs have S = ZᵀZ/n of rank ≤ n − 1 < p
+    /// (and `s` is `nil` when the EM ran in data space).
+    static func undefined(s: Matrix?, n: Int, p: Int, pairwise: Bool) -> String? {
+        s != nil && (pairwise || n > p) ? nil : Self.singular(n: n, p: p)
+    }
+
     /// The statistics of `model`, or why there are none.
     private static func statistics(s: Matrix?, n: Int, model: FactorModel, free: [Bool], pairwise: Bool) -> (FitStatistics?, String?) {
         let p = model.loadings.rows
-        guard let s, pairwise || n > p else {
-            // z-scored complete data: S = ZᵀZ/n has rank ≤ n − 1 < p.
-            return (nil, Self.singular(n: n, p: p))
-        }
+        if let why = Self.undefined(s: s, n: n, p: p, pairwise: pairwise) { return (nil, why) }
+        guard let s else { return (nil, Self.singular(n: n, p: p)) }
         do {
             let st = try FitStatistics(sampleCovariance: s, observations: n, loadings: model.loadings,
                                        uniquenesses: model.psi, freeUniquenesses: free)

@@ -27,7 +27,9 @@ public struct ModelFit: Sendable, Codable, Equatable {
     public struct Neighbour: Sendable, Codable, Equatable {
         public let k: Int
         public let statistics: FitStatistics?
-        /// Whether that fit's EM converged within its cap (statistics of an unconverged fit are approximate).
+        /// Whether that fit's EM converged within its cap (statistics of an
+        /// unconverged fit are approximate); `false` when it was not fitted
+        /// because its statistics are undefined anyway (S singular: n ≤ p).
         public let converged: Bool
         /// Why there are none (the fit failed, or the statistics are undefined).
         public let unavailable: String?

@@ -14,6 +14,8 @@ struct MultiStartFit {
     /// ℓ within ``sameOptimum``: with weakly identified loadings they share Σ
     /// but not Λ, and show how much the scores move (``ScoreSpread``).
     let sameOptimumFits: [FactorModel]
+    /// The companions' fits, in their order (``ModelFit/AuxiliaryPlan``).
+    let companionFits: [Result<FactorModel, AnalysisError>]
 
     /// Relative ℓ difference below which two starts reached the same optimum.
     static let sameOptimum = 1e-7
@@ -40,16 +42,44 @@ struct MultiStartFit {
 
     /// - Parameters:
     ///   - fit: fits the model with the given options (and progress callback, or `nil`).
-    ///   - threads: threads for the check's independent fits (``IndependentFits``); the
+    ///   - threads: threads for the default start and the check's starts, one pool of independent fits (``IndependentFits``); the
     ///     result is the same for any value.
+    ///   - companions: other independent fits to run in the same pool (the
+    ///     assessment's k ± 1 and free loadings), each from its own options;
+    ///     their results are ``companionFits``.
     init(options: FitOptions, starts count: Int, check: Int, progress: (@Sendable (Int, Double) -> Void)?,
-         threads: Int = 1,
+         threads: Int = 1, companions: [FitOptions] = [],
          fit: @escaping @Sendable (FitOptions, (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel) throws(AnalysisError) {
         var fits: [FactorModel] = []
-        for i in 0..<Swift.max(1, count) {
-            var o = options
-            if i > 0 { o.initialLoadings = nil; o.initSeed = options.initSeed &+ UInt64(i) }
-            fits.append(try fit(o, i == 0 ? progress : nil))
+        // The check's fits, in start order (`nil`: failed numerically).
+        var extras: [FactorModel?] = []
+        let checkCount = count <= 1 ? Swift.max(0, check) : 0
+        if checkCount > 0 || !companions.isEmpty, count <= 1 {
+            // The default start, the check's extra starts and the companions
+            // are independent fits: one pool keeps every core busy from the
+            // start (the default start alone, then the free fit alone, left a
+            // core idle for half of a wide sweep's analysis). A check start that
+            // fails numerically says nothing about the optimum; the default
+            // start's failure is the analysis's.
+            let results = IndependentFits.map(1 + checkCount + companions.count, threads: threads) { i -> Result<FactorModel, AnalysisError> in
+                Result { () throws(AnalysisError) -> FactorModel in
+                    if i == 0 { return try fit(options, progress) }
+                    if i <= checkCount { return try fit(Self.auxiliary(options, seed: options.initSeed &+ UInt64(i)), nil) }
+                    return try fit(companions[i - 1 - checkCount], nil)
+                }
+            }
+            fits.append(try results[0].get())
+            extras = results[1..<(1 + checkCount)].map { try? $0.get() }
+            companionFits = Array(results[(1 + checkCount)...])
+        } else {
+            for i in 0..<Swift.max(1, count) {
+                var o = options
+                if i > 0 { o.initialLoadings = nil; o.initSeed = options.initSeed &+ UInt64(i) }
+                fits.append(try fit(o, i == 0 ? progress : nil))
+            }
+            companionFits = IndependentFits.map(companions.count, threads: threads) { i in
+                Result { () throws(AnalysisError) -> FactorModel in try fit(companions[i], nil) }
+            }
         }
         let ll = fits.map(\.diagnostics.logLikelihood)
         var best = 0
@@ -58,17 +88,10 @@ struct MultiStartFit {
         let reached = ll.filter { Swift.abs($0 - top) <= Self.sameOptimum * Swift.abs(top) }.count
         var checkBest: Double? = nil
         var checkFits: [FactorModel] = []
-        if count <= 1, check > 0 {
-            // Independent fits, on several threads; taken in start order.
-            let extras = IndependentFits.map(check, threads: threads) { i in
-                // A start that fails numerically says nothing about the optimum.
-                try? fit(Self.auxiliary(options, seed: options.initSeed &+ UInt64(i + 1)), nil)
-            }
-            for extra in extras {
-                guard let extra else { continue }
-                checkBest = Swift.max(checkBest ?? -.infinity, extra.diagnostics.logLikelihood)
-                checkFits.append(extra)
-            }
+        for extra in extras {
+            guard let extra else { continue }
+            checkBest = Swift.max(checkBest ?? -.infinity, extra.diagnostics.logLikelihood)
+            checkFits.append(extra)
         }
         model = fits[best]
         sameOptimumFits = (fits.indices.filter { $0 != best }.map { fits[$0] } + checkFits).filter {
