@@ -115,16 +115,28 @@ struct FactorEMUpdate {
     /// - Complexity: O(pk² + k³).
     mutating func gradient(_ x: FactorParameters, into gradient: inout FactorParameters) throws(AnalysisError) -> Double {
         let logLikelihood = try expectation(x)
-        for i in 0..<p {
-            var quad = 0.0, cross = 0.0
-            for c in 0..<k {
-                var tl = 0.0
-                for a in 0..<k { tl += t[c + a * k] * x.lambda[i + a * p] }
-                gradient.lambda[i + c * p] = (cn[i + c * p] - tl) / x.psi[i]
-                quad += tl * x.lambda[i + c * p]
-                cross += cn[i + c * p] * x.lambda[i + c * p]
+        let p = self.p, k = self.k
+        x.lambda.withUnsafeBufferPointer { lp in
+            cn.withUnsafeBufferPointer { cp in
+                t.withUnsafeBufferPointer { tp in
+                    gradient.lambda.withUnsafeMutableBufferPointer { gl in
+                        gradient.psi.withUnsafeMutableBufferPointer { gs in
+                            for i in 0..<p {
+                                var quad = 0.0, cross = 0.0
+                                let psi = x.psi[i]
+                                for c in 0..<k {
+                                    var tl = 0.0
+                                    for a in 0..<k { tl += tp[c + a * k] * lp[i + a * p] }
+                                    gl[i + c * p] = (cp[i + c * p] - tl) / psi
+                                    quad += tl * lp[i + c * p]
+                                    cross += cp[i + c * p] * lp[i + c * p]
+                                }
+                                gs[i] = anchored[i] ? 0 : 0.5 * ((sDiagonal[i] - 2 * cross + quad) / psi - 1)
+                            }
+                        }
+                    }
+                }
             }
-            gradient.psi[i] = anchored[i] ? 0 : 0.5 * ((sDiagonal[i] - 2 * cross + quad) / x.psi[i] - 1)
         }
         return logLikelihood
     }
@@ -141,26 +153,33 @@ struct FactorEMUpdate {
     ///
     /// - Complexity: O(pk²).
     func informationBlocks(_ x: FactorParameters, into blocks: inout [Double]) {
-        let order = k + 1
-        let be = b.elements
+        let order = k + 1, p = self.p, k = self.k
         var a = [Double](repeating: 0, count: k)
-        for i in 0..<p {
-            var bvb = 0.0
-            for c in 0..<k {
-                var sum = 0.0
-                for e in 0..<k { sum += be[i + e * p] * v[e + c * k] }
-                a[c] = sum
-                bvb += sum * be[i + c * p]
-            }
-            let ptt = 1 / x.psi[i] - bvb, base = i * order * order
-            for c in 0..<k {
-                for e in 0..<k {
-                    blocks[base + c + e * order] = ptt * ((c == e ? 1 : 0) - v[c + e * k]) + a[c] * a[e]
+        b.elements.withUnsafeBufferPointer { be in
+            v.withUnsafeBufferPointer { vp in
+                blocks.withUnsafeMutableBufferPointer { bl in
+                    a.withUnsafeMutableBufferPointer { ap in
+                        for i in 0..<p {
+                            var bvb = 0.0
+                            for c in 0..<k {
+                                var sum = 0.0
+                                for e in 0..<k { sum += be[i + e * p] * vp[e + c * k] }
+                                ap[c] = sum
+                                bvb += sum * be[i + c * p]
+                            }
+                            let psi = x.psi[i], ptt = 1 / psi - bvb, base = i * order * order
+                            for c in 0..<k {
+                                for e in 0..<k {
+                                    bl[base + c + e * order] = ptt * ((c == e ? 1 : 0) - vp[c + e * k]) + ap[c] * ap[e]
+                                }
+                                bl[base + c + k * order] = psi * ptt * ap[c]
+                                bl[base + k + c * order] = psi * ptt * ap[c]
+                            }
+                            bl[base + k + k * order] = 0.5 * psi * psi * ptt * ptt
+                        }
+                    }
                 }
-                blocks[base + c + k * order] = x.psi[i] * ptt * a[c]
-                blocks[base + k + c * order] = x.psi[i] * ptt * a[c]
             }
-            blocks[base + k + k * order] = 0.5 * x.psi[i] * x.psi[i] * ptt * ptt
         }
     }
 

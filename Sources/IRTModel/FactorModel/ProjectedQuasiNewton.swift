@@ -30,9 +30,18 @@ extension EMRun {
     ///
     /// Stop: a full step (`α = 1`) accepted while the proposed step — the
     /// quasi-Newton estimate of the distance to the maximum, measured as the
-    /// EM's stop rule measures it (`max |ΔΛ|`, and `ψ |Δ log ψ|`) — is below a
-    /// tenth of the stop rule's tolerance. Every gradient counts as one map
+    /// EM's stop rule measures it (`max |ΔΛ|`, and `ψ |Δ log ψ|`) — is below
+    /// the stop rule's tolerance (``EMTuning/quasiNewtonMargin``); the caller
+    /// certifies it by a plain-EM burst. Every gradient counts as one map
     /// evaluation (it costs one E-step).
+    ///
+    /// Futile steps: a direction longer than ``EMTuning/quasiNewtonStepLimit``
+    /// is cut to it, and its line search starts from the last such step's α
+    /// (doubled after an immediate acceptance) instead of 1. After
+    /// ``EMTuning/quasiNewtonShortSteps`` such steps in a row accepted only
+    /// below ``EMTuning/quasiNewtonShortStep`` the polish gives up: ℓ is flat
+    /// along many directions there (a weakly identified fit) and H₀ nearly
+    /// singular, so the quadratic model says nothing.
     ///
     /// - Returns: the last accepted point and whether it met the stop.
     /// - Complexity: one E-step (O(p²k) in covariance space) per gradient, plus
@@ -67,6 +76,13 @@ extension EMRun {
         var pairs = CurvaturePairs(count: count, memory: memory)
         var sNew = v, yNew = v, bs = v, mask = v
         var fixed = frozen
+        // The line search's first α for a direction cut to the step limit:
+        // twice the last such step's α if that was accepted at once, else that
+        // α (each halving costs an evaluation). Other directions start at 1.
+        var cappedAlpha = 1.0
+        // Accepted steps in a row whose direction ran into the step limit and
+        // whose line search then cut it below quasiNewtonShortStep.
+        var shortSteps = 0
         let first = iterations
 
         while iterations - first < budget, iterations < options.maxIterations {
@@ -98,7 +114,8 @@ extension EMRun {
             // is shortened: far from the maximum the quadratic model means little.
             var longest = 0.0
             for i in 0..<pk { longest = Swift.max(longest, Swift.abs(direction[i])) }
-            if longest > options.tuning.quasiNewtonStepLimit {
+            let capped = longest > options.tuning.quasiNewtonStepLimit
+            if capped {
                 for i in 0..<count { direction[i] *= options.tuning.quasiNewtonStepLimit / longest }
             }
             // The quasi-Newton distance estimate, in the stop rule's units.
@@ -111,15 +128,18 @@ extension EMRun {
             // gradient does not: Fisher's identity has no such cancellation).
             // Hager & Zhang's ε = 10⁻⁶ |f| for the approximate Wolfe test.
             let noise = 1e-6 * Swift.abs(f)
-            var alpha = 1.0, accepted = false, fTrial = f
+            let alphaFirst = capped ? cappedAlpha : 1
+            var alpha = alphaFirst, accepted = false, fTrial = f
             for _ in 0..<options.tuning.quasiNewtonBacktracks {
-                var decrease = 0.0
-                for i in 0..<count {
-                    trial[i] = fixed[i] ? v[i] : Swift.max(lower[i], v[i] + alpha * direction[i])
-                    decrease += g[i] * (trial[i] - v[i])
+                let decrease = Self.project(v, along: direction, by: alpha, lower: lower, fixed: fixed, gradient: g, into: &trial)
+                trial.withUnsafeBufferPointer { tp in
+                    xTrial.lambda.withUnsafeMutableBufferPointer { lp in
+                        for i in 0..<pk { lp[i] = tp[i] }
+                    }
+                    xTrial.psi.withUnsafeMutableBufferPointer { sp in
+                        for t in 0..<p { sp[t] = frozen[pk + t] ? start.psi[t] : Foundation.exp(tp[pk + t]) }
+                    }
                 }
-                for i in 0..<pk { xTrial.lambda[i] = trial[i] }
-                for t in 0..<p { xTrial.psi[t] = frozen[pk + t] ? start.psi[t] : Foundation.exp(trial[pk + t]) }
                 // A trial the E-step cannot take (I + ΛᵀΨ⁻¹Λ not positive
                 // definite in rounding, with ψ near its floor) is a failed trial.
                 do { fTrial = try objective(xTrial, gradient: &gTrial, scratch: &gradient, map: &map) } catch {
@@ -152,27 +172,74 @@ extension EMRun {
             // positive definite and bounded. (A higher threshold damps the
             // very directions the polish is for: where EM is slow, the true
             // curvature is far below the complete-data information.)
-            for i in 0..<count {
-                sNew[i] = fixed[i] ? 0 : trial[i] - v[i]
-                yNew[i] = fixed[i] ? 0 : gTrial[i] - g[i]
+            fixed.withUnsafeBufferPointer { fp in
+                sNew.withUnsafeMutableBufferPointer { sp in
+                    yNew.withUnsafeMutableBufferPointer { yp in
+                        for i in 0..<count {
+                            sp[i] = fp[i] ? 0 : trial[i] - v[i]
+                            yp[i] = fp[i] ? 0 : gTrial[i] - g[i]
+                        }
+                    }
+                }
             }
             solver.multiply(blocks: blocksTrial, sNew, into: &bs, fixed: fixed, p: p, k: k)
-            var sy = 0.0, sbs = 0.0
-            for i in 0..<count { sy += sNew[i] * yNew[i]; sbs += sNew[i] * bs[i] }
+            var sy = Self.dot(sNew, yNew)
+            let sbs = Self.dot(sNew, bs)
             if sbs > 0, sy < 1e-8 * sbs {
                 let theta = (1 - 1e-8) * sbs / (sbs - sy)
                 for i in 0..<count { yNew[i] = theta * yNew[i] + (1 - theta) * bs[i] }
                 sy = 1e-8 * sbs
             }
             if sy > 0, sy.isFinite { pairs.append(s: sNew, y: yNew, rho: 1 / sy) }
-            swap(&v, &trial); swap(&g, &gTrial); swap(&blocks, &blocksTrial)
-            x = xTrial
+            // (xTrial's old values are overwritten whole by the next trial.)
+            swap(&v, &trial); swap(&g, &gTrial); swap(&blocks, &blocksTrial); swap(&x, &xTrial)
             f = fTrial
+            if capped { cappedAlpha = alpha == alphaFirst ? Swift.min(1, 2 * alpha) : alpha }
+            shortSteps = capped && alpha < options.tuning.quasiNewtonShortStep ? shortSteps + 1 : 0
+            if shortSteps >= options.tuning.quasiNewtonShortSteps { return (x, false) }
             lastStep = distance * alpha
             estimatedDistance = distance
             if alpha == 1, distance < tolerance { return (x, true) }
         }
         return (x, false)
+    }
+
+    /// `trial = P(v + α d)` (fixed coordinates stay at `v`, the others are
+    /// clipped at `lower`); returns `gᵀ(trial − v)`.
+    private static func project(
+        _ v: [Double], along d: [Double], by alpha: Double, lower: [Double], fixed: [Bool], gradient g: [Double],
+        into trial: inout [Double]
+    ) -> Double {
+        var decrease = 0.0
+        v.withUnsafeBufferPointer { vp in
+            d.withUnsafeBufferPointer { dp in
+                lower.withUnsafeBufferPointer { lp in
+                    fixed.withUnsafeBufferPointer { fp in
+                        g.withUnsafeBufferPointer { gp in
+                            trial.withUnsafeMutableBufferPointer { tp in
+                                for i in 0..<vp.count {
+                                    let value = fp[i] ? vp[i] : Swift.max(lp[i], vp[i] + alpha * dp[i])
+                                    tp[i] = value
+                                    decrease += gp[i] * (value - vp[i])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return decrease
+    }
+
+    /// `aᵀb`.
+    private static func dot(_ a: [Double], _ b: [Double]) -> Double {
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                var sum = 0.0
+                for i in 0..<ap.count { sum += ap[i] * bp[i] }
+                return sum
+            }
+        }
     }
 
     /// Rotates free loadings `Λ ← Λ Q` (Q orthogonal, so `ΛΛᵀ` and ℓ are
@@ -234,115 +301,5 @@ extension EMRun {
         for t in x.psi.indices { g[pk + t] = -scratch.psi[t] }
         record(logLikelihood)
         return -logLikelihood / Double(map.observationCount)
-    }
-}
-
-/// Solves each task's information block, restricted to its free coordinates:
-/// the quasi-Newton polish's `H₀ q`.
-struct BlockSolver {
-    let order: Int
-    private var sub: [Double]
-    private var rhs: [Double]
-    private var index: [Int]
-
-    init(order: Int) {
-        self.order = order
-        sub = [Double](repeating: 0, count: order * order)
-        rhs = [Double](repeating: 0, count: order)
-        index = [Int](repeating: 0, count: order)
-    }
-
-    /// `out = B_F x` task by task (0 on fixed coordinates).
-    func multiply(blocks: [Double], _ x: [Double], into out: inout [Double], fixed: [Bool], p: Int, k: Int) {
-        let pk = p * k
-        for t in 0..<p {
-            let base = t * order * order
-            func coordinate(_ local: Int) -> Int { local == k ? pk + t : t + local * p }
-            for a in 0..<order {
-                let i = coordinate(a)
-                guard !fixed[i] else { out[i] = 0; continue }
-                var sum = 0.0
-                for b in 0..<order where !fixed[coordinate(b)] { sum += blocks[base + a + b * order] * x[coordinate(b)] }
-                out[i] = sum
-            }
-        }
-    }
-
-    /// `q ← B_F⁻¹ q` task by task (B_F: the block on the free coordinates, with
-    /// a ridge of 1e-12 of its trace); a block that is not positive definite
-    /// even so is applied through its diagonal, a zero diagonal gives 0.
-    ///
-    /// - Complexity: O(p k³), by an inline Cholesky per task (the blocks are
-    ///   (k + 1) × (k + 1): call overhead, not flops, would dominate otherwise).
-    mutating func apply(blocks: [Double], to q: inout [Double], fixed: [Bool], p: Int, k: Int) {
-        let pk = p * k, order = self.order
-        blocks.withUnsafeBufferPointer { bp in
-            fixed.withUnsafeBufferPointer { fp in
-                q.withUnsafeMutableBufferPointer { qp in
-                    sub.withUnsafeMutableBufferPointer { l in
-                        rhs.withUnsafeMutableBufferPointer { r in
-                            index.withUnsafeMutableBufferPointer { ix in
-                                for t in 0..<p {
-                                    var m = 0
-                                    for j in 0..<k where !fp[t + j * p] { ix[m] = j; m += 1 }
-                                    if !fp[pk + t] { ix[m] = k; m += 1 }
-                                    guard m > 0 else { continue }
-                                    let base = t * order * order
-                                    var trace = 0.0
-                                    for a in 0..<m {
-                                        for b in 0..<m { l[a + b * m] = bp[base + ix[a] + ix[b] * order] }
-                                        trace += l[a + a * m]
-                                        r[a] = qp[ix[a] == k ? pk + t : t + ix[a] * p]
-                                    }
-                                    guard trace > 0, trace.isFinite else {
-                                        for a in 0..<m { qp[ix[a] == k ? pk + t : t + ix[a] * p] = 0 }
-                                        continue
-                                    }
-                                    for a in 0..<m { l[a + a * m] += 1e-12 * trace }
-                                    if Self.choleskySolve(l, r, m) {
-                                        for a in 0..<m { qp[ix[a] == k ? pk + t : t + ix[a] * p] = r[a] }
-                                    } else {
-                                        for a in 0..<m {
-                                            let diagonal = bp[base + ix[a] + ix[a] * order]
-                                            qp[ix[a] == k ? pk + t : t + ix[a] * p] = diagonal > 0 ? r[a] / diagonal : 0
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Solves `A x = b` in place (`b` ← x) for the m × m symmetric positive
-    /// definite `a` (column-major, overwritten by its Cholesky factor); `false`
-    /// (and `b` untouched) when a pivot is not positive.
-    private static func choleskySolve(_ a: UnsafeMutableBufferPointer<Double>, _ b: UnsafeMutableBufferPointer<Double>, _ m: Int) -> Bool {
-        for j in 0..<m {
-            var d = a[j + j * m]
-            for c in 0..<j { d -= a[j + c * m] * a[j + c * m] }
-            guard d > 0, d.isFinite else { return false }
-            let root = d.squareRoot()
-            a[j + j * m] = root
-            for i in (j + 1)..<Swift.max(j + 1, m) {
-                var v = a[i + j * m]
-                for c in 0..<j { v -= a[i + c * m] * a[j + c * m] }
-                a[i + j * m] = v / root
-            }
-        }
-        // L y = b, then Lᵀ x = y.
-        for i in 0..<m {
-            var v = b[i]
-            for c in 0..<i { v -= a[i + c * m] * b[c] }
-            b[i] = v / a[i + i * m]
-        }
-        for i in stride(from: m - 1, through: 0, by: -1) {
-            var v = b[i]
-            for c in (i + 1)..<Swift.max(i + 1, m) { v -= a[c + i * m] * b[c] }
-            b[i] = v / a[i + i * m]
-        }
-        return true
     }
 }

@@ -1,0 +1,104 @@
+import Foundation
+@testable import IRTModel
+import Linalg
+import Testing
+
+/// The quasi-Newton polish's own exits, and the analysis's pool of fits.
+@Suite("Quasi-Newton polish: giving up where ℓ is flat; the pool of independent fits")
+struct PolishTests {
+    /// The nnls map of the bundled sample's first `p` tasks with `k` factors and free ψ.
+    static func sampleMap(p: Int, k: Int) -> CovarianceEMMap {
+        let z = EMBankTests.sampleZ
+        var columns = [Double]()
+        for j in 0..<p { for i in 0..<z.rows { columns.append(z[i, j]) } }
+        let sub = try! Matrix(rows: z.rows, columns: p, columnMajor: columns)
+        return CovarianceEMMap(s: sub.gram(alpha: 1 / Double(z.rows)), n: z.rows, k: k,
+                               anchors: [Double?](repeating: nil, count: p), mStep: .nnls, psiFloor: 1e-6)
+    }
+
+    /// `x` after `steps` plain EM steps from `|N(0, 0.1²)|`-like loadings.
+    static func warmed(map: inout CovarianceEMMap, p: Int, k: Int, steps: Int) throws -> FactorParameters {
+        let lambda: [Double] = (0..<(p * k)).map { (i: Int) -> Double in 0.05 + 0.025 * Double((i * 7) % 5) }
+        var x = FactorParameters(lambda: lambda, psi: [Double](repeating: 0.5, count: p))
+        var next = x
+        for _ in 0..<steps { _ = try map.evaluate(x, into: &next); swap(&x, &next) }
+        return x
+    }
+
+    @Test("With as many factors as tasks (hundreds of flat rotations) the polish gives up early, never below its start",
+          arguments: [(10, 10), (12, 12)])
+    func futileStepsEndThePolish(p: Int, k: Int) throws {
+        var map = Self.sampleMap(p: p, k: k)
+        let start = try Self.warmed(map: &map, p: p, k: k, steps: 200)
+        var scratch = start
+        let before = try map.evaluate(start, into: &scratch)
+        var run = EMRun(options: FitOptions(factors: k), progress: nil)
+        let budget = 3000
+        let (point, converged) = try run.quasiNewton(from: start, map: &map, budget: budget)
+        let after = try map.evaluate(point, into: &scratch)
+        // Each futile step costs a few halvings at most (its line search starts
+        // from the last α), so the exit comes long before the budget.
+        #expect(!converged)
+        #expect(run.iterations < budget / 3, "the polish used \(run.iterations) of \(budget) evaluations")
+        #expect(after >= before - 1e-9 * abs(before))
+    }
+
+    @Test("A polish on a well-posed fit still runs to its stop (k = 2 on 10 tasks)")
+    func wellPosedPolishConverges() throws {
+        var map = Self.sampleMap(p: 10, k: 2)
+        let start = try Self.warmed(map: &map, p: 10, k: 2, steps: 50)
+        var run = EMRun(options: FitOptions(factors: 2), progress: nil)
+        let (_, converged) = try run.quasiNewton(from: start, map: &map, budget: 3000)
+        #expect(converged)
+        #expect(run.iterations < 3000)
+    }
+
+    static let sample = try! PreparedSweep(sweep: SharedRuns.sweep.completedRuns(), selection: .reference)
+
+    @Test("Fewer runs than tasks: k ± 1 are listed as undefined without a fit; more runs: they are fitted",
+          arguments: [(5, 12), (40, 12)])
+    func neighboursFollowTheShape(n: Int, p: Int) throws {
+        let z = SyntheticSweep(runs: n, tasks: p, factors: 2, seed: 3, noiseRuns: 0).signedScores()
+        let s: Matrix? = n > p ? z.gram(alpha: 1 / Double(n)) : nil
+        let plan = ModelFit.AuxiliaryPlan(s: s, n: n, p: p, k: 2, anchors: [Double?](repeating: nil, count: p),
+                                          options: FitOptions(factors: 2), neighbours: true, cost: true, pairwise: false)
+        if n > p {
+            #expect(plan.neighbourKs == [1, 3])
+            #expect(plan.unfitted.isEmpty)
+            #expect(plan.jobs.map(\.factors) == [1, 3, 2])
+        } else {
+            #expect(plan.neighbourKs.isEmpty)
+            #expect(plan.unfitted.map(\.k) == [1, 3])
+            #expect(plan.unfitted.allSatisfy { $0.unavailable?.contains("singular") == true && $0.statistics == nil })
+            #expect(plan.jobs.count == 1)
+        }
+        #expect(plan.freeFit && plan.jobs.last?.loadings == .free)
+    }
+
+    @Test("The default start, the check's starts and the companions share one pool: the same fits for 1 and 2 threads and as run alone")
+    func pooledFitsAreTheFitsAlone() throws {
+        let z = Self.sample.z
+        let s = BLASThreading.withThreadCount(1) { z.gram(alpha: 1 / Double(z.rows)) }
+        let fit = { @Sendable (o: FitOptions, _: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
+            try FactorModel(covariance: s, observations: z.rows, k: o.factors ?? 3,
+                            anchors: [Double?](repeating: nil, count: s.rows), options: o)
+        }
+        var options = FitOptions(factors: 3)
+        options.maxIterations = 5000
+        var free = MultiStartFit.auxiliary(options, seed: options.initSeed)
+        free.loadings = .free
+        let one = try MultiStartFit(options: options, starts: 1, check: 2, progress: nil, threads: 1, companions: [free], fit: fit)
+        let two = try MultiStartFit(options: options, starts: 1, check: 2, progress: nil, threads: 2, companions: [free], fit: fit)
+        #expect(one.model.loadings == two.model.loadings)
+        #expect(one.starts == two.starts)
+        let alone = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in try fit(free, nil) }
+        for pooled in [one, two] {
+            #expect(pooled.companionFits.count == 1)
+            let model = try pooled.companionFits[0].get()
+            #expect(model.loadings == alone.loadings)
+            #expect(model.diagnostics.logLikelihood == alone.diagnostics.logLikelihood)
+        }
+        let main = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in try fit(options, nil) }
+        #expect(one.model.loadings == main.loadings)
+    }
+}
