@@ -45,6 +45,17 @@ extension EMRun {
     ///
     /// Convergence is certified as in SQUAREM: a burst of plain steps
     /// measures the slowest rate ρ̂ and applies `step · ρ̂/(1 − ρ̂) < tolerance`.
+    /// `aᵀb` over the first `count` entries, summed in index order.
+    private static func dot(_ a: [Double], _ b: [Double], _ count: Int) -> Double {
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                var s = 0.0
+                for i in 0..<count { s += ap[i] * bp[i] }
+                return s
+            }
+        }
+    }
+
     mutating func anderson(from x0: FactorParameters, map: inout some EMMap) throws(AnalysisError) -> FactorParameters {
         let m = options.tuning.andersonMemory
         let pk = x0.lambda.count, p = x0.psi.count
@@ -70,6 +81,8 @@ extension EMRun {
         var tryingDrift = false
         var certifyBelow = options.stopRule.tolerance
         var gram = [Double](repeating: 0, count: m * m), rhs = [Double](repeating: 0, count: m)
+        // ΔGᵀΔG for the stored columns, m × m (kept across iterations).
+        var dots = [Double](repeating: 0, count: m * m)
         var gamma = rhs
         var factor = gram, inverse = gram
 
@@ -171,11 +184,29 @@ extension EMRun {
             flatten(fx, into: &fv)
             for i in 0..<count { g[i] = fv[i] - xv[i] }
             if havePrevious {
-                dG.append((0..<count).map { g[$0] - gPrev[$0] })
-                dF.append((0..<count).map { fv[$0] - fPrev[$0] })
-                if dG.count > m { dG.removeFirst(); dF.removeFirst() }
+                // The oldest difference's storage is reused when the memory is full.
+                let full = dG.count >= m
+                var newG = full ? dG.removeFirst() : [Double](repeating: 0, count: count)
+                var newF = full ? dF.removeFirst() : [Double](repeating: 0, count: count)
+                if full {
+                    // Dots of the kept columns move up one index with the dropped one.
+                    let kept = dG.count
+                    for a in 0..<kept { for b in 0..<kept { dots[a + b * m] = dots[(a + 1) + (b + 1) * m] } }
+                }
+                for i in 0..<count { newG[i] = g[i] - gPrev[i]; newF[i] = fv[i] - fPrev[i] }
+                dG.append(newG); dF.append(newF)
+                // Only the new column's dot products are new: ΔGᵀΔG is kept
+                // between iterations (each entry summed as before: bit-identical).
+                let last = dG.count - 1
+                for b in 0...last {
+                    let s = Self.dot(dG[last], dG[b], count)
+                    dots[last + b * m] = s; dots[b + last * m] = s
+                }
             }
-            gPrev = g; fPrev = fv; havePrevious = true
+            // (g is recomputed whole next time: its storage can be swapped.)
+            swap(&gPrev, &g)
+            for i in 0..<count { fPrev[i] = fv[i] }
+            havePrevious = true
             let columns = dG.count
             var next = fx
             if columns > 0 {
@@ -183,14 +214,11 @@ extension EMRun {
                 var trace = 0.0
                 for a in 0..<columns {
                     for b in 0...a {
-                        var s = 0.0
-                        for i in 0..<count { s += dG[a][i] * dG[b][i] }
+                        let s = dots[a + b * m]
                         gram[a + b * columns] = s; gram[b + a * columns] = s
                     }
                     trace += gram[a + a * columns]
-                    var s = 0.0
-                    for i in 0..<count { s += dG[a][i] * g[i] }
-                    rhs[a] = s
+                    rhs[a] = Self.dot(dG[a], gPrev, count)
                 }
                 for a in 0..<columns { gram[a + a * columns] += options.tuning.andersonRidge * trace / Double(columns) }
                 for i in 0..<columns * columns { factor[i] = gram[i] }
