@@ -53,13 +53,22 @@ struct BoundCycleWatch {
     private var seen: [[Bool]] = []
     private(set) var returnCount = 0
 
+    /// Whether `pattern` marks exactly the zeros of `lambda`.
+    private static func matches(_ pattern: [Bool], _ lambda: [Double]) -> Bool {
+        pattern.withUnsafeBufferPointer { pp in
+            lambda.withUnsafeBufferPointer { lp in
+                for i in 0..<pp.count where pp[i] != (lp[i] == 0) { return false }
+                return true
+            }
+        }
+    }
+
     /// Records the evaluation `x ↦ F(x) = next`; returns whether the budget is spent.
     ///
     /// - Complexity: O(pk), plus O(block log block) once per block.
     mutating func observe(evaluation: Int, from x: FactorParameters, to next: FactorParameters) -> Bool {
-        var residual = 0.0
-        for i in x.lambda.indices { residual = Swift.max(residual, Swift.abs(next.lambda[i] - x.lambda[i])) }
-        for t in x.psi.indices { residual = Swift.max(residual, Swift.abs(next.psi[t] - x.psi[t])) }
+        var residual = EMRun.largestChange(x.lambda, next.lambda)
+        residual = Swift.max(residual, EMRun.largestChange(x.psi, next.psi))
         residuals.append(residual)
         if residual < blockBest { blockBest = residual; blockPoint = next }
         if residuals.count == Self.block {
@@ -81,7 +90,7 @@ struct BoundCycleWatch {
         if pattern.count != next.lambda.count {
             pattern = next.lambda.map { $0 == 0 }
             seen.append(pattern)
-        } else if !zip(pattern, next.lambda).allSatisfy({ $0 == ($1 == 0) }) {
+        } else if !Self.matches(pattern, next.lambda) {
             for i in next.lambda.indices { pattern[i] = next.lambda[i] == 0 }
             if seen.contains(pattern) { returnCount += 1 } else {
                 seen.append(pattern)

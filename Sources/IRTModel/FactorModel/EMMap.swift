@@ -81,9 +81,7 @@ extension EMMap {
 
     /// `max |Λ_y − Λ_x|`.
     static func loadingStep(from x: FactorParameters, to y: FactorParameters) -> Double {
-        var m = 0.0
-        for i in x.lambda.indices { m = Swift.max(m, Swift.abs(y.lambda[i] - x.lambda[i])) }
-        return m
+        EMRun.largestChange(x.lambda, y.lambda)
     }
 
     /// `max_t max(|Σ_j λ²_y,tj − Σ_j λ²_x,tj|, |ψ_y,t − ψ_x,t|)`: what every rotation `Λ R` shares.

@@ -50,6 +50,17 @@ struct EMRun {
 
     /// One EM map evaluation `next = F(x)`, counted (and traced); returns
     /// `ℓ(x)` and the step `max |Λ' − Λ|`.
+    /// `max_i |b_i − a_i|`.
+    static func largestChange(_ a: [Double], _ b: [Double]) -> Double {
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                var m = 0.0
+                for i in 0..<ap.count { m = Swift.max(m, Swift.abs(bp[i] - ap[i])) }
+                return m
+            }
+        }
+    }
+
     mutating func evaluate(
         _ x: FactorParameters, into next: inout FactorParameters, _ map: inout some EMMap
     ) throws(AnalysisError) -> (logLikelihood: Double, step: Double) {
