@@ -53,6 +53,64 @@ struct PolishTests {
         #expect(run.iterations < 3000)
     }
 
+    @Test("H₀ in its shared form (one factor of W = I − V) equals the dense blocks' solve and product",
+          arguments: [(8, 1, false), (10, 3, false), (10, 3, true), (12, 5, true)])
+    func sharedInformationMatchesDenseBlocks(p: Int, k: Int, someFixed: Bool) throws {
+        let z = SyntheticSweep(runs: 90, tasks: p, factors: k, seed: 21, noiseRuns: 0).signedScores()
+        let anchors: [Double?] = (0..<p).map { $0 % 4 == 3 ? 0.3 : nil }
+        var map = CovarianceEMMap(s: z.gram(alpha: 1 / Double(z.rows)), n: z.rows, k: k, anchors: anchors,
+                                  mStep: .nnls, psiFloor: 1e-6)
+        var generator = Xoshiro256StarStar(seed: 5)
+        var x = EMGradientTests.point(p: p, k: k, smallestPsi: 1e-3)
+        for i in x.lambda.indices { x.lambda[i] = Double.random(in: 0.05...0.8, using: &generator) }
+        var g = x
+        _ = try map.gradient(x, into: &g)
+        var blocks = [Double](repeating: 0, count: p * (k + 1) * (k + 1))
+        map.informationBlocks(x, into: &blocks)
+        var shared = SharedInformation(p: p, k: k)
+        #expect(map.sharedInformation(x, into: &shared))
+        let count = p * k + p
+        // Fixed: anchored ψ, and (someFixed) a few loadings at the bound and a ψ at its floor.
+        let fixed = (0..<count).map { i in
+            i >= p * k ? anchors[i - p * k] != nil || (someFixed && i - p * k == 0) : someFixed && i % 7 == 2
+        }
+        let r = (0..<count).map { fixed[$0] ? 0 : Double.random(in: -1...1, using: &generator) }
+        var dense = BlockSolver(order: k + 1)
+        var expected = r, actual = r
+        dense.apply(blocks: blocks, to: &expected, fixed: fixed, p: p, k: k)
+        shared.apply(to: &actual, fixed: fixed)
+        let scale = expected.map(abs).max()!
+        // (The dense solve adds a ridge of 1e-12 of each block's trace.)
+        for i in 0..<count { #expect(abs(actual[i] - expected[i]) <= 1e-6 * scale, "H₀ coordinate \(i)") }
+        var product = r, denseProduct = r
+        dense.multiply(blocks: blocks, r, into: &denseProduct, fixed: fixed, p: p, k: k)
+        shared.multiply(r, into: &product, fixed: fixed)
+        let productScale = denseProduct.map(abs).max()!
+        for i in 0..<count { #expect(abs(product[i] - denseProduct[i]) <= 1e-12 * productScale, "B₀ coordinate \(i)") }
+        // H₀ B₀ r = r on the free coordinates.
+        shared.apply(to: &product, fixed: fixed)
+        for i in 0..<count { #expect(abs(product[i] - r[i]) <= 1e-7, "round trip \(i)") }
+    }
+
+    @Test("A factor with no loadings makes W singular: the shared form declines and the polish uses the dense blocks")
+    func singularWDeclines() throws {
+        let p = 8, k = 2
+        let z = SyntheticSweep(runs: 60, tasks: p, factors: 1, seed: 2, noiseRuns: 0).signedScores()
+        var map = CovarianceEMMap(s: z.gram(alpha: 1 / Double(z.rows)), n: z.rows, k: k,
+                                  anchors: [Double?](repeating: nil, count: p), mStep: .nnls, psiFloor: 1e-6)
+        var x = EMGradientTests.point(p: p, k: k, smallestPsi: 0.2)
+        for t in 0..<p { x.lambda[t + p] = 0 }
+        var g = x
+        _ = try map.gradient(x, into: &g)
+        var shared = SharedInformation(p: p, k: k)
+        #expect(!map.sharedInformation(x, into: &shared))
+        var h0 = PolishPreconditioner(p: p, k: k)
+        h0.load(x, from: &map)
+        var q = (0..<(p * k + p)).map { Double($0 % 3) - 1 }
+        h0.apply(to: &q, fixed: [Bool](repeating: false, count: p * k + p))
+        #expect(q.allSatisfy { $0.isFinite })
+    }
+
     static let sample = try! PreparedSweep(sweep: SharedRuns.sweep.completedRuns(), selection: .reference)
 
     @Test("Fewer runs than tasks: k ± 1 are listed as undefined without a fit; more runs: they are fitted",

@@ -61,6 +61,16 @@ struct BlockSolver {
     ///
     /// - Complexity: O(p k³), by an inline Cholesky per task.
     mutating func apply(blocks: [Double], to q: inout [Double], fixed: [Bool], p: Int, k: Int) {
+        for t in 0..<p { solve(blocks: blocks, base: t * order * order, task: t, to: &q, fixed: fixed, p: p, k: k) }
+    }
+
+    /// ``apply(blocks:to:fixed:p:k:)`` for task t alone, its block given by itself.
+    mutating func apply(block: [Double], task t: Int, to q: inout [Double], fixed: [Bool], p: Int, k: Int) {
+        solve(blocks: block, base: 0, task: t, to: &q, fixed: fixed, p: p, k: k)
+    }
+
+    /// Task t's solve, its block at `blocks[base...]`.
+    private mutating func solve(blocks: [Double], base: Int, task t: Int, to q: inout [Double], fixed: [Bool], p: Int, k: Int) {
         let pk = p * k, order = self.order
         blocks.withUnsafeBufferPointer { bp in
             fixed.withUnsafeBufferPointer { fp in
@@ -68,37 +78,34 @@ struct BlockSolver {
                     sub.withUnsafeMutableBufferPointer { l in
                         rhs.withUnsafeMutableBufferPointer { r in
                             index.withUnsafeMutableBufferPointer { ix in
-                                for t in 0..<p {
-                                    var m = 0
-                                    for j in 0..<order where !fp[j == k ? pk + t : t + j * p] { ix[m] = j; m += 1 }
-                                    guard m > 0 else { continue }
-                                    let base = t * order * order
-                                    var trace = 0.0
-                                    if m == order {
-                                        // Every coordinate free (the common case): copy the block whole.
-                                        for c in 0..<(order * order) { l[c] = bp[base + c] }
-                                        for a in 0..<m { trace += l[a + a * m] }
-                                        for a in 0..<k { r[a] = qp[t + a * p] }
-                                        r[k] = qp[pk + t]
-                                    } else {
-                                        for a in 0..<m {
-                                            for b in 0..<m { l[a + b * m] = bp[base + ix[a] + ix[b] * order] }
-                                            trace += l[a + a * m]
-                                            r[a] = qp[ix[a] == k ? pk + t : t + ix[a] * p]
-                                        }
+                                var m = 0
+                                for j in 0..<order where !fp[j == k ? pk + t : t + j * p] { ix[m] = j; m += 1 }
+                                guard m > 0 else { return }
+                                var trace = 0.0
+                                if m == order {
+                                    // Every coordinate free (the common case): copy the block whole.
+                                    for c in 0..<(order * order) { l[c] = bp[base + c] }
+                                    for a in 0..<m { trace += l[a + a * m] }
+                                    for a in 0..<k { r[a] = qp[t + a * p] }
+                                    r[k] = qp[pk + t]
+                                } else {
+                                    for a in 0..<m {
+                                        for b in 0..<m { l[a + b * m] = bp[base + ix[a] + ix[b] * order] }
+                                        trace += l[a + a * m]
+                                        r[a] = qp[ix[a] == k ? pk + t : t + ix[a] * p]
                                     }
-                                    guard trace > 0, trace.isFinite else {
-                                        for a in 0..<m { qp[ix[a] == k ? pk + t : t + ix[a] * p] = 0 }
-                                        continue
-                                    }
-                                    for a in 0..<m { l[a + a * m] += 1e-12 * trace }
-                                    if Self.choleskySolve(l, r, m) {
-                                        for a in 0..<m { qp[ix[a] == k ? pk + t : t + ix[a] * p] = r[a] }
-                                    } else {
-                                        for a in 0..<m {
-                                            let diagonal = bp[base + ix[a] + ix[a] * order]
-                                            qp[ix[a] == k ? pk + t : t + ix[a] * p] = diagonal > 0 ? r[a] / diagonal : 0
-                                        }
+                                }
+                                guard trace > 0, trace.isFinite else {
+                                    for a in 0..<m { qp[ix[a] == k ? pk + t : t + ix[a] * p] = 0 }
+                                    return
+                                }
+                                for a in 0..<m { l[a + a * m] += 1e-12 * trace }
+                                if Self.choleskySolve(l, r, m) {
+                                    for a in 0..<m { qp[ix[a] == k ? pk + t : t + ix[a] * p] = r[a] }
+                                } else {
+                                    for a in 0..<m {
+                                        let diagonal = bp[base + ix[a] + ix[a] * order]
+                                        qp[ix[a] == k ? pk + t : t + ix[a] * p] = diagonal > 0 ? r[a] / diagonal : 0
                                     }
                                 }
                             }

@@ -48,6 +48,11 @@ protocol EMMap {
     /// quasi-Newton polish's starting inverse Hessian. O(p k²).
     mutating func informationBlocks(_ x: FactorParameters, into blocks: inout [Double])
 
+    /// After ``gradient(_:into:)`` at `x`: the same blocks in their shared form
+    /// (``SharedInformation``), when the map's blocks have it (the complete-data
+    /// maps); `false` otherwise (the default), and the polish uses the dense blocks.
+    mutating func sharedInformation(_ x: FactorParameters, into info: inout SharedInformation) -> Bool
+
     /// Whether every map step is an exact EM step, so that `ℓ(F(x)) ≥ ℓ(x)` and
     /// the fixed points are stationary points of ℓ (the nnls M-step, free
     /// loadings). The projected M-step's clipped update is not: its fixed point
@@ -71,6 +76,8 @@ protocol EMMap {
 }
 
 extension EMMap {
+    mutating func sharedInformation(_ x: FactorParameters, into info: inout SharedInformation) -> Bool { false }
+
     func step(from x: FactorParameters, to y: FactorParameters) -> Double {
         nonNegative ? Self.loadingStep(from: x, to: y)
             : Self.rotationInvariantStep(from: x, to: y, p: taskCount, k: factorCount)

@@ -183,6 +183,34 @@ struct FactorEMUpdate {
         }
     }
 
+    /// ``informationBlocks(_:into:)`` in their shared form: `W = I − V`,
+    /// `A = BV`, `P_tt`, ψ (``SharedInformation``), then its factorization;
+    /// `false` when W is not positive definite.
+    ///
+    /// - Complexity: O(pk² + k³).
+    func sharedInformation(_ x: FactorParameters, into info: inout SharedInformation) -> Bool {
+        let p = self.p, k = self.k
+        for c in 0..<k { for e in 0..<k { info.w[c + e * k] = (c == e ? 1 : 0) - v[c + e * k] } }
+        b.elements.withUnsafeBufferPointer { be in
+            v.withUnsafeBufferPointer { vp in
+                info.a.withUnsafeMutableBufferPointer { ap in
+                    for i in 0..<p {
+                        var bvb = 0.0
+                        for c in 0..<k {
+                            var sum = 0.0
+                            for e in 0..<k { sum += be[i + e * p] * vp[e + c * k] }
+                            ap[i + c * p] = sum
+                            bvb += sum * be[i + c * p]
+                        }
+                        info.ptt[i] = 1 / x.psi[i] - bvb
+                        info.psi[i] = x.psi[i]
+                    }
+                }
+            }
+        }
+        return info.prepare()
+    }
+
     /// The E-step from ``b`` and ``sb``: `M`, `V`, `G`, `C/n`, `T = S_θθ/n`; returns `ℓ(x)`.
     private mutating func expectation(_ x: FactorParameters) throws(AnalysisError) -> Double {
         let p = self.p, k = self.k

@@ -38,6 +38,11 @@ extension FactorEMUpdateMap {
         update.informationBlocks(x, into: &blocks)
     }
 
+    /// ``FactorEMUpdate/sharedInformation(_:into:)`` of the last gradient's point.
+    func sharedInformation(_ x: FactorParameters, into info: inout SharedInformation) -> Bool {
+        update.sharedInformation(x, into: &info)
+    }
+
     var likelihoodIsMerit: Bool { update.likelihoodIsMerit }
 
     func constrainUniqueness(_ value: Double, task: Int) -> Double { update.constrainUniqueness(value, task: task) }

@@ -66,13 +66,12 @@ extension EMRun {
         var v = [Double](repeating: 0, count: count)
         for i in 0..<pk { v[i] = x.lambda[i] }
         for t in 0..<p { v[pk + t] = Foundation.log(start.psi[t]) }
-        let k = pk / Swift.max(p, 1), order = k + 1
+        let k = pk / Swift.max(p, 1)
         var g = v, trial = v, gTrial = v, direction = v, q = v
-        var blocks = [Double](repeating: 0, count: p * order * order), blocksTrial = blocks
+        var h0 = PolishPreconditioner(p: p, k: k), h0Trial = h0
         var gradient = start, xTrial = start
-        var solver = BlockSolver(order: order)
         var f = try objective(x, gradient: &g, scratch: &gradient, map: &map)
-        map.informationBlocks(x, into: &blocks)
+        h0.load(x, from: &map)
         var pairs = CurvaturePairs(count: count, memory: memory)
         var sNew = v, yNew = v, bs = v, mask = v
         var fixed = frozen
@@ -93,7 +92,7 @@ extension EMRun {
             for _ in 0..<4 {
                 // Two-loop recursion on the free coordinates, H₀ = D.
                 for i in 0..<count { mask[i] = fixed[i] ? 0 : 1; q[i] = fixed[i] ? 0 : g[i] }
-                pairs.apply(to: &q, mask: mask) { solver.apply(blocks: blocks, to: &$0, fixed: fixed, p: p, k: k) }
+                pairs.apply(to: &q, mask: mask) { h0.apply(to: &$0, fixed: fixed) }
                 var slope = 0.0
                 for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
                 if !(slope < 0) {
@@ -101,7 +100,7 @@ extension EMRun {
                     pairs.removeAll()
                     slope = 0
                     for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
-                    solver.apply(blocks: blocks, to: &q, fixed: fixed, p: p, k: k)
+                    h0.apply(to: &q, fixed: fixed)
                     for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
                     if !(slope < 0) { lastStep = 0; estimatedDistance = 0; return (x, true) }
                 }
@@ -165,7 +164,7 @@ extension EMRun {
                 continue
             }
             // The accepted trial was the map's last E-step: its information blocks.
-            map.informationBlocks(xTrial, into: &blocksTrial)
+            h0Trial.load(xTrial, from: &map)
             // Powell's damping against B₀ (the new point's blocks): a pair
             // whose curvature sᵀy is below 10⁻⁸ sᵀB₀s — flat or negative, by
             // rounding or a ridge — is blended with B₀s so that H stays
@@ -182,7 +181,7 @@ extension EMRun {
                     }
                 }
             }
-            solver.multiply(blocks: blocksTrial, sNew, into: &bs, fixed: fixed, p: p, k: k)
+            h0Trial.multiply(sNew, into: &bs, fixed: fixed)
             var sy = Self.dot(sNew, yNew)
             let sbs = Self.dot(sNew, bs)
             if sbs > 0, sy < 1e-8 * sbs {
@@ -192,7 +191,7 @@ extension EMRun {
             }
             if sy > 0, sy.isFinite { pairs.append(s: sNew, y: yNew, rho: 1 / sy) }
             // (xTrial's old values are overwritten whole by the next trial.)
-            swap(&v, &trial); swap(&g, &gTrial); swap(&blocks, &blocksTrial); swap(&x, &xTrial)
+            swap(&v, &trial); swap(&g, &gTrial); swap(&h0, &h0Trial); swap(&x, &xTrial)
             f = fTrial
             if capped { cappedAlpha = alpha == alphaFirst ? Swift.min(1, 2 * alpha) : alpha }
             shortSteps = capped && alpha < options.tuning.quasiNewtonShortStep ? shortSteps + 1 : 0

@@ -1,0 +1,168 @@
+import Linalg
+
+/// The complete-data maps' information blocks in their shared form: with
+/// `W = I − V` (V the posterior covariance of θ, the same for every task),
+/// `a_t` task t's row of `A = Σ⁻¹Λ = BV`, `P_tt = 1/ψ_t − b_tᵀVb_t`,
+/// `c_t = ψ_t P_tt` and `d_t = ½ ψ_t² P_tt²`, task t's block in
+/// `(λ_t1 … λ_tk, log ψ_t)` is
+///
+/// ```
+/// B_t = [ P_tt W + a_t a_tᵀ    c_t a_t ]
+///       [ c_t a_tᵀ              d_t    ]
+/// ```
+///
+/// (``FactorEMUpdate/informationBlocks(_:into:)`` writes the same blocks out
+/// whole). One Cholesky factor of W then serves every task: with
+/// `u_t = W⁻¹a_t` and `w = W⁻¹r`, Sherman–Morrison gives
+///
+/// ```
+/// (P W + a aᵀ)⁻¹ r = (w − u (aᵀw)/(P + aᵀu)) / P                 (ψ_t fixed)
+/// (P W − a aᵀ)⁻¹ r = (w + u (aᵀw)/(P − aᵀu)) / P                 (the Schur complement of d_t: c_t²/d_t = 2)
+/// ```
+///
+/// so the quasi-Newton polish's `H₀ q` costs O(p k²) in place of p
+/// factorizations of `(k + 1) × (k + 1)` blocks. A task with a loading fixed
+/// at its bound, or whose Schur pivot `P − aᵀu` is not safely positive, is
+/// solved through its dense block (``BlockSolver``).
+struct SharedInformation {
+    let p: Int
+    let k: Int
+    /// `W = I − V`, k × k.
+    var w: [Double]
+    /// W's Cholesky factor and W⁻¹ (``prepare()``).
+    private var wFactor: [Double]
+    private var wInverse: [Double]
+    /// `A`, p × k column-major.
+    var a: [Double]
+    var ptt: [Double]
+    var psi: [Double]
+    /// `u_t = W⁻¹a_t`, column t of a k × p buffer, and `a_tᵀu_t`.
+    private var u: [Double]
+    private var au: [Double]
+    private var scratch: [Double]
+    private var residual: [Double]
+    private var dense: BlockSolver
+    private var block: [Double]
+    /// Whether ``prepare()`` factored W.
+    private(set) var usable = false
+
+    init(p: Int, k: Int) {
+        self.p = p
+        self.k = k
+        w = [Double](repeating: 0, count: k * k)
+        wFactor = w
+        wInverse = w
+        a = [Double](repeating: 0, count: p * k)
+        ptt = [Double](repeating: 0, count: p)
+        psi = ptt
+        u = [Double](repeating: 0, count: k * p)
+        au = ptt
+        scratch = [Double](repeating: 0, count: k)
+        residual = scratch
+        dense = BlockSolver(order: k + 1)
+        block = [Double](repeating: 0, count: (k + 1) * (k + 1))
+    }
+
+    /// Factors W and computes every `u_t`; `false` (and ``usable`` false) when
+    /// W is not positive definite (a factor with no loadings): the caller then
+    /// uses the dense blocks.
+    ///
+    /// - Complexity: O(k³ + p k²).
+    mutating func prepare() -> Bool {
+        usable = false
+        for i in 0..<(k * k) { wFactor[i] = w[i] }
+        guard (try? InPlaceCholesky.factor(&wFactor, order: k)) != nil else { return false }
+        InPlaceCholesky.inverse(factor: wFactor, order: k, into: &wInverse)
+        let p = self.p, k = self.k
+        a.withUnsafeBufferPointer { ap in
+            wInverse.withUnsafeBufferPointer { wi in
+                u.withUnsafeMutableBufferPointer { up in
+                    for t in 0..<p {
+                        var s = 0.0
+                        for j in 0..<k {
+                            var sum = 0.0
+                            for e in 0..<k { sum += wi[j + e * k] * ap[t + e * p] }
+                            up[j + t * k] = sum
+                            s += ap[t + j * p] * sum
+                        }
+                        au[t] = s
+                    }
+                }
+            }
+        }
+        usable = true
+        return true
+    }
+
+    /// Task t's dense block into `block`, column-major `(k + 1) × (k + 1)`.
+    private static func fill(_ block: inout [Double], t: Int, p: Int, k: Int, original: [Double], a: [Double],
+                             ptt: Double, psi: Double) {
+        let order = k + 1
+        for c in 0..<k {
+            for e in 0..<k { block[c + e * order] = ptt * original[c + e * k] + a[t + c * p] * a[t + e * p] }
+            block[c + k * order] = psi * ptt * a[t + c * p]
+            block[k + c * order] = psi * ptt * a[t + c * p]
+        }
+        block[k + k * order] = 0.5 * psi * psi * ptt * ptt
+    }
+
+    /// `out = B_F x` task by task (0 on fixed coordinates; `x` must be 0 there).
+    ///
+    /// - Complexity: O(p k²).
+    func multiply(_ x: [Double], into out: inout [Double], fixed: [Bool]) {
+        let p = self.p, k = self.k, pk = p * k
+        for t in 0..<p {
+            var ax = 0.0
+            for j in 0..<k { ax += a[t + j * p] * x[t + j * p] }
+            let xPsi = x[pk + t], c = psi[t] * ptt[t]
+            for j in 0..<k {
+                let i = t + j * p
+                guard !fixed[i] else { out[i] = 0; continue }
+                var wx = 0.0
+                for e in 0..<k { wx += w[j + e * k] * x[t + e * p] }
+                out[i] = ptt[t] * wx + a[i] * ax + c * a[i] * xPsi
+            }
+            out[pk + t] = fixed[pk + t] ? 0 : c * ax + 0.5 * psi[t] * psi[t] * ptt[t] * ptt[t] * xPsi
+        }
+    }
+
+    /// `q ← B_F⁻¹ q` task by task (`q` 0 on fixed coordinates); after ``prepare()``.
+    ///
+    /// - Complexity: O(p k²), plus a dense `(k + 1)³` solve per task with a fixed loading.
+    mutating func apply(to q: inout [Double], fixed: [Bool]) {
+        precondition(usable, "SharedInformation.apply before a successful prepare()")
+        let p = self.p, k = self.k, pk = p * k
+        for t in 0..<p {
+            var loadingsFree = true
+            for j in 0..<k where fixed[t + j * p] { loadingsFree = false; break }
+            let psiFree = !fixed[pk + t]
+            let pt = ptt[t], at = au[t]
+            // Schur pivot of the full block; a task where it is not safely
+            // positive goes the dense way (with its ridge and fallbacks).
+            if loadingsFree, pt > 0, !psiFree || pt - at > 1e-8 * pt {
+                // r_λ (minus d⁻¹c a r_ψ when ψ is free), then w = W⁻¹ r_λ.
+                let c = psi[t] * pt, d = 0.5 * psi[t] * psi[t] * pt * pt
+                let rPsi = q[pk + t]
+                for j in 0..<k { residual[j] = q[t + j * p] - (psiFree ? c / d * a[t + j * p] * rPsi : 0) }
+                var aw = 0.0
+                for j in 0..<k {
+                    var sum = 0.0
+                    for e in 0..<k { sum += wInverse[j + e * k] * residual[e] }
+                    scratch[j] = sum
+                    aw += a[t + j * p] * sum
+                }
+                let factor = psiFree ? aw / (pt - at) : -aw / (pt + at)
+                var ax = 0.0
+                for j in 0..<k {
+                    let value = (scratch[j] + u[j + t * k] * factor) / pt
+                    q[t + j * p] = value
+                    ax += a[t + j * p] * value
+                }
+                q[pk + t] = psiFree ? (rPsi - c * ax) / d : 0
+            } else {
+                Self.fill(&block, t: t, p: p, k: k, original: w, a: a, ptt: pt, psi: psi[t])
+                dense.apply(block: block, task: t, to: &q, fixed: fixed, p: p, k: k)
+            }
+        }
+    }
+}
