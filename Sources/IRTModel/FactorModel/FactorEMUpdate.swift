@@ -153,62 +153,37 @@ struct FactorEMUpdate {
     ///
     /// - Complexity: O(pk²).
     func informationBlocks(_ x: FactorParameters, into blocks: inout [Double]) {
-        let order = k + 1, p = self.p, k = self.k
-        var a = [Double](repeating: 0, count: k)
-        b.elements.withUnsafeBufferPointer { be in
-            v.withUnsafeBufferPointer { vp in
-                blocks.withUnsafeMutableBufferPointer { bl in
-                    a.withUnsafeMutableBufferPointer { ap in
-                        for i in 0..<p {
-                            var bvb = 0.0
-                            for c in 0..<k {
-                                var sum = 0.0
-                                for e in 0..<k { sum += be[i + e * p] * vp[e + c * k] }
-                                ap[c] = sum
-                                bvb += sum * be[i + c * p]
-                            }
-                            let psi = x.psi[i], ptt = 1 / psi - bvb, base = i * order * order
-                            for c in 0..<k {
-                                for e in 0..<k {
-                                    bl[base + c + e * order] = ptt * ((c == e ? 1 : 0) - vp[c + e * k]) + ap[c] * ap[e]
-                                }
-                                bl[base + c + k * order] = psi * ptt * ap[c]
-                                bl[base + k + c * order] = psi * ptt * ap[c]
-                            }
-                            bl[base + k + k * order] = 0.5 * psi * psi * ptt * ptt
-                        }
-                    }
-                }
-            }
-        }
+        var info = SharedInformation(p: p, k: k)
+        load(x, into: &info)
+        info.denseBlocks(into: &blocks)
     }
 
-    /// ``informationBlocks(_:into:)`` in their shared form: `W = I − V`,
-    /// `A = BV`, `P_tt`, ψ (``SharedInformation``), then its factorization;
-    /// `false` when W is not positive definite.
+    /// ``informationBlocks(_:into:)`` in their shared form (``SharedInformation``),
+    /// then its factorization; `false` when W is not positive definite.
     ///
     /// - Complexity: O(pk² + k³).
     func sharedInformation(_ x: FactorParameters, into info: inout SharedInformation) -> Bool {
+        load(x, into: &info)
+        return info.prepare()
+    }
+
+    /// `W = I − V`, `A = BV` (row t: `a_t = V b_t`), `P_tt = 1/ψ_t − b_tᵀ V b_t` and ψ into `info`.
+    private func load(_ x: FactorParameters, into info: inout SharedInformation) {
         let p = self.p, k = self.k
         for c in 0..<k { for e in 0..<k { info.w[c + e * k] = (c == e ? 1 : 0) - v[c + e * k] } }
         b.elements.withUnsafeBufferPointer { be in
             v.withUnsafeBufferPointer { vp in
                 info.a.withUnsafeMutableBufferPointer { ap in
-                    for i in 0..<p {
-                        var bvb = 0.0
-                        for c in 0..<k {
-                            var sum = 0.0
-                            for e in 0..<k { sum += be[i + e * p] * vp[e + c * k] }
-                            ap[i + c * p] = sum
-                            bvb += sum * be[i + c * p]
-                        }
-                        info.ptt[i] = 1 / x.psi[i] - bvb
-                        info.psi[i] = x.psi[i]
+                    info.ptt.withUnsafeMutableBufferPointer { bvb in
+                        SharedInformation.rowProducts(be, vp, p: p, k: k, into: ap, rowStride: 1, columnStride: p, dots: bvb)
                     }
                 }
             }
         }
-        return info.prepare()
+        for i in 0..<p {
+            info.ptt[i] = 1 / x.psi[i] - info.ptt[i]
+            info.psi[i] = x.psi[i]
+        }
     }
 
     /// The E-step from ``b`` and ``sb``: `M`, `V`, `G`, `C/n`, `T = S_θθ/n`; returns `ℓ(x)`.

@@ -36,7 +36,7 @@ struct SharedInformation {
     var a: [Double]
     var ptt: [Double]
     var psi: [Double]
-    /// `u_t = W⁻¹a_t`, column t of a k × p buffer, and `a_tᵀu_t`.
+    /// `u_t = W⁻¹a_t` (column t of a k × p buffer) and `a_tᵀu_t`.
     private var u: [Double]
     private var au: [Double]
     private var scratch: [Double]
@@ -55,7 +55,7 @@ struct SharedInformation {
         a = [Double](repeating: 0, count: p * k)
         ptt = [Double](repeating: 0, count: p)
         psi = ptt
-        u = [Double](repeating: 0, count: k * p)
+        u = [Double](repeating: 0, count: p * k)
         au = ptt
         scratch = [Double](repeating: 0, count: k)
         residual = scratch
@@ -73,25 +73,39 @@ struct SharedInformation {
         for i in 0..<(k * k) { wFactor[i] = w[i] }
         guard (try? InPlaceCholesky.factor(&wFactor, order: k)) != nil else { return false }
         InPlaceCholesky.inverse(factor: wFactor, order: k, into: &wInverse)
-        let p = self.p, k = self.k
         a.withUnsafeBufferPointer { ap in
             wInverse.withUnsafeBufferPointer { wi in
                 u.withUnsafeMutableBufferPointer { up in
-                    for t in 0..<p {
-                        var s = 0.0
-                        for j in 0..<k {
-                            var sum = 0.0
-                            for e in 0..<k { sum += wi[j + e * k] * ap[t + e * p] }
-                            up[j + t * k] = sum
-                            s += ap[t + j * p] * sum
-                        }
-                        au[t] = s
+                    au.withUnsafeMutableBufferPointer { dots in
+                        // u_t contiguous (k × p): apply reads it task by task.
+                        Self.rowProducts(ap, wi, p: p, k: k, into: up, rowStride: k, columnStride: 1, dots: dots)
                     }
                 }
             }
         }
         usable = true
         return true
+    }
+
+    /// For each row `x_t` of the p × k column-major `x`: `y_t = M x_t` into
+    /// `y` — entry c at `y[t · rowStride + c · columnStride]`, summing
+    /// `x_te M_ec` in the order e = 0, 1, … — and `x_tᵀ y_t` into `dots[t]`.
+    ///
+    /// - Complexity: 2pk² flops.
+    static func rowProducts(
+        _ x: UnsafeBufferPointer<Double>, _ m: UnsafeBufferPointer<Double>, p: Int, k: Int,
+        into y: UnsafeMutableBufferPointer<Double>, rowStride: Int, columnStride: Int, dots: UnsafeMutableBufferPointer<Double>
+    ) {
+        for t in 0..<p {
+            var dot = 0.0
+            for c in 0..<k {
+                var sum = 0.0
+                for e in 0..<k { sum += x[t + e * p] * m[e + c * k] }
+                y[t * rowStride + c * columnStride] = sum
+                dot += sum * x[t + c * p]
+            }
+            dots[t] = dot
+        }
     }
 
     /// Task t's dense block into `block`, column-major `(k + 1) × (k + 1)`.
@@ -104,6 +118,18 @@ struct SharedInformation {
             block[k + c * order] = psi * ptt * a[t + c * p]
         }
         block[k + k * order] = 0.5 * psi * psi * ptt * ptt
+    }
+
+    /// Every task's dense block, task after task, as ``EMMap/informationBlocks(_:into:)`` writes them.
+    ///
+    /// - Complexity: O(p k²).
+    func denseBlocks(into blocks: inout [Double]) {
+        let size = (k + 1) * (k + 1)
+        var block = [Double](repeating: 0, count: size)
+        for t in 0..<p {
+            Self.fill(&block, t: t, p: p, k: k, original: w, a: a, ptt: ptt[t], psi: psi[t])
+            for i in 0..<size { blocks[t * size + i] = block[i] }
+        }
     }
 
     /// `out = B_F x` task by task (0 on fixed coordinates; `x` must be 0 there).
