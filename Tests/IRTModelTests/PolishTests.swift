@@ -111,6 +111,31 @@ struct PolishTests {
         #expect(q.allSatisfy { $0.isFinite })
     }
 
+    @Test("Anderson with memory 0 (plain EM under the safeguard) and 1 fits without trapping", arguments: [0, 1])
+    func andersonSmallMemory(memory: Int) throws {
+        let z = SyntheticSweep(runs: 60, tasks: 8, factors: 2, seed: 2, noiseRuns: 0).signedScores()
+        var options = FitOptions(factors: 2)
+        options.tuning.andersonMemory = memory
+        options.maxIterations = 20_000
+        let fit = try FactorModel(covariance: z.gram(alpha: 1 / Double(z.rows)), observations: z.rows, k: 2,
+                                  anchors: [Double?](repeating: nil, count: 8), options: options)
+        #expect(fit.diagnostics.logLikelihood.isFinite)
+        #expect(fit.diagnostics.iterations > 0)
+    }
+
+    @Test("An EM tuning written before a constant existed still decodes, with that constant's default")
+    func tuningDecodesOlderFiles() throws {
+        var tuning = EMTuning()
+        tuning.andersonMemory = 5
+        var object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(tuning)) as! [String: Any]
+        object["quasiNewtonShortSteps"] = nil
+        object["quasiNewtonShortStep"] = nil
+        let decoded = try JSONDecoder().decode(EMTuning.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(decoded.andersonMemory == 5)
+        #expect(decoded.quasiNewtonShortSteps == EMTuning().quasiNewtonShortSteps)
+        #expect(try JSONDecoder().decode(EMTuning.self, from: try JSONEncoder().encode(tuning)) == tuning)
+    }
+
     static let sample = try! PreparedSweep(sweep: SharedRuns.sweep.completedRuns(), selection: .reference)
 
     @Test("Fewer runs than tasks: k ± 1 are listed as undefined without a fit; more runs: they are fitted",

@@ -2,6 +2,17 @@ import Foundation
 import Linalg
 
 extension EMRun {
+    /// `aᵀb` over the first `count` entries, summed in index order.
+    private static func dot(_ a: [Double], _ b: [Double], _ count: Int) -> Double {
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                var s = 0.0
+                for i in 0..<count { s += ap[i] * bp[i] }
+                return s
+            }
+        }
+    }
+
     /// Anderson acceleration of the EM map (type II, Walker & Ni 2011) with a
     /// likelihood safeguard, projected onto `Λ ≥ 0, ψ ≥ floor` (anchors fixed).
     /// Uniquenesses are extrapolated as `log ψ`: near the floor a linear
@@ -45,17 +56,6 @@ extension EMRun {
     ///
     /// Convergence is certified as in SQUAREM: a burst of plain steps
     /// measures the slowest rate ρ̂ and applies `step · ρ̂/(1 − ρ̂) < tolerance`.
-    /// `aᵀb` over the first `count` entries, summed in index order.
-    private static func dot(_ a: [Double], _ b: [Double], _ count: Int) -> Double {
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                var s = 0.0
-                for i in 0..<count { s += ap[i] * bp[i] }
-                return s
-            }
-        }
-    }
-
     mutating func anderson(from x0: FactorParameters, map: inout some EMMap) throws(AnalysisError) -> FactorParameters {
         let m = options.tuning.andersonMemory
         let pk = x0.lambda.count, p = x0.psi.count
@@ -183,7 +183,8 @@ extension EMRun {
             flatten(x, into: &xv)
             flatten(fx, into: &fv)
             for i in 0..<count { g[i] = fv[i] - xv[i] }
-            if havePrevious {
+            // (Memory 0: no differences, plain EM steps under the safeguard.)
+            if havePrevious, m > 0 {
                 // The oldest difference's storage is reused when the memory is full.
                 let full = dG.count >= m
                 var newG = full ? dG.removeFirst() : [Double](repeating: 0, count: count)

@@ -65,9 +65,12 @@ struct BoundCycleWatch {
 
     /// Records the evaluation `x ↦ F(x) = next`; returns whether the budget is spent.
     ///
+    /// - Parameter loadingStep: `max |ΔΛ|` of this evaluation, when the caller
+    ///   has it (the projected map's step measure); computed otherwise.
     /// - Complexity: O(pk), plus O(block log block) once per block.
-    mutating func observe(evaluation: Int, from x: FactorParameters, to next: FactorParameters) -> Bool {
-        var residual = EMRun.largestChange(x.lambda, next.lambda)
+    mutating func observe(evaluation: Int, from x: FactorParameters, to next: FactorParameters,
+                          loadingStep: Double? = nil) -> Bool {
+        var residual = loadingStep ?? EMRun.largestChange(x.lambda, next.lambda)
         residual = Swift.max(residual, EMRun.largestChange(x.psi, next.psi))
         residuals.append(residual)
         if residual < blockBest { blockBest = residual; blockPoint = next }

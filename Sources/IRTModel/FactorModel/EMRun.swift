@@ -48,8 +48,6 @@ struct EMRun {
         if let progress, iterations % options.tuning.progressEvery == 0 { progress(iterations, lastStep) }
     }
 
-    /// One EM map evaluation `next = F(x)`, counted (and traced); returns
-    /// `ℓ(x)` and the step `max |Λ' − Λ|`.
     /// `max_i |b_i − a_i|`.
     static func largestChange(_ a: [Double], _ b: [Double]) -> Double {
         a.withUnsafeBufferPointer { ap in
@@ -61,13 +59,17 @@ struct EMRun {
         }
     }
 
+    /// One EM map evaluation `next = F(x)`, counted (and traced); returns
+    /// `ℓ(x)` and the step `max |Λ' − Λ|`.
     mutating func evaluate(
         _ x: FactorParameters, into next: inout FactorParameters, _ map: inout some EMMap
     ) throws(AnalysisError) -> (logLikelihood: Double, step: Double) {
         let logLikelihood = try map.evaluate(x, into: &next)
         record(logLikelihood)
         let step = map.step(from: x, to: next)
-        if boundWatch?.observe(evaluation: iterations, from: x, to: next) == true, let watch = boundWatch {
+        // The watch runs for the projected M-step (Λ ≥ 0), whose step measure is max |ΔΛ|.
+        if boundWatch?.observe(evaluation: iterations, from: x, to: next, loadingStep: map.nonNegative ? step : nil) == true,
+           let watch = boundWatch {
             boundCycle = MStepFallback(requested: options.mStep, atEvaluation: iterations, bestResidual: watch.best,
                                        stalledFor: iterations - watch.bestAt, activeSetReturns: watch.returnCount,
                                        cycles: watch.cycles)

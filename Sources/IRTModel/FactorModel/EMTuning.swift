@@ -65,8 +65,9 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// a Heywood uniqueness may fall by orders of magnitude).
     public var quasiNewtonStepLimit: Double = 0.5
     /// A quasi-Newton step whose direction ran into ``quasiNewtonStepLimit``
-    /// and was accepted only after its line search cut α below this is futile:
-    /// the quadratic model does not describe ℓ there.
+    /// and was accepted only below this α is futile: the quadratic model does
+    /// not describe ℓ there. (Such directions start their line search from the
+    /// last one's α, reset to 1 whenever the curvature pairs are dropped.)
     public var quasiNewtonShortStep: Double = 0.125
     /// Futile steps in a row after which the polish gives up and Anderson goes
     /// on from its point. Where ℓ is flat along many directions (a weakly
@@ -105,4 +106,39 @@ public struct EMTuning: Sendable, Equatable, Codable {
 
     /// The defaults above.
     public init() {}
+}
+
+extension EMTuning {
+    /// Decodes a tuning written by any version: a key an older file lacks (a
+    /// constant added since, such as ``quasiNewtonShortSteps``) takes its default.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func take<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let decoded = try container.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        try take(.andersonMemory, &andersonMemory)
+        try take(.nearResidual, &nearResidual)
+        try take(.likelihoodSlack, &likelihoodSlack)
+        try take(.driftStart, &driftStart)
+        try take(.driftLimit, &driftLimit)
+        try take(.andersonRidge, &andersonRidge)
+        try take(.certificationSteps, &certificationSteps)
+        try take(.rateWindow, &rateWindow)
+        try take(.squaremCertifyBelow, &squaremCertifyBelow)
+        try take(.squaremCertifyEvery, &squaremCertifyEvery)
+        try take(.quasiNewtonAfter, &quasiNewtonAfter)
+        try take(.quasiNewtonRate, &quasiNewtonRate)
+        try take(.quasiNewtonBudget, &quasiNewtonBudget)
+        try take(.quasiNewtonPolishes, &quasiNewtonPolishes)
+        try take(.quasiNewtonMemory, &quasiNewtonMemory)
+        try take(.quasiNewtonStepLimit, &quasiNewtonStepLimit)
+        try take(.quasiNewtonShortStep, &quasiNewtonShortStep)
+        try take(.quasiNewtonShortSteps, &quasiNewtonShortSteps)
+        try take(.quasiNewtonBacktracks, &quasiNewtonBacktracks)
+        try take(.quasiNewtonMargin, &quasiNewtonMargin)
+        try take(.projectedBudget, &projectedBudget)
+        try take(.certificationProbeEvery, &certificationProbeEvery)
+        try take(.progressEvery, &progressEvery)
+    }
 }

@@ -37,11 +37,11 @@ extension EMRun {
     ///
     /// Futile steps: a direction longer than ``EMTuning/quasiNewtonStepLimit``
     /// is cut to it, and its line search starts from the last such step's α
-    /// (doubled after an immediate acceptance) instead of 1. After
-    /// ``EMTuning/quasiNewtonShortSteps`` such steps in a row accepted only
-    /// below ``EMTuning/quasiNewtonShortStep`` the polish gives up: ℓ is flat
-    /// along many directions there (a weakly identified fit) and H₀ nearly
-    /// singular, so the quadratic model says nothing.
+    /// (doubled after an immediate acceptance; back to 1 when the curvature
+    /// pairs are dropped) instead of 1. After ``EMTuning/quasiNewtonShortSteps``
+    /// such steps in a row accepted only below ``EMTuning/quasiNewtonShortStep``,
+    /// the polish gives up: ℓ is flat along many directions there (a weakly identified
+    /// fit) and H₀ nearly singular, so the quadratic model says nothing.
     ///
     /// - Returns: the last accepted point and whether it met the stop.
     /// - Complexity: one E-step (O(p²k) in covariance space) per gradient, plus
@@ -79,9 +79,13 @@ extension EMRun {
         // twice the last such step's α if that was accepted at once, else that
         // α (each halving costs an evaluation). Other directions start at 1.
         var cappedAlpha = 1.0
-        // Accepted steps in a row whose direction ran into the step limit and
-        // whose line search then cut it below quasiNewtonShortStep.
+        // Futile steps in a row: the direction ran into the step limit and
+        // was accepted only below quasiNewtonShortStep. (Counting only steps
+        // whose line search itself cut α — not those accepted at a low first
+        // α — lost c/k5-n150-p30-nz-hw1's nnls fit on the bank.)
         var shortSteps = 0
+        let shortStep = options.tuning.quasiNewtonShortStep
+        let shortStepsLimit = Swift.max(1, options.tuning.quasiNewtonShortSteps)
         let first = iterations
 
         while iterations - first < budget, iterations < options.maxIterations {
@@ -98,6 +102,7 @@ extension EMRun {
                 if !(slope < 0) {
                     // Not a descent direction: forget the curvature pairs.
                     pairs.removeAll()
+                    cappedAlpha = 1
                     slope = 0
                     for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
                     h0.apply(to: &q, fixed: fixed)
@@ -161,6 +166,7 @@ extension EMRun {
             guard accepted else {
                 if pairs.isEmpty { return (x, false) }
                 pairs.removeAll()
+                cappedAlpha = 1
                 continue
             }
             // The accepted trial was the map's last E-step: its information blocks.
@@ -194,8 +200,8 @@ extension EMRun {
             swap(&v, &trial); swap(&g, &gTrial); swap(&h0, &h0Trial); swap(&x, &xTrial)
             f = fTrial
             if capped { cappedAlpha = alpha == alphaFirst ? Swift.min(1, 2 * alpha) : alpha }
-            shortSteps = capped && alpha < options.tuning.quasiNewtonShortStep ? shortSteps + 1 : 0
-            if shortSteps >= options.tuning.quasiNewtonShortSteps { return (x, false) }
+            shortSteps = capped && alpha < shortStep ? shortSteps + 1 : 0
+            if shortSteps >= shortStepsLimit { return (x, false) }
             lastStep = distance * alpha
             estimatedDistance = distance
             if alpha == 1, distance < tolerance { return (x, true) }

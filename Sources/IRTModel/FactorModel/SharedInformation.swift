@@ -64,7 +64,8 @@ struct SharedInformation {
     }
 
     /// Factors W and computes every `u_t`; `false` (and ``usable`` false) when
-    /// W is not positive definite (a factor with no loadings): the caller then
+    /// W is not positive definite (a factor with no loadings) or nearly
+    /// singular (a Cholesky pivot below 10⁻⁵ of the largest): the caller then
     /// uses the dense blocks.
     ///
     /// - Complexity: O(k³ + p k²).
@@ -72,6 +73,12 @@ struct SharedInformation {
         usable = false
         for i in 0..<(k * k) { wFactor[i] = w[i] }
         guard (try? InPlaceCholesky.factor(&wFactor, order: k)) != nil else { return false }
+        // A nearly singular W (a factor whose loadings are tiny but not at
+        // their bound) would make W⁻¹ huge where the dense blocks carry a
+        // ridge: leave such points to them.
+        var smallest = Double.infinity, largest = 0.0
+        for j in 0..<k { smallest = Swift.min(smallest, wFactor[j + j * k]); largest = Swift.max(largest, wFactor[j + j * k]) }
+        guard smallest * smallest > 1e-10 * largest * largest else { return false }
         InPlaceCholesky.inverse(factor: wFactor, order: k, into: &wInverse)
         a.withUnsafeBufferPointer { ap in
             wInverse.withUnsafeBufferPointer { wi in
@@ -87,9 +94,10 @@ struct SharedInformation {
         return true
     }
 
-    /// For each row `x_t` of the p × k column-major `x`: `y_t = M x_t` into
-    /// `y` — entry c at `y[t · rowStride + c · columnStride]`, summing
-    /// `x_te M_ec` in the order e = 0, 1, … — and `x_tᵀ y_t` into `dots[t]`.
+    /// For each row `x_t` of the p × k column-major `x`: `y_t = Mᵀx_t` (= `M x_t`
+    /// for the symmetric M it is used with) into `y` — entry c at
+    /// `y[t · rowStride + c · columnStride]`, summing `x_te M_ec` in the order
+    /// e = 0, 1, … — and `x_tᵀ y_t` into `dots[t]`.
     ///
     /// - Complexity: 2pk² flops.
     static func rowProducts(
@@ -137,18 +145,28 @@ struct SharedInformation {
     /// - Complexity: O(p k²).
     func multiply(_ x: [Double], into out: inout [Double], fixed: [Bool]) {
         let p = self.p, k = self.k, pk = p * k
-        for t in 0..<p {
-            var ax = 0.0
-            for j in 0..<k { ax += a[t + j * p] * x[t + j * p] }
-            let xPsi = x[pk + t], c = psi[t] * ptt[t]
-            for j in 0..<k {
-                let i = t + j * p
-                guard !fixed[i] else { out[i] = 0; continue }
-                var wx = 0.0
-                for e in 0..<k { wx += w[j + e * k] * x[t + e * p] }
-                out[i] = ptt[t] * wx + a[i] * ax + c * a[i] * xPsi
+        a.withUnsafeBufferPointer { ap in
+            w.withUnsafeBufferPointer { wp in
+                x.withUnsafeBufferPointer { xp in
+                    fixed.withUnsafeBufferPointer { fp in
+                        out.withUnsafeMutableBufferPointer { op in
+                            for t in 0..<p {
+                                var ax = 0.0
+                                for j in 0..<k { ax += ap[t + j * p] * xp[t + j * p] }
+                                let pt = ptt[t], xPsi = xp[pk + t], c = psi[t] * pt
+                                for j in 0..<k {
+                                    let i = t + j * p
+                                    guard !fp[i] else { op[i] = 0; continue }
+                                    var wx = 0.0
+                                    for e in 0..<k { wx += wp[j + e * k] * xp[t + e * p] }
+                                    op[i] = pt * wx + ap[i] * ax + c * ap[i] * xPsi
+                                }
+                                op[pk + t] = fp[pk + t] ? 0 : c * ax + 0.5 * psi[t] * psi[t] * pt * pt * xPsi
+                            }
+                        }
+                    }
+                }
             }
-            out[pk + t] = fixed[pk + t] ? 0 : c * ax + 0.5 * psi[t] * psi[t] * ptt[t] * ptt[t] * xPsi
         }
     }
 
@@ -158,37 +176,55 @@ struct SharedInformation {
     mutating func apply(to q: inout [Double], fixed: [Bool]) {
         precondition(usable, "SharedInformation.apply before a successful prepare()")
         let p = self.p, k = self.k, pk = p * k
-        for t in 0..<p {
-            var loadingsFree = true
-            for j in 0..<k where fixed[t + j * p] { loadingsFree = false; break }
-            let psiFree = !fixed[pk + t]
-            let pt = ptt[t], at = au[t]
-            // Schur pivot of the full block; a task where it is not safely
-            // positive goes the dense way (with its ridge and fallbacks).
-            if loadingsFree, pt > 0, !psiFree || pt - at > 1e-8 * pt {
-                // r_λ (minus d⁻¹c a r_ψ when ψ is free), then w = W⁻¹ r_λ.
-                let c = psi[t] * pt, d = 0.5 * psi[t] * psi[t] * pt * pt
-                let rPsi = q[pk + t]
-                for j in 0..<k { residual[j] = q[t + j * p] - (psiFree ? c / d * a[t + j * p] * rPsi : 0) }
-                var aw = 0.0
-                for j in 0..<k {
-                    var sum = 0.0
-                    for e in 0..<k { sum += wInverse[j + e * k] * residual[e] }
-                    scratch[j] = sum
-                    aw += a[t + j * p] * sum
+        var denseTasks: [Int] = []
+        a.withUnsafeBufferPointer { ap in
+            wInverse.withUnsafeBufferPointer { wi in
+                u.withUnsafeBufferPointer { up in
+                    fixed.withUnsafeBufferPointer { fp in
+                        q.withUnsafeMutableBufferPointer { qp in
+                            scratch.withUnsafeMutableBufferPointer { sp in
+                                residual.withUnsafeMutableBufferPointer { rp in
+                                    for t in 0..<p {
+                                        var loadingsFree = true
+                                        for j in 0..<k where fp[t + j * p] { loadingsFree = false; break }
+                                        let psiFree = !fp[pk + t]
+                                        let pt = ptt[t], at = au[t]
+                                        // Schur pivot of the full block; a task where it is not
+                                        // safely positive goes the dense way (ridge, fallbacks).
+                                        guard loadingsFree, pt > 0, !psiFree || pt - at > 1e-8 * pt else {
+                                            denseTasks.append(t)
+                                            continue
+                                        }
+                                        // r_λ (minus d⁻¹c a r_ψ when ψ is free), then w = W⁻¹ r_λ.
+                                        let c = psi[t] * pt, d = 0.5 * psi[t] * psi[t] * pt * pt
+                                        let rPsi = qp[pk + t]
+                                        for j in 0..<k { rp[j] = qp[t + j * p] - (psiFree ? c / d * ap[t + j * p] * rPsi : 0) }
+                                        var aw = 0.0
+                                        for j in 0..<k {
+                                            var sum = 0.0
+                                            for e in 0..<k { sum += wi[j + e * k] * rp[e] }
+                                            sp[j] = sum
+                                            aw += ap[t + j * p] * sum
+                                        }
+                                        let factor = psiFree ? aw / (pt - at) : -aw / (pt + at)
+                                        var ax = 0.0
+                                        for j in 0..<k {
+                                            let value = (sp[j] + up[j + t * k] * factor) / pt
+                                            qp[t + j * p] = value
+                                            ax += ap[t + j * p] * value
+                                        }
+                                        qp[pk + t] = psiFree ? (rPsi - c * ax) / d : 0
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                let factor = psiFree ? aw / (pt - at) : -aw / (pt + at)
-                var ax = 0.0
-                for j in 0..<k {
-                    let value = (scratch[j] + u[j + t * k] * factor) / pt
-                    q[t + j * p] = value
-                    ax += a[t + j * p] * value
-                }
-                q[pk + t] = psiFree ? (rPsi - c * ax) / d : 0
-            } else {
-                Self.fill(&block, t: t, p: p, k: k, original: w, a: a, ptt: pt, psi: psi[t])
-                dense.apply(block: block, task: t, to: &q, fixed: fixed, p: p, k: k)
             }
+        }
+        for t in denseTasks {
+            Self.fill(&block, t: t, p: p, k: k, original: w, a: a, ptt: ptt[t], psi: psi[t])
+            dense.apply(block: block, task: t, to: &q, fixed: fixed, p: p, k: k)
         }
     }
 }
