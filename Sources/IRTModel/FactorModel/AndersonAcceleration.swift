@@ -60,9 +60,13 @@ extension EMRun {
         let m = options.tuning.andersonMemory
         let pk = x0.lambda.count, p = x0.psi.count
         let count = pk + p
+        // An anchored ψ never moves from its anchor: its log is taken once.
+        let anchored = map.anchored
+        let anchorValue = (0..<p).map { anchored[$0] ? map.constrainUniqueness(1, task: $0) : .nan }
+        let anchorLog = anchorValue.map { Foundation.log($0) }
         func flatten(_ x: FactorParameters, into v: inout [Double]) {
             for i in 0..<pk { v[i] = x.lambda[i] }
-            for i in 0..<p { v[pk + i] = Foundation.log(x.psi[i]) }
+            for i in 0..<p { v[pk + i] = x.psi[i] == anchorValue[i] ? anchorLog[i] : Foundation.log(x.psi[i]) }
         }
         var x = x0, fx = x0
         var xv = [Double](repeating: 0, count: count), fv = xv, g = xv, gPrev = xv, fPrev = xv
@@ -85,6 +89,7 @@ extension EMRun {
         var dots = [Double](repeating: 0, count: m * m)
         var gamma = rhs
         var factor = gram, inverse = gram
+        var extrapolated = [Double](repeating: 0, count: count)
 
         // Hand-overs to the quasi-Newton polish so far, and whether one is due.
         var polishes = 0, polishDue = false
@@ -230,12 +235,20 @@ extension EMRun {
                         for b in 0..<columns { s += inverse[a + b * columns] * rhs[b] }
                         gamma[a] = s
                     }
-                    for i in 0..<count {
-                        var value = fv[i]
-                        for a in 0..<columns { value -= dF[a][i] * gamma[a] }
-                        if i < pk { next.lambda[i] = map.constrainLoading(value) } else {
-                            next.psi[i - pk] = map.constrainUniqueness(Foundation.exp(value), task: i - pk)
+                    // F(x) − ΔF γ, one difference after another (each entry
+                    // subtracts its terms in the order a = 0, 1, …, as before).
+                    for i in 0..<count { extrapolated[i] = fv[i] }
+                    extrapolated.withUnsafeMutableBufferPointer { ep in
+                        for a in 0..<columns {
+                            let ga = gamma[a]
+                            dF[a].withUnsafeBufferPointer { dp in
+                                for i in 0..<count { ep[i] -= dp[i] * ga }
+                            }
                         }
+                    }
+                    for i in 0..<pk { next.lambda[i] = map.constrainLoading(extrapolated[i]) }
+                    for t in 0..<p {
+                        next.psi[t] = anchored[t] ? anchorValue[t] : map.constrainUniqueness(Foundation.exp(extrapolated[pk + t]), task: t)
                     }
                 } else {
                     dG.removeAll(); dF.removeAll()
