@@ -136,6 +136,23 @@ struct PolishTests {
         #expect(try JSONDecoder().decode(EMTuning.self, from: try JSONEncoder().encode(tuning)) == tuning)
     }
 
+    @Test("A default start that fails ends the pooled fits: the error is the analysis's and later fits are skipped")
+    func failedMainFitSkipsTheRest() throws {
+        let started = Counter()
+        let fit = { @Sendable (o: FitOptions, _: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
+            started.increment()
+            throw AnalysisError.numerical(.notPositiveDefinite(minor: 1))
+        }
+        var free = FitOptions(factors: 2)
+        free.loadings = .free
+        #expect(throws: AnalysisError.self) {
+            _ = try MultiStartFit(options: FitOptions(factors: 2), starts: 1, check: 8, progress: nil, threads: 1,
+                                  companions: [free], fit: fit)
+        }
+        // One thread: the default start runs first, fails, and nothing else starts.
+        #expect(started.value == 1)
+    }
+
     static let sample = try! PreparedSweep(sweep: SharedRuns.sweep.completedRuns(), selection: .reference)
 
     @Test("Fewer runs than tasks: k ± 1 are listed as undefined without a fit; more runs: they are fitted",
@@ -184,4 +201,12 @@ struct PolishTests {
         let main = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in try fit(options, nil) }
         #expect(one.model.loadings == main.loadings)
     }
+}
+
+/// A thread-safe count of calls.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func increment() { lock.lock(); count += 1; lock.unlock() }
 }

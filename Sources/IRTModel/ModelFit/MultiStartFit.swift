@@ -1,3 +1,4 @@
+import Foundation
 import Linalg
 
 /// The EM run from several starting points: start 1 is the options' own Λ0
@@ -61,9 +62,15 @@ struct MultiStartFit {
             // core idle for half of a wide sweep's analysis). A check start that
             // fails numerically says nothing about the optimum; the default
             // start's failure is the analysis's.
+            // Once the default start has failed, fits not yet begun are skipped:
+            // the analysis ends with that error and needs none of them.
+            let mainFailed = FailureFlag()
             let results = IndependentFits.map(1 + checkCount + companions.count, threads: threads) { i -> Result<FactorModel, AnalysisError> in
-                Result { () throws(AnalysisError) -> FactorModel in
-                    if i == 0 { return try fit(options, progress) }
+                if i > 0, let error = mainFailed.error { return .failure(error) }
+                return Result { () throws(AnalysisError) -> FactorModel in
+                    if i == 0 {
+                        do throws(AnalysisError) { return try fit(options, progress) } catch { mainFailed.set(error); throw error }
+                    }
                     if i <= checkCount { return try fit(Self.auxiliary(options, seed: options.initSeed &+ UInt64(i)), nil) }
                     return try fit(companions[i - 1 - checkCount], nil)
                 }
@@ -109,4 +116,14 @@ struct MultiStartFit {
         guard let gain = starts.checkGain else { return false }
         return gain > Self.sameOptimum * Swift.abs(model.diagnostics.logLikelihood)
     }
+}
+
+/// The default start's failure, seen by the pool's other fits.
+private final class FailureFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: AnalysisError?
+
+    var error: AnalysisError? { lock.lock(); defer { lock.unlock() }; return stored }
+
+    func set(_ error: AnalysisError) { lock.lock(); stored = error; lock.unlock() }
 }
