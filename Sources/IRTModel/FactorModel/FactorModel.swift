@@ -168,6 +168,8 @@ public struct FactorModel: Sendable, Equatable {
             var exact = options
             exact.mStep = .nnls
             exact.maxIterations = Swift.max(options.maxIterations - run.iterations, 1)
+            // It starts next to a fixed point: the polish may come sooner.
+            exact.tuning.quasiNewtonAfter = Swift.min(exact.tuning.quasiNewtonAfter, exact.tuning.fallbackQuasiNewtonAfter)
             let offset = run.iterations
             var shifted: (@Sendable (Int, Double) -> Void)? = nil
             if let progress {
