@@ -69,6 +69,8 @@ struct PolishTests {
         map.informationBlocks(x, into: &blocks)
         var shared = SharedInformation(p: p, k: k)
         #expect(map.sharedInformation(x, into: &shared))
+        let prepared = shared.prepare()
+        #expect(prepared)
         let count = p * k + p
         // Fixed: anchored ψ, and (someFixed) a few loadings at the bound and a ψ at its floor.
         let fixed = (0..<count).map { i in
@@ -103,7 +105,9 @@ struct PolishTests {
         var g = x
         _ = try map.gradient(x, into: &g)
         var shared = SharedInformation(p: p, k: k)
-        #expect(!map.sharedInformation(x, into: &shared))
+        #expect(map.sharedInformation(x, into: &shared))
+        let declined = !shared.prepare()
+        #expect(declined)
         var h0 = PolishPreconditioner(p: p, k: k)
         h0.load(x, from: &map)
         var q = (0..<(p * k + p)).map { Double($0 % 3) - 1 }

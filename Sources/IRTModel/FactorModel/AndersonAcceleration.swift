@@ -2,17 +2,6 @@ import Foundation
 import Linalg
 
 extension EMRun {
-    /// `aᵀb` over the first `count` entries, summed in index order.
-    private static func dot(_ a: [Double], _ b: [Double], _ count: Int) -> Double {
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                var s = 0.0
-                for i in 0..<count { s += ap[i] * bp[i] }
-                return s
-            }
-        }
-    }
-
     /// Anderson acceleration of the EM map (type II, Walker & Ni 2011) with a
     /// likelihood safeguard, projected onto `Λ ≥ 0, ψ ≥ floor` (anchors fixed).
     /// Uniquenesses are extrapolated as `log ψ`: near the floor a linear
@@ -205,7 +194,7 @@ extension EMRun {
                 // between iterations (each entry summed as before: bit-identical).
                 let last = dG.count - 1
                 for b in 0...last {
-                    let s = Self.dot(dG[last], dG[b], count)
+                    let s = Self.dot(dG[last], dG[b])
                     dots[last + b * m] = s; dots[b + last * m] = s
                 }
             }
@@ -224,7 +213,7 @@ extension EMRun {
                         gram[a + b * columns] = s; gram[b + a * columns] = s
                     }
                     trace += gram[a + a * columns]
-                    rhs[a] = Self.dot(dG[a], gPrev, count)
+                    rhs[a] = Self.dot(dG[a], gPrev)
                 }
                 for a in 0..<columns { gram[a + a * columns] += options.tuning.andersonRidge * trace / Double(columns) }
                 for i in 0..<columns * columns { factor[i] = gram[i] }

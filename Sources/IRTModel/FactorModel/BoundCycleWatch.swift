@@ -65,13 +65,12 @@ struct BoundCycleWatch {
 
     /// Records the evaluation `x ↦ F(x) = next`; returns whether the budget is spent.
     ///
-    /// - Parameter loadingStep: `max |ΔΛ|` of this evaluation, when the caller
-    ///   has it (the projected map's step measure); computed otherwise.
+    /// - Parameter loadingStep: `max |ΔΛ|` of this evaluation (the projected
+    ///   map's step measure, which the EM has already taken).
     /// - Complexity: O(pk), plus O(block log block) once per block.
     mutating func observe(evaluation: Int, from x: FactorParameters, to next: FactorParameters,
-                          loadingStep: Double? = nil) -> Bool {
-        var residual = loadingStep ?? EMRun.largestChange(x.lambda, next.lambda)
-        residual = Swift.max(residual, EMRun.largestChange(x.psi, next.psi))
+                          loadingStep: Double) -> Bool {
+        let residual = Swift.max(loadingStep, EMRun.largestChange(x.psi, next.psi))
         residuals.append(residual)
         if residual < blockBest { blockBest = residual; blockPoint = next }
         if residuals.count == Self.block {

@@ -48,9 +48,10 @@ protocol EMMap {
     /// quasi-Newton polish's starting inverse Hessian. O(p k²).
     mutating func informationBlocks(_ x: FactorParameters, into blocks: inout [Double])
 
-    /// After ``gradient(_:into:)`` at `x`: the same blocks in their shared form
-    /// (``SharedInformation``), when the map's blocks have it (the complete-data
-    /// maps); `false` otherwise (the default), and the polish uses the dense blocks.
+    /// After ``gradient(_:into:)`` at `x`: loads the same blocks in their
+    /// shared form (``SharedInformation``, not yet factored) and returns `true`
+    /// when the map's blocks have that form (the complete-data maps); `false`
+    /// otherwise (the default), and the polish uses ``informationBlocks(_:into:)``.
     mutating func sharedInformation(_ x: FactorParameters, into info: inout SharedInformation) -> Bool
 
     /// Whether every map step is an exact EM step, so that `ℓ(F(x)) ≥ ℓ(x)` and

@@ -48,6 +48,17 @@ struct EMRun {
         if let progress, iterations % options.tuning.progressEvery == 0 { progress(iterations, lastStep) }
     }
 
+    /// `aᵀb`, summed in index order.
+    static func dot(_ a: [Double], _ b: [Double]) -> Double {
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                var s = 0.0
+                for i in 0..<ap.count { s += ap[i] * bp[i] }
+                return s
+            }
+        }
+    }
+
     /// `max_i |b_i − a_i|`.
     static func largestChange(_ a: [Double], _ b: [Double]) -> Double {
         a.withUnsafeBufferPointer { ap in
@@ -68,8 +79,7 @@ struct EMRun {
         record(logLikelihood)
         let step = map.step(from: x, to: next)
         // The watch runs for the projected M-step (Λ ≥ 0), whose step measure is max |ΔΛ|.
-        if boundWatch?.observe(evaluation: iterations, from: x, to: next, loadingStep: map.nonNegative ? step : nil) == true,
-           let watch = boundWatch {
+        if boundWatch?.observe(evaluation: iterations, from: x, to: next, loadingStep: step) == true, let watch = boundWatch {
             boundCycle = MStepFallback(requested: options.mStep, atEvaluation: iterations, bestResidual: watch.best,
                                        stalledFor: iterations - watch.bestAt, activeSetReturns: watch.returnCount,
                                        cycles: watch.cycles)

@@ -122,15 +122,9 @@ struct FactorEMUpdate {
                     gradient.lambda.withUnsafeMutableBufferPointer { gl in
                         gradient.psi.withUnsafeMutableBufferPointer { gs in
                             for i in 0..<p {
-                                var quad = 0.0, cross = 0.0
                                 let psi = x.psi[i]
-                                for c in 0..<k {
-                                    var tl = 0.0
-                                    for a in 0..<k { tl += tp[c + a * k] * lp[i + a * p] }
-                                    gl[i + c * p] = (cp[i + c * p] - tl) / psi
-                                    quad += tl * lp[i + c * p]
-                                    cross += cp[i + c * p] * lp[i + c * p]
-                                }
+                                let (quad, cross) = Self.loadingScore(task: i, lambda: lp, c: cp, t: tp, psi: psi, scale: 1,
+                                                                      p: p, k: k, into: gl)
                                 gs[i] = anchored[i] ? 0 : 0.5 * ((sDiagonal[i] - 2 * cross + quad) / psi - 1)
                             }
                         }
@@ -139,6 +133,27 @@ struct FactorEMUpdate {
             }
         }
         return logLikelihood
+    }
+
+    /// Task i's loading score by Fisher's identity, `(c_i − T λ_i)/ψ_i / scale`,
+    /// into row i of `gradient` (p × k column-major; `c` likewise, `T` k × k);
+    /// returns `λ_iᵀTλ_i` and `c_iᵀλ_i` for the uniqueness's score. Shared by
+    /// the complete-data maps (one T) and the missing-data map (T_t per task).
+    ///
+    /// - Complexity: O(k²).
+    static func loadingScore(
+        task i: Int, lambda: UnsafeBufferPointer<Double>, c: UnsafeBufferPointer<Double>, t: UnsafeBufferPointer<Double>,
+        psi: Double, scale: Double, p: Int, k: Int, into gradient: UnsafeMutableBufferPointer<Double>
+    ) -> (quad: Double, cross: Double) {
+        var quad = 0.0, cross = 0.0
+        for row in 0..<k {
+            var tl = 0.0
+            for a in 0..<k { tl += t[row + a * k] * lambda[i + a * p] }
+            gradient[i + row * p] = (c[i + row * p] - tl) / psi / scale
+            quad += tl * lambda[i + row * p]
+            cross += c[i + row * p] * lambda[i + row * p]
+        }
+        return (quad, cross)
     }
 
     /// Each task's block of the Fisher information per observation, in
@@ -154,21 +169,16 @@ struct FactorEMUpdate {
     /// - Complexity: O(pk²).
     func informationBlocks(_ x: FactorParameters, into blocks: inout [Double]) {
         var info = SharedInformation(p: p, k: k)
-        load(x, into: &info)
+        sharedInformation(x, into: &info)
         info.denseBlocks(into: &blocks)
     }
 
-    /// ``informationBlocks(_:into:)`` in their shared form (``SharedInformation``),
-    /// then its factorization; `false` when W is not positive definite.
+    /// ``informationBlocks(_:into:)`` in their shared form: `W = I − V`,
+    /// `A = BV` (row t: `a_t = V b_t`), `P_tt = 1/ψ_t − b_tᵀ V b_t` and ψ into
+    /// `info` (``SharedInformation/prepare()`` factors it).
     ///
-    /// - Complexity: O(pk² + k³).
-    func sharedInformation(_ x: FactorParameters, into info: inout SharedInformation) -> Bool {
-        load(x, into: &info)
-        return info.prepare()
-    }
-
-    /// `W = I − V`, `A = BV` (row t: `a_t = V b_t`), `P_tt = 1/ψ_t − b_tᵀ V b_t` and ψ into `info`.
-    private func load(_ x: FactorParameters, into info: inout SharedInformation) {
+    /// - Complexity: O(pk²).
+    func sharedInformation(_ x: FactorParameters, into info: inout SharedInformation) {
         let p = self.p, k = self.k
         for c in 0..<k { for e in 0..<k { info.w[c + e * k] = (c == e ? 1 : 0) - v[c + e * k] } }
         b.elements.withUnsafeBufferPointer { be in

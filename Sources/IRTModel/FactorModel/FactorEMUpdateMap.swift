@@ -41,6 +41,7 @@ extension FactorEMUpdateMap {
     /// ``FactorEMUpdate/sharedInformation(_:into:)`` of the last gradient's point.
     func sharedInformation(_ x: FactorParameters, into info: inout SharedInformation) -> Bool {
         update.sharedInformation(x, into: &info)
+        return true
     }
 
     var likelihoodIsMerit: Bool { update.likelihoodIsMerit }

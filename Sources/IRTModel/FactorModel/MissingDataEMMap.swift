@@ -143,13 +143,15 @@ struct MissingDataEMMap: EMMap {
         let n = Double(runCount)
         for tIndex in 0..<p {
             unpackT(task: tIndex)
-            var quad = 0.0, cross = 0.0
-            for a in 0..<k {
-                var tl = 0.0
-                for bIndex in 0..<k { tl += tt[a + bIndex * k] * x.lambda[tIndex + bIndex * p] }
-                gradient.lambda[tIndex + a * p] = (c[tIndex + a * p] - tl) / x.psi[tIndex] / n
-                quad += tl * x.lambda[tIndex + a * p]
-                cross += c[tIndex + a * p] * x.lambda[tIndex + a * p]
+            let (quad, cross) = x.lambda.withUnsafeBufferPointer { lp in
+                c.withUnsafeBufferPointer { cp in
+                    tt.withUnsafeBufferPointer { tp in
+                        gradient.lambda.withUnsafeMutableBufferPointer { gl in
+                            FactorEMUpdate.loadingScore(task: tIndex, lambda: lp, c: cp, t: tp, psi: x.psi[tIndex], scale: n,
+                                                        p: p, k: k, into: gl)
+                        }
+                    }
+                }
             }
             gradient.psi[tIndex] = anchored[tIndex] || counts[tIndex] == 0
                 ? 0 : 0.5 * ((zSquares[tIndex] - 2 * cross + quad) / x.psi[tIndex] - counts[tIndex]) / n

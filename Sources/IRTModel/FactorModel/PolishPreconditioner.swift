@@ -18,12 +18,14 @@ struct PolishPreconditioner {
     }
 
     /// Takes the blocks at `x`, the point of the map's last ``EMMap/gradient(_:into:)``.
+    /// A map with the shared form whose W cannot be factored safely gets
+    /// its dense blocks written from that form, not computed again.
     mutating func load(_ x: FactorParameters, from map: inout some EMMap) {
-        usesShared = map.sharedInformation(x, into: &shared)
-        if !usesShared {
-            if blocks.isEmpty { blocks = [Double](repeating: 0, count: p * (k + 1) * (k + 1)) }
-            map.informationBlocks(x, into: &blocks)
-        }
+        let hasShared = map.sharedInformation(x, into: &shared)
+        usesShared = hasShared && shared.prepare()
+        guard !usesShared else { return }
+        if blocks.isEmpty { blocks = [Double](repeating: 0, count: p * (k + 1) * (k + 1)) }
+        if hasShared { shared.denseBlocks(into: &blocks) } else { map.informationBlocks(x, into: &blocks) }
     }
 
     /// `q ← B_F⁻¹ q` (`q` 0 on fixed coordinates).

@@ -236,17 +236,6 @@ extension EMRun {
         return decrease
     }
 
-    /// `aᵀb`.
-    private static func dot(_ a: [Double], _ b: [Double]) -> Double {
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                var sum = 0.0
-                for i in 0..<ap.count { sum += ap[i] * bp[i] }
-                return sum
-            }
-        }
-    }
-
     /// Rotates free loadings `Λ ← Λ Q` (Q orthogonal, so `ΛΛᵀ` and ℓ are
     /// unchanged) so that k pivot rows — chosen greedily by largest residual
     /// norm, as in a pivoted QR of Λᵀ — form a lower-triangular block; returns

@@ -116,28 +116,22 @@ struct SharedInformation {
         }
     }
 
-    /// Task t's dense block into `block`, column-major `(k + 1) × (k + 1)`.
-    private static func fill(_ block: inout [Double], t: Int, p: Int, k: Int, original: [Double], a: [Double],
-                             ptt: Double, psi: Double) {
-        let order = k + 1
+    /// Task t's dense block, column-major `(k + 1) × (k + 1)`, into `blocks` from `offset`.
+    private func fill(task t: Int, into blocks: inout [Double], at offset: Int) {
+        let order = k + 1, pt = ptt[t], psi = self.psi[t]
         for c in 0..<k {
-            for e in 0..<k { block[c + e * order] = ptt * original[c + e * k] + a[t + c * p] * a[t + e * p] }
-            block[c + k * order] = psi * ptt * a[t + c * p]
-            block[k + c * order] = psi * ptt * a[t + c * p]
+            for e in 0..<k { blocks[offset + c + e * order] = pt * w[c + e * k] + a[t + c * p] * a[t + e * p] }
+            blocks[offset + c + k * order] = psi * pt * a[t + c * p]
+            blocks[offset + k + c * order] = psi * pt * a[t + c * p]
         }
-        block[k + k * order] = 0.5 * psi * psi * ptt * ptt
+        blocks[offset + k + k * order] = 0.5 * psi * psi * pt * pt
     }
 
     /// Every task's dense block, task after task, as ``EMMap/informationBlocks(_:into:)`` writes them.
     ///
     /// - Complexity: O(p k²).
     func denseBlocks(into blocks: inout [Double]) {
-        let size = (k + 1) * (k + 1)
-        var block = [Double](repeating: 0, count: size)
-        for t in 0..<p {
-            Self.fill(&block, t: t, p: p, k: k, original: w, a: a, ptt: ptt[t], psi: psi[t])
-            for i in 0..<size { blocks[t * size + i] = block[i] }
-        }
+        for t in 0..<p { fill(task: t, into: &blocks, at: t * (k + 1) * (k + 1)) }
     }
 
     /// `out = B_F x` task by task (0 on fixed coordinates; `x` must be 0 there).
@@ -223,7 +217,7 @@ struct SharedInformation {
             }
         }
         for t in denseTasks {
-            Self.fill(&block, t: t, p: p, k: k, original: w, a: a, ptt: ptt[t], psi: psi[t])
+            fill(task: t, into: &block, at: 0)
             dense.apply(block: block, task: t, to: &q, fixed: fixed, p: p, k: k)
         }
     }

@@ -97,8 +97,7 @@ extension ModelFit {
     /// The statistics of `model`, or why there are none.
     private static func statistics(s: Matrix?, n: Int, model: FactorModel, free: [Bool], pairwise: Bool) -> (FitStatistics?, String?) {
         let p = model.loadings.rows
-        if let why = Self.undefined(s: s, n: n, p: p, pairwise: pairwise) { return (nil, why) }
-        guard let s else { return (nil, Self.singular(n: n, p: p)) }
+        guard let s, Self.undefined(s: s, n: n, p: p, pairwise: pairwise) == nil else { return (nil, Self.singular(n: n, p: p)) }
         do {
             let st = try FitStatistics(sampleCovariance: s, observations: n, loadings: model.loadings,
                                        uniquenesses: model.psi, freeUniquenesses: free)

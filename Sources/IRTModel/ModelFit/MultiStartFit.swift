@@ -43,7 +43,8 @@ struct MultiStartFit {
 
     /// - Parameters:
     ///   - fit: fits the model with the given options (and progress callback, or `nil`).
-    ///   - threads: threads for the default start and the check's starts, one pool of independent fits (``IndependentFits``); the
+    ///   - threads: threads for the pool of independent fits — the default
+    ///     start, the check's starts, the companions (``IndependentFits``); the
     ///     result is the same for any value.
     ///   - companions: other independent fits to run in the same pool (the
     ///     assessment's k ± 1 and free loadings), each from its own options;
@@ -61,9 +62,8 @@ struct MultiStartFit {
             // start (the default start alone, then the free fit alone, left a
             // core idle for half of a wide sweep's analysis). A check start that
             // fails numerically says nothing about the optimum; the default
-            // start's failure is the analysis's.
-            // Once the default start has failed, fits not yet begun are skipped:
-            // the analysis ends with that error and needs none of them.
+            // start's failure is the analysis's, and once it has failed the
+            // fits not yet begun are skipped.
             let mainFailed = FailureFlag()
             let results = IndependentFits.map(1 + checkCount + companions.count, threads: threads) { i -> Result<FactorModel, AnalysisError> in
                 if i > 0, let error = mainFailed.error { return .failure(error) }
