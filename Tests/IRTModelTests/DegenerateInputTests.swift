@@ -46,7 +46,12 @@ struct DegenerateInputTests {
         let result = try Analysis(sweep: sweep, noise: EvalMatrix(csv: noise, source: "noise.csv"),
                                   options: Cases.options()).run()
         let snr = try #require(result.snr)
-        #expect(snr.aggregate.varNoise == 0 && snr.aggregate.snr == .infinity)
+        // Identical replicates score identically up to the rounding of the BLAS
+        // product (rows may take different kernel paths): var_noise is 0 or at
+        // most 1e-12 of var_sweep, the documented threshold of an unbounded SNR.
+        print("identical replicates: var_noise \(snr.aggregate.varNoise), var_sweep \(snr.aggregate.varSweep)")
+        #expect(snr.aggregate.varNoise <= 1e-12 * snr.aggregate.varSweep)
+        #expect(snr.aggregate.snr == .infinity || snr.aggregate.snr > 1e12)
         #expect(result.warnings.contains { $0.kind == .unboundedSNR && $0.message.contains("unbounded") })
     }
 

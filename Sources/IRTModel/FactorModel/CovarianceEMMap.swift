@@ -7,14 +7,14 @@ import Linalg
 /// Everything the iteration needs from the data is `S = ZᵀZ / n`, computed once:
 ///
 /// ```
-/// B = Ψ⁻¹Λ,  SB = S · B                    (one p × p × k product)
+/// A = Ψ⁻¹Λ M⁻¹ = Σ⁻¹Λ,  SA = S · A          (one p × p × k product)
 /// ```
 ///
-/// then the update of ``FactorEMUpdate`` (M, V, G = BᵀSB, C/n = SB V,
-/// S_θθ/n = V + VGV, the M-step for Λ, the ψ update, and ℓ of the *input*
-/// parameters by Woodbury and the matrix determinant lemma).
+/// then the update of ``FactorEMUpdate`` (C/n = SA, S_θθ/n = V + AᵀSA, the
+/// M-step for Λ, the ψ update, and ℓ of the *input* parameters by Woodbury
+/// and the matrix determinant lemma).
 ///
-/// With fewer runs than tasks, ``DataSpaceEMMap`` computes the same `SB` from
+/// With fewer runs than tasks, ``DataSpaceEMMap`` computes the same `SA` from
 /// Z without S, for less; ``FactorModel`` picks the map by shape
 /// (``DataSpaceEMMap/isCheaper(runs:tasks:)``).
 ///
@@ -39,13 +39,13 @@ struct CovarianceEMMap: FactorEMUpdateMap {
                                 psiFloor: psiFloor, nonNegative: nonNegative)
     }
 
-    /// Writes B and `S B = S · B` into the update.
+    /// Writes A and `S A = S · A` into the update.
     ///
     /// - Complexity: 2p²k flops.
-    mutating func loadSB(_ x: FactorParameters) throws(AnalysisError) {
-        update.loadB(x)
-        let b = update.b
-        // SB = S·B (the O(p²k) part).
-        do throws(LinalgError) { try Matrix.multiply(s, .none, b, .none, into: &update.sb) } catch { throw .numerical(error) }
+    mutating func loadSA(_ x: FactorParameters) throws(AnalysisError) {
+        try update.loadRegression(x)
+        let a = update.a
+        // SA = S·A (the O(p²k) part).
+        do throws(LinalgError) { try Matrix.multiply(s, .none, a, .none, into: &update.sa) } catch { throw .numerical(error) }
     }
 }

@@ -64,9 +64,7 @@ struct CurvaturePairs {
                 mask.withUnsafeBufferPointer { mp in
                     q.withUnsafeMutableBufferPointer { qp in
                         for slot in order.reversed() {
-                            var a = 0.0
-                            for i in 0..<n { a += sp[slot * n + i] * qp[i] }
-                            a *= rho[slot]
+                            let a = dot(sp, from: slot * n, UnsafeBufferPointer(qp), from: 0, count: n) * rho[slot]
                             alphas[slot] = a
                             for i in 0..<n { qp[i] -= a * yp[slot * n + i] * mp[i] }
                         }
@@ -80,9 +78,7 @@ struct CurvaturePairs {
                 mask.withUnsafeBufferPointer { mp in
                     q.withUnsafeMutableBufferPointer { qp in
                         for slot in order {
-                            var b = 0.0
-                            for i in 0..<n { b += yp[slot * n + i] * qp[i] }
-                            b *= rho[slot]
+                            let b = dot(yp, from: slot * n, UnsafeBufferPointer(qp), from: 0, count: n) * rho[slot]
                             let w = alphas[slot] - b
                             for i in 0..<n { qp[i] += w * sp[slot * n + i] * mp[i] }
                         }

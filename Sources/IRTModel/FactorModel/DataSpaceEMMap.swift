@@ -2,16 +2,16 @@ import Foundation
 import Linalg
 
 /// The EM map of the factor model in data space, for fewer runs than tasks:
-/// the iteration of ``CovarianceEMMap`` with `S B` computed from the n × p
+/// the iteration of ``CovarianceEMMap`` with `S A` computed from the n × p
 /// z-scores without ever forming the p × p matrix `S = ZᵀZ / n`:
 ///
 /// ```
-/// B = Ψ⁻¹Λ,  ZB = Z · B  (n × k),  SB = Zᵀ · ZB / n  (p × k)
+/// A = Ψ⁻¹Λ M⁻¹,  ZA = Z · A  (n × k),  SA = Zᵀ · ZA / n  (p × k)
 /// ```
 ///
-/// then the same update (``FactorEMUpdate``). `S B = ZᵀZB/n` is an identity, so
+/// then the same update (``FactorEMUpdate``). `S A = ZᵀZA/n` is an identity, so
 /// both maps have the same fixed points and the same ℓ; they differ only in
-/// the rounding of `S B` (about `1e-16 · n · max |z|² · ‖B‖`).
+/// the rounding of `S A` (about `1e-16 · n · max |z|² · ‖A‖`).
 ///
 /// An evaluation costs two n × p × k products (4npk flops) instead of one
 /// p × p × k product (2p²k): fewer flops when `2n < p`
@@ -22,7 +22,7 @@ import Linalg
 struct DataSpaceEMMap: FactorEMUpdateMap {
     /// The n × p z-scores.
     let z: Matrix
-    private var zb: Matrix
+    private var za: Matrix
     var update: FactorEMUpdate
 
     /// Whether an evaluation in data space takes fewer flops than one in
@@ -55,21 +55,21 @@ struct DataSpaceEMMap: FactorEMUpdateMap {
                 diagonal[t] = sum * inverseN
             }
         }
-        zb = Matrix(rows: n, columns: k)
+        za = Matrix(rows: n, columns: k)
         update = FactorEMUpdate(sDiagonal: diagonal, n: n, k: k, anchors: anchors, mStep: mStep,
                                 psiFloor: psiFloor, nonNegative: nonNegative)
     }
 
-    /// Writes B and `S B = Zᵀ(Z B)/n` into the update, without S.
+    /// Writes A and `S A = Zᵀ(Z A)/n` into the update, without S.
     ///
-    /// - Complexity: 4npk flops (Z·B and Zᵀ·ZB).
-    mutating func loadSB(_ x: FactorParameters) throws(AnalysisError) {
-        update.loadB(x)
-        let b = update.b
+    /// - Complexity: 4npk flops (Z·A and Zᵀ·ZA).
+    mutating func loadSA(_ x: FactorParameters) throws(AnalysisError) {
+        try update.loadRegression(x)
+        let a = update.a
         let n = z.rows
         do throws(LinalgError) {
-            try Matrix.multiply(z, .none, b, .none, into: &zb)
-            try Matrix.multiply(z, .transpose, zb, .none, alpha: 1 / Double(Swift.max(n, 1)), into: &update.sb)
+            try Matrix.multiply(z, .none, a, .none, into: &za)
+            try Matrix.multiply(z, .transpose, za, .none, alpha: 1 / Double(Swift.max(n, 1)), into: &update.sa)
         } catch { throw .numerical(error) }
     }
 }

@@ -48,14 +48,10 @@ struct EMRun {
         if let progress, iterations % options.tuning.progressEvery == 0 { progress(iterations, lastStep) }
     }
 
-    /// `aᵀb`, summed in index order.
+    /// `aᵀb` (eight partial sums, ``dot(_:from:_:from:count:)``).
     static func dot(_ a: [Double], _ b: [Double]) -> Double {
         a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                var s = 0.0
-                for i in 0..<ap.count { s += ap[i] * bp[i] }
-                return s
-            }
+            b.withUnsafeBufferPointer { bp in IRTModel.dot(ap, from: 0, bp, from: 0, count: ap.count) }
         }
     }
 

@@ -2,21 +2,33 @@ import Foundation
 import Linalg
 
 /// One EM iteration of the complete-data factor model from the product
-/// `S B`, whatever computed it: the part shared by the covariance-space map
-/// (``CovarianceEMMap``, `S B` by one p × p × k product) and the data-space map
-/// (``DataSpaceEMMap``, `Zᵀ(Z B)/n` by two n × p × k products).
+/// `S A`, whatever computed it: the part shared by the covariance-space map
+/// (``CovarianceEMMap``, `S A` by one p × p × k product) and the data-space map
+/// (``DataSpaceEMMap``, `Zᵀ(Z A)/n` by two n × p × k products).
 ///
 /// ```
-/// B = Ψ⁻¹Λ,  M = I + ΛᵀB,  V = M⁻¹,  G = Bᵀ (S B)
-/// C / n      = (S B) V                     (C = ZᵀΘ̂, Θ̂ = Z B V)
-/// S_θθ / n   = V + V G V                   (S_θθ = nV + Θ̂ᵀΘ̂)
+/// M = I + ΛᵀΨ⁻¹Λ,  V = M⁻¹,  A = Ψ⁻¹Λ M⁻¹ = Σ⁻¹Λ   (A by triangular solves with M's factor)
+/// C / n      = S A                         (C = ZᵀΘ̂, Θ̂ = Z A)
+/// S_θθ / n   = V + Aᵀ (S A)                (S_θθ = nV + Θ̂ᵀΘ̂)
 /// Λ'         = max(0, C S_θθ⁻¹)             (projected)   or row-wise NNLS (exact)
 /// ψ'_t       = S_tt − 2 (C∘Λ')_t·/n + ((Λ' S_θθ)∘Λ')_t·/n,  floored, anchors fixed
-/// ℓ(Λ, ψ)    = −n/2 [p log 2π + Σ log ψ + log|M| + Σ S_tt/ψ_t − tr(V G)]
+/// ℓ(Λ, ψ)    = −n/2 [p log 2π + Σ log ψ + log|M| + Σ_t (S_tt − λ_tᵀ c_t/n) / ψ_t]
 /// ```
 ///
-/// A map calls ``loadB(_:)``, writes `S B` into ``sb`` from ``b``, then calls
-/// ``finish(_:into:)``. Buffers are allocated once, in `init`.
+/// (`tr(Σ⁻¹S) = Σ_t (S_tt − λ_tᵀ c_t/n)/ψ_t` because `Σ⁻¹ = Ψ⁻¹(I − ΛAᵀ)`.)
+///
+/// Why A is solved for, not formed as `Ψ⁻¹Λ · V`: where a free uniqueness
+/// is near its floor (a Heywood case, ψ_t ~ 10⁻⁶) M has an eigenvalue ~1/ψ_t
+/// and its computed inverse V errs by ~10⁻¹⁶/ψ_t in every entry; multiplied by
+/// the row `λ_t/ψ_t` of `Ψ⁻¹Λ` that is an error of ~10⁻¹⁶/ψ_t² in `A`, so
+/// `C/n`, the next Λ and ℓ jittered by 10⁻⁷ and 10⁻⁴ from one evaluation to
+/// the next and the bank's Heywood fits could not be certified (#11). A
+/// backward-stable solve errs by ~10⁻¹⁶/ψ_t in A, and less along λ_t. For the
+/// same reason each task's `S_tt − λ_tᵀc_t/n` is summed before it is divided by
+/// ψ_t, instead of subtracting two sums of size Σ 1/ψ_t.
+///
+/// A map calls ``loadRegression(_:)``, writes `S A` into ``sa`` from ``a``, then
+/// calls ``finish(_:into:)``. Buffers are allocated once, in `init`.
 struct FactorEMUpdate {
     let p: Int
     let k: Int
@@ -30,14 +42,14 @@ struct FactorEMUpdate {
     /// Whether loadings are constrained to Λ ≥ 0 (`false`: classical free loadings).
     let nonNegative: Bool
 
-    /// `B = Ψ⁻¹Λ` (p × k), written by ``loadB(_:)``.
-    private(set) var b: Matrix
-    /// `S B` (p × k): the map writes it between ``loadB(_:)`` and ``finish(_:into:)``.
-    var sb: Matrix
+    /// `A = Σ⁻¹Λ = Ψ⁻¹Λ M⁻¹` (p × k), written by ``loadRegression(_:)``.
+    private(set) var a: Matrix
+    /// `S A` (p × k): the map writes it between ``loadRegression(_:)`` and ``finish(_:into:)``.
+    var sa: Matrix
+    /// M's Cholesky factor (lower triangle), from ``loadRegression(_:)``.
     private var m: [Double]
+    private var logDetM = 0.0
     private var v: [Double]
-    private var g: [Double]
-    private var vg: [Double]
     private var t: [Double]
     private var tFactor: [Double]
     private var tInverse: [Double]
@@ -68,10 +80,10 @@ struct FactorEMUpdate {
         self.mStep = mStep
         self.psiFloor = psiFloor
         self.nonNegative = nonNegative
-        b = Matrix(rows: p, columns: k)
-        sb = Matrix(rows: p, columns: k)
+        a = Matrix(rows: p, columns: k)
+        sa = Matrix(rows: p, columns: k)
         m = [Double](repeating: 0, count: k * k)
-        v = m; g = m; vg = m; t = m; tFactor = m; tInverse = m
+        v = m; t = m; tFactor = m; tInverse = m
         cn = [Double](repeating: 0, count: p * k)
         cross = [Double](repeating: 0, count: p)
         quad = cross; lt = cross
@@ -86,35 +98,74 @@ struct FactorEMUpdate {
         anchored[task] ? anchors[task] : Swift.max(psiFloor, value)
     }
 
-    /// Writes `B = Ψ⁻¹Λ` of `x` into ``b``.
+    /// Writes `A = Ψ⁻¹Λ M⁻¹` of `x` into ``a``, with M's factor, `log|M|` and `V = M⁻¹`.
     ///
-    /// - Complexity: O(pk).
-    mutating func loadB(_ x: FactorParameters) {
+    /// With M = LLᵀ: `X Lᵀ = Ψ⁻¹Λ`, then `A L = X`, column by column (each row
+    /// of A is a forward and a back substitution, backward stable).
+    ///
+    /// - Throws: ``AnalysisError/numerical(_:)`` when `M` is not positive
+    ///   definite (non-finite parameters).
+    /// - Complexity: O(pk² + k³).
+    mutating func loadRegression(_ x: FactorParameters) throws(AnalysisError) {
         let p = self.p, k = self.k
-        b.withMutableElements { bs in
-            for j in 0..<k { for i in 0..<p { bs[i + j * p] = x.lambda[i + j * p] / x.psi[i] } }
-        }
+        a.withMutableElements { span in span.withUnsafeMutableBufferPointer { ap in
+            // A ← B = Ψ⁻¹Λ.
+            for j in 0..<k { for i in 0..<p { ap[i + j * p] = x.lambda[i + j * p] / x.psi[i] } }
+            // M = I + ΛᵀB.
+            x.lambda.withUnsafeBufferPointer { lp in
+                for c in 0..<k {
+                    for e in 0...c {
+                        let sum = IRTModel.dot(lp, from: e * p, UnsafeBufferPointer(ap), from: c * p, count: p)
+                        m[e + c * k] = sum + (e == c ? 1 : 0); m[c + e * k] = m[e + c * k]
+                    }
+                }
+            }
+        } }
+        do throws(LinalgError) { try InPlaceCholesky.factor(&m, order: k) } catch { throw .numerical(error) }
+        logDetM = InPlaceCholesky.logDeterminant(factor: m, order: k)
+        InPlaceCholesky.inverse(factor: m, order: k, into: &v)
+        let l = m
+        a.withMutableElements { span in span.withUnsafeMutableBufferPointer { ap in
+            // X Lᵀ = B: X[:, j] = (B[:, j] − Σ_{e<j} X[:, e] L[j, e]) / L[j, j].
+            for j in 0..<k {
+                for e in 0..<j {
+                    let w = l[j + e * k]
+                    for i in 0..<p { ap[i + j * p] -= ap[i + e * p] * w }
+                }
+                let r = 1 / l[j + j * k]
+                for i in 0..<p { ap[i + j * p] *= r }
+            }
+            // A L = X: A[:, j] = (X[:, j] − Σ_{e>j} A[:, e] L[e, j]) / L[j, j].
+            for j in stride(from: k - 1, through: 0, by: -1) {
+                for e in (j + 1)..<k {
+                    let w = l[e + j * k]
+                    for i in 0..<p { ap[i + j * p] -= ap[i + e * p] * w }
+                }
+                let r = 1 / l[j + j * k]
+                for i in 0..<p { ap[i + j * p] *= r }
+            }
+        } }
     }
 
-    /// Completes the iteration from ``b`` and ``sb``: writes `F(x)` into `out`
+    /// Completes the iteration from ``a`` and ``sa``: writes `F(x)` into `out`
     /// and returns `ℓ(x)`.
     ///
-    /// - Throws: ``AnalysisError/numerical(_:)`` when `M` or `S_θθ` is not
+    /// - Throws: ``AnalysisError/numerical(_:)`` when `S_θθ` is not
     ///   positive definite (non-finite parameters).
     /// - Complexity: O(pk² + k³), plus the active sets of the nnls M-step.
     mutating func finish(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
-        let logLikelihood = try expectation(x)
+        let logLikelihood = expectation(x)
         try maximization(x, into: &out)
         return logLikelihood
     }
 
-    /// `∇ℓ(x)/n` by Fisher's identity from ``b`` and ``sb`` (the E-step's `C/n`
+    /// `∇ℓ(x)/n` by Fisher's identity from ``a`` and ``sa`` (the E-step's `C/n`
     /// and `T`): `∂ℓ/∂λ_t = n (c_t − T λ_t)/ψ_t`, `∂ℓ/∂log ψ_t = n/2 (q_t/ψ_t − 1)`
     /// with `q_t = S_tt − 2 c_tᵀλ_t + λ_tᵀTλ_t` (0 for an anchored task); returns `ℓ(x)`.
     ///
     /// - Complexity: O(pk² + k³).
     mutating func gradient(_ x: FactorParameters, into gradient: inout FactorParameters) throws(AnalysisError) -> Double {
-        let logLikelihood = try expectation(x)
+        let logLikelihood = expectation(x)
         let p = self.p, k = self.k
         x.lambda.withUnsafeBufferPointer { lp in
             cn.withUnsafeBufferPointer { cp in
@@ -173,101 +224,56 @@ struct FactorEMUpdate {
         info.denseBlocks(into: &blocks)
     }
 
-    /// ``informationBlocks(_:into:)`` in their shared form: `W = I − V`,
-    /// `A = BV` (row t: `a_t = V b_t`), `P_tt = 1/ψ_t − b_tᵀ V b_t` and ψ into
-    /// `info` (``SharedInformation/prepare()`` factors it).
+    /// ``informationBlocks(_:into:)`` in their shared form: `W = I − V`, `A`
+    /// (row t: `a_t = V λ_t/ψ_t`), `P_tt = (1 − λ_tᵀa_t)/ψ_t` and ψ into `info`
+    /// (``SharedInformation/prepare()`` factors it).
     ///
     /// - Complexity: O(pk²).
     func sharedInformation(_ x: FactorParameters, into info: inout SharedInformation) {
         let p = self.p, k = self.k
         for c in 0..<k { for e in 0..<k { info.w[c + e * k] = (c == e ? 1 : 0) - v[c + e * k] } }
-        b.elements.withUnsafeBufferPointer { be in
-            v.withUnsafeBufferPointer { vp in
-                info.a.withUnsafeMutableBufferPointer { ap in
-                    info.ptt.withUnsafeMutableBufferPointer { bvb in
-                        SharedInformation.rowProducts(be, vp, p: p, k: k, into: ap, rowStride: 1, columnStride: p, dots: bvb)
-                    }
-                }
+        a.withElements { span in span.withUnsafeBufferPointer { ap in
+            for i in 0..<p * k { info.a[i] = ap[i] }
+            for i in 0..<p {
+                var dot = 0.0
+                for c in 0..<k { dot += x.lambda[i + c * p] * ap[i + c * p] }
+                info.ptt[i] = (1 - dot) / x.psi[i]
+                info.psi[i] = x.psi[i]
             }
-        }
-        for i in 0..<p {
-            info.ptt[i] = 1 / x.psi[i] - info.ptt[i]
-            info.psi[i] = x.psi[i]
-        }
+        } }
     }
 
-    /// The E-step from ``b`` and ``sb``: `M`, `V`, `G`, `C/n`, `T = S_θθ/n`; returns `ℓ(x)`.
-    private mutating func expectation(_ x: FactorParameters) throws(AnalysisError) -> Double {
+    /// The E-step from ``a`` and ``sa``: `C/n`, `T = S_θθ/n`; returns `ℓ(x)`.
+    private mutating func expectation(_ x: FactorParameters) -> Double {
         let p = self.p, k = self.k
-        // M = I + ΛᵀB, G = BᵀSB.
-        let be = b.elements, sbe = sb.elements
+        // C/n = S A.
+        sa.withElements { span in span.withUnsafeBufferPointer { sp in
+            cn.withUnsafeMutableBufferPointer { cp in for i in 0..<p * k { cp[i] = sp[i] } }
+        } }
+        // T = V + Aᵀ(S A), the upper triangle summed over tasks, mirrored.
+        a.withElements { span in span.withUnsafeBufferPointer { ap in
+            cn.withUnsafeBufferPointer { cp in
+                for c in 0..<k {
+                    for e in 0...c {
+                        let sum = IRTModel.dot(ap, from: e * p, cp, from: c * p, count: p)
+                        t[e + c * k] = v[e + c * k] + sum; t[c + e * k] = t[e + c * k]
+                    }
+                }
+            }
+        } }
+        // Log-likelihood of the input: each task's S_tt − λ_tᵀc_t/n before ÷ ψ_t.
+        var sumLogPsi = 0.0, traceSigmaInverseS = 0.0
         x.lambda.withUnsafeBufferPointer { lp in
-            be.withUnsafeBufferPointer { bp in
-                sbe.withUnsafeBufferPointer { sbp in
-                    for c in 0..<k {
-                        for a in 0...c {
-                            var sm = 0.0, sg = 0.0
-                            for i in 0..<p {
-                                sm += lp[i + a * p] * bp[i + c * p]
-                                sg += bp[i + a * p] * sbp[i + c * p]
-                            }
-                            m[a + c * k] = sm + (a == c ? 1 : 0); m[c + a * k] = m[a + c * k]
-                            g[a + c * k] = sg; g[c + a * k] = sg
-                        }
-                    }
-                }
+            cn.withUnsafeBufferPointer { cp in
+            for i in 0..<p {
+                var fitted = 0.0
+                for c in 0..<k { fitted += lp[i + c * p] * cp[i + c * p] }
+                sumLogPsi += log(x.psi[i])
+                traceSigmaInverseS += (sDiagonal[i] - fitted) / x.psi[i]
+            }
             }
         }
-        do throws(LinalgError) { try InPlaceCholesky.factor(&m, order: k) } catch { throw .numerical(error) }
-        let logDetM = InPlaceCholesky.logDeterminant(factor: m, order: k)
-        InPlaceCholesky.inverse(factor: m, order: k, into: &v)
-
-        // Log-likelihood of the input.
-        var traceVG = 0.0
-        for a in 0..<k { for c in 0..<k { traceVG += v[a + c * k] * g[c + a * k] } }
-        var sumLogPsi = 0.0, traceSPsi = 0.0
-        for i in 0..<p { sumLogPsi += log(x.psi[i]); traceSPsi += sDiagonal[i] / x.psi[i] }
-        let logLikelihood = -Double(n) / 2
-            * (Double(p) * log(2 * Double.pi) + sumLogPsi + logDetM + traceSPsi - traceVG)
-
-        // C/n = SB·V ; T = S_θθ/n = V + V G V.
-        // The p-long loops run down columns (stride 1, vectorizable); each entry
-        // still sums its terms in the order a = 0, 1, …, so the rounding is that
-        // of the row-by-row loops.
-        cn.withUnsafeMutableBufferPointer { cnp in
-            sbe.withUnsafeBufferPointer { sbp in
-                for c in 0..<k { Self.column(c, of: sbp, times: v, rows: p, factors: k, into: cnp.baseAddress! + c * p) }
-            }
-        }
-        // VG and T = V + (VG)V by columns; each entry sums over e in order.
-        v.withUnsafeBufferPointer { v in
-            g.withUnsafeBufferPointer { g in
-                vg.withUnsafeMutableBufferPointer { vg in
-                    for c in 0..<k {
-                        for a in 0..<k { vg[a + c * k] = 0 }
-                        for e in 0..<k {
-                            let w = g[e + c * k]
-                            for a in 0..<k { vg[a + c * k] += v[a + e * k] * w }
-                        }
-                    }
-                }
-            }
-        }
-        v.withUnsafeBufferPointer { v in
-            vg.withUnsafeBufferPointer { vg in
-                t.withUnsafeMutableBufferPointer { t in
-                    for c in 0..<k {
-                        for a in 0..<k { t[a + c * k] = v[a + c * k] }
-                        for e in 0..<k {
-                            let w = v[e + c * k]
-                            for a in 0..<k { t[a + c * k] += vg[a + e * k] * w }
-                        }
-                    }
-                }
-            }
-        }
-
-        return logLikelihood
+        return -Double(n) / 2 * (Double(p) * log(2 * Double.pi) + sumLogPsi + logDetM + traceSigmaInverseS)
     }
 
     /// The M-step from the last E-step's `C/n` and `T`: writes `F(x)` into `out`

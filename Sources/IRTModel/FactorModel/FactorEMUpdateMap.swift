@@ -1,14 +1,16 @@
 /// An EM map whose iteration ends in a ``FactorEMUpdate``: its shape,
-/// constraints, step measure and merit are the update's, whatever computed `S·B`
+/// constraints, step measure and merit are the update's, whatever computed `S·A`
 /// (``CovarianceEMMap``, ``DataSpaceEMMap``).
 protocol FactorEMUpdateMap: EMMap {
     /// The update the map completes each evaluation with.
     var update: FactorEMUpdate { get set }
 
-    /// Writes `B = Ψ⁻¹Λ` of `x` and `S B` into ``update`` (the map's own way to `S B`).
+    /// Writes `A = Σ⁻¹Λ` of `x` (``FactorEMUpdate/loadRegression(_:)``) and
+    /// `S A` into ``update`` (the map's own way to `S A`).
     ///
-    /// - Throws: ``AnalysisError/numerical(_:)`` when a product fails.
-    mutating func loadSB(_ x: FactorParameters) throws(AnalysisError)
+    /// - Throws: ``AnalysisError/numerical(_:)`` when `I + ΛᵀΨ⁻¹Λ` is not
+    ///   positive definite or a product fails.
+    mutating func loadSA(_ x: FactorParameters) throws(AnalysisError)
 }
 
 extension FactorEMUpdateMap {
@@ -23,13 +25,13 @@ extension FactorEMUpdateMap {
     ///
     /// - Throws: ``AnalysisError/numerical(_:)`` when `I + ΛᵀΨ⁻¹Λ` is not positive definite.
     mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
-        try loadSB(x)
+        try loadSA(x)
         return try update.finish(x, into: &out)
     }
 
     /// `∇ℓ(x)/n` (``FactorEMUpdate/gradient(_:into:)``); returns `ℓ(x)`.
     mutating func gradient(_ x: FactorParameters, into gradient: inout FactorParameters) throws(AnalysisError) -> Double {
-        try loadSB(x)
+        try loadSA(x)
         return try update.gradient(x, into: &gradient)
     }
 

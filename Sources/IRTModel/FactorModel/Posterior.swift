@@ -9,6 +9,9 @@ import Linalg
 /// B = Ψ_O⁻¹ Λ_O,   V = (I_k + Λ_Oᵀ B)⁻¹,   θ̂ = z_O B V,   Cov(θ | z_O) = V
 /// ```
 ///
+/// (`B V` is solved for through the Cholesky factor of `I_k + Λ_Oᵀ B`, which
+/// stays accurate when a uniqueness is at its floor.)
+///
 /// which is the exact conditional `θ̂ = Λ_Oᵀ Σ_OO⁻¹ z_O`, `V = I − Λ_Oᵀ Σ_OO⁻¹ Λ_O`
 /// with `Σ_OO = Λ_O Λ_Oᵀ + Ψ_O` (Woodbury). With every task observed it is the
 /// EM's own E-step. An empty O gives the prior: `θ̂ = 0`, `V = I`.
@@ -40,8 +43,12 @@ public struct Posterior: Sendable, Equatable {
             try BLASThreading.withThreadCount(1) { () throws(LinalgError) in
                 var precision = try lo.multiplied(by: b, transposingSelf: .transpose)
                 for j in 0..<k { precision[j, j] += 1 }
-                let v = try Cholesky(precision).inverse()
-                return (try b.multiplied(by: v), v)
+                let factor = try Cholesky(precision)
+                // B V by a solve, not by forming V first: with a uniqueness near
+                // its floor `precision` has an eigenvalue ~1/ψ and V's rounding,
+                // multiplied by B's row ~λ/ψ, would reach the scores
+                // (FactorEMUpdate.swift explains it; the EM's E-step does the same).
+                return (try factor.solve(b.transposed).transposed, factor.inverse())
             }
         }
     }

@@ -87,6 +87,8 @@ extension EMRun {
         let shortStep = options.tuning.quasiNewtonShortStep
         let shortStepsLimit = Swift.max(1, options.tuning.quasiNewtonShortSteps)
         let first = iterations
+        // Steps accepted so far.
+        var steps = 0
 
         while iterations - first < budget, iterations < options.maxIterations {
             for i in 0..<count { fixed[i] = frozen[i] || (v[i] <= lower[i] && g[i] > 0) }
@@ -204,7 +206,13 @@ extension EMRun {
             if shortSteps >= shortStepsLimit { return (x, false) }
             lastStep = distance * alpha
             estimatedDistance = distance
-            if alpha == 1, distance < tolerance { return (x, true) }
+            steps += 1
+            // The distance is the quasi-Newton step's length: trusted once the
+            // curvature pairs could fill the memory. From H₀ alone (the first
+            // steps) it misses what couples the tasks — the slow directions —
+            // and a nnls fit on the bank (`a/sim-9`, finishing a projected one)
+            // "converged" at its first step three times while ℓ had 0.005 to climb.
+            if alpha == 1, distance < tolerance, steps >= memory { return (x, true) }
         }
         return (x, false)
     }
