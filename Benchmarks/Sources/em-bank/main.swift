@@ -38,8 +38,10 @@ struct Record {
     let logLikelihood: Double
     let estimatedDistance: Double
     let failure: String?
-    /// The projected M-step cycled at the bound and the fit was finished with nnls.
+    /// The projected M-step reached no fixed point within its budget and the fit was finished with nnls.
     var fallback = false
+    /// The projected map was found cycling at the bound (not just crawling).
+    var fallbackCycles = false
     /// The fit stopped on Σ = ΛΛᵀ + Ψ (weakly identified loadings), not on Λ.
     var stoppedOnCovariance = false
     /// `pinned` or `weak(d)` for non-negative loadings, `–` otherwise.
@@ -152,6 +154,7 @@ for bankCase in bank {
                              seconds: seconds(clock.now - start), logLikelihood: d.logLikelihood,
                              estimatedDistance: d.estimatedDistance, failure: nil)
             fit.fallback = d.mStepFallback != nil
+            fit.fallbackCycles = d.mStepFallback?.cycles ?? false
             fit.stoppedOnCovariance = d.stopQuantity == .covariance
             switch d.identification {
             case .pinned: fit.identification = "pinned"
@@ -240,11 +243,11 @@ if printCases {
 }
 
 if let csvPath {
-    var text = "case,family,variant,p,n,k,evaluations,converged,seconds,log_likelihood,estimated_distance,nnls_fallback,stop_quantity,identification,error\n"
+    var text = "case,family,variant,p,n,k,evaluations,converged,seconds,log_likelihood,estimated_distance,nnls_fallback,fallback_cycles,stop_quantity,identification,error\n"
     for r in records {
         let c = r.bankCase
         text += "\(c.name),\(c.family.letter),\(r.variant.rawValue),\(c.p),\(c.n),\(c.k),\(r.evaluations),\(r.converged),"
-            + "\(r.seconds),\(r.logLikelihood),\(r.estimatedDistance),\(r.fallback),\(r.stoppedOnCovariance ? "covariance" : "loadings"),"
+            + "\(r.seconds),\(r.logLikelihood),\(r.estimatedDistance),\(r.fallback),\(r.fallbackCycles),\(r.stoppedOnCovariance ? "covariance" : "loadings"),"
             + "\(r.identification),\(r.failure.map { "\"\($0)\"" } ?? "")\n"
     }
     do { try Data(text.utf8).write(to: URL(fileURLWithPath: csvPath)) } catch { fail("writing \(csvPath): \(error)") }
