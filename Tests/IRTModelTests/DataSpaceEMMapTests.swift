@@ -3,7 +3,7 @@ import Foundation
 import Linalg
 import Testing
 
-/// The data-space EM map (`S·B = Zᵀ(Z·B)/n`, for n < p) against the
+/// The data-space EM map (`S·A = Zᵀ(Z·A)/n`, for n < p) against the
 /// covariance-space map on `S = ZᵀZ/n`: one evaluation, and the fixed point
 /// the whole fit reaches.
 @Suite("Data-space EM map")
@@ -28,7 +28,7 @@ struct DataSpaceEMMapTests {
     func oneEvaluation(n: Int, p: Int, k: Int) throws {
         var rng = Xoshiro256StarStar(seed: UInt64(n * 1000 + p))
         var normal = NormalSampler()
-        // Any data (not only z-scores): S·B = Zᵀ(Z·B)/n is an identity.
+        // Any data (not only z-scores): S·A = Zᵀ(Z·A)/n is an identity.
         let z = Matrix(rows: n, columns: p) { _, _ in normal.next(using: &rng) }
         let anchors: [Double?] = (0..<p).map { $0 % 4 == 1 ? 0.4 : nil }
         for mStep in [MStep.projected, .nnls] {

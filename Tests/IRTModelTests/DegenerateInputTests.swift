@@ -51,7 +51,6 @@ struct DegenerateInputTests {
         // most 1e-12 of var_sweep, the documented threshold of an unbounded SNR.
         print("identical replicates: var_noise \(snr.aggregate.varNoise), var_sweep \(snr.aggregate.varSweep)")
         #expect(snr.aggregate.varNoise <= 1e-12 * snr.aggregate.varSweep)
-        #expect(snr.aggregate.snr == .infinity || snr.aggregate.snr > 1e12)
         #expect(result.warnings.contains { $0.kind == .unboundedSNR && $0.message.contains("unbounded") })
     }
 

@@ -12,16 +12,18 @@ import Testing
 /// largest estimated distance left at the cap, in the bank run of 2026-12-01
 /// before issue #11's changes (Benchmarks/README.md, "EM test bank"). Map
 /// evaluations (cap 200,000; "cap" = the stop rule was not met), before → now
+/// (the bank's fourth round; counts move with the rounding of a path, and
+/// `d/sample-k8-free` projected has ~3% of the budget to spare)
 /// (projected: including the nnls fit that follows an exhausted projected
 /// budget of 3,000, METHOD.md §6):
 ///
 /// | case | projected | nnls | free |
 /// |---|---|---|---|
-/// | d/sample-k3-free | cap → 1,704 | cap → 716 | cap → 560 |
-/// | d/sample-k5-free | cap → 3,799 (nnls after 3,000) | cap → 897 | cap → 653 |
-/// | d/sample-k7-free | cap → 4,489 (nnls after 3,000) | cap → 2,218 | cap → 993 |
-/// | d/sample-k8-free | cap → 4,718 (nnls after 3,000) | cap → 2,496 | cap → 812 |
-/// | c/k5-n150-p30-nz-hw1 | cap → 3,204 (nnls after 3,000) | cap → 296 | cap → 292 |
+/// | d/sample-k3-free | cap → 3,422 (nnls after 3,000) | cap → 669 | cap → 510 |
+/// | d/sample-k5-free | cap → 3,752 (nnls after 3,000) | cap → 989 | cap → 604 |
+/// | d/sample-k7-free | cap → 4,584 (nnls after 3,000) | cap → 1,893 | cap → 664 |
+/// | d/sample-k8-free | cap → 4,862 (nnls after 3,000) | cap → 2,944 | cap → 851 |
+/// | c/k5-n150-p30-nz-hw1 | cap → 3,206 (nnls after 3,000) | cap → 296 | cap → 292 |
 ///
 /// All five are Heywood problems: the sample with every ψ free has tasks whose
 /// ML uniqueness is 1e-6 (the floor) to 6e-5 at k = 3 and 2e-6 at k = 5, and the
@@ -85,8 +87,8 @@ struct EMBankTests {
     func converges(_ c: BankCase, _ variant: Variant) throws {
         let d = try Self.fit(c, variant, cap: 5_000)
         print("\(c.name) \(variant.rawValue): \(d.iterations) evaluations, converged \(d.converged), estimated distance \(d.estimatedDistance), ℓ = \(d.logLikelihood), m-step \(d.mStep)")
+        // (The cap is the budget: converged means within 5,000.)
         #expect(d.converged)
-        #expect(d.iterations <= 5_000)
         #expect(d.estimatedDistance < FitOptions().stopRule.tolerance)
         // A projected fit either reached its own fixed point or says it finished with nnls.
         if variant == .projected { #expect(d.mStep == .projected || d.mStepFallback != nil) }

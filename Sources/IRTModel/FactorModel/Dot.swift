@@ -18,8 +18,8 @@
 func dot(
     _ x: UnsafeBufferPointer<Double>, from xStart: Int, _ y: UnsafeBufferPointer<Double>, from yStart: Int, count: Int
 ) -> Double {
+    precondition(count >= 0 && xStart >= 0 && yStart >= 0 && xStart + count <= x.count && yStart + count <= y.count)
     guard count > 0, let xBase = x.baseAddress, let yBase = y.baseAddress else { return 0 }
-    precondition(xStart >= 0 && yStart >= 0 && xStart + count <= x.count && yStart + count <= y.count)
     let x = xBase + xStart, y = yBase + yStart
     var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
     var i = 0

@@ -19,13 +19,15 @@ import Linalg
 ///
 /// Why A is solved for, not formed as `Ψ⁻¹Λ · V`: where a free uniqueness
 /// is near its floor (a Heywood case, ψ_t ~ 10⁻⁶) M has an eigenvalue ~1/ψ_t
-/// and its computed inverse V errs by ~10⁻¹⁶/ψ_t in every entry; multiplied by
-/// the row `λ_t/ψ_t` of `Ψ⁻¹Λ` that is an error of ~10⁻¹⁶/ψ_t² in `A`, so
+/// and the rounding of its computed inverse V, multiplied by the row `λ_t/ψ_t`
+/// of `Ψ⁻¹Λ`, is amplified along λ_t: A's entries were still right to ~10⁻¹¹,
+/// but `λ_tᵀa_t`, which `P_tt`, ℓ and the task's update divide by ψ_t, was off
+/// by ~10⁻¹² (5e-7 after the division, on the bank's `c/k5-n150-p30-nz-hw1`).
 /// `C/n`, the next Λ and ℓ jittered by 10⁻⁷ and 10⁻⁴ from one evaluation to
-/// the next and the bank's Heywood fits could not be certified (#11). A
-/// backward-stable solve errs by ~10⁻¹⁶/ψ_t in A, and less along λ_t. For the
-/// same reason each task's `S_tt − λ_tᵀc_t/n` is summed before it is divided by
-/// ψ_t, instead of subtracting two sums of size Σ 1/ψ_t.
+/// the next and the bank's Heywood fits could not be certified (#11). The
+/// backward-stable solve keeps `λ_tᵀa_t` right to ~10⁻¹⁶ (1.5e-10 after the
+/// division). For the same reason each task's `S_tt − λ_tᵀc_t/n` is summed
+/// before it is divided by ψ_t, instead of subtracting two sums of size Σ 1/ψ_t.
 ///
 /// A map calls ``loadRegression(_:)``, writes `S A` into ``sa`` from ``a``, then
 /// calls ``finish(_:into:)``. Buffers are allocated once, in `init`.
@@ -209,13 +211,13 @@ struct FactorEMUpdate {
 
     /// Each task's block of the Fisher information per observation, in
     /// `(λ_t1 … λ_tk, log ψ_t)`, from the last E-step (at `x`). With
-    /// `P = Σ⁻¹`, `A = PΛ = BV` and `C = ΛᵀPΛ = I − V`:
+    /// `P = Σ⁻¹`, `A = PΛ` (``a``) and `C = ΛᵀPΛ = I − V`:
     ///
     /// ```
     /// I(λ_tj, λ_tl) = P_tt C_jl + A_tj A_tl,   I(λ_tj, log ψ_t) = ψ_t P_tt A_tj,   I(log ψ_t, log ψ_t) = ½ ψ_t² P_tt²
     /// ```
     ///
-    /// with `P_tt = 1/ψ_t − b_tᵀ V b_t`.
+    /// with `P_tt = (1 − λ_tᵀa_t)/ψ_t`.
     ///
     /// - Complexity: O(pk²).
     func informationBlocks(_ x: FactorParameters, into blocks: inout [Double]) {

@@ -31,7 +31,7 @@ public struct FactorModel: Sendable, Equatable {
     /// Fits the model to z-scored data.
     ///
     /// The iteration runs where it is cheaper (METHOD.md §6): with `2n < p`
-    /// in data space (``DataSpaceEMMap``: `S·B = Zᵀ(Z·B)/n`, S never formed),
+    /// in data space (``DataSpaceEMMap``: `S·A = Zᵀ(Z·A)/n`, S never formed),
     /// otherwise in covariance space on `S = ZᵀZ / n` (``CovarianceEMMap``).
     /// Both are the same map up to rounding.
     ///

@@ -8,13 +8,14 @@ import Linalg
 /// ```
 /// B = Ψ_O⁻¹ Λ_O,   V = (I_k + Λ_Oᵀ B)⁻¹,   θ̂ = z_O B V,   Cov(θ | z_O) = V
 /// ```
-///
-/// (`B V` is solved for through the Cholesky factor of `I_k + Λ_Oᵀ B`, which
-/// stays accurate when a uniqueness is at its floor.)
+
 ///
 /// which is the exact conditional `θ̂ = Λ_Oᵀ Σ_OO⁻¹ z_O`, `V = I − Λ_Oᵀ Σ_OO⁻¹ Λ_O`
 /// with `Σ_OO = Λ_O Λ_Oᵀ + Ψ_O` (Woodbury). With every task observed it is the
 /// EM's own E-step. An empty O gives the prior: `θ̂ = 0`, `V = I`.
+///
+/// `B V` is solved for through the Cholesky factor of `I_k + Λ_Oᵀ B`, not
+/// formed from V, so it stays accurate when a uniqueness is at its floor.
 public struct Posterior: Sendable, Equatable {
     /// The observed tasks O (indices into the model's tasks), ascending.
     public let observed: [Int]

@@ -31,7 +31,9 @@ extension EMRun {
     /// Stop: a full step (`α = 1`) accepted while the proposed step — the
     /// quasi-Newton estimate of the distance to the maximum, measured as the
     /// EM's stop rule measures it (`max |ΔΛ|`, and `ψ |Δ log ψ|`) — is below
-    /// the stop rule's tolerance (``EMTuning/quasiNewtonMargin``); the caller
+    /// the stop rule's tolerance (``EMTuning/quasiNewtonMargin``), once as many
+    /// steps as the memory holds pairs were taken since the pairs were last
+    /// dropped (from H₀ alone the estimate misses the slow directions); the caller
     /// certifies it by a plain-EM burst. Every gradient counts as one map
     /// evaluation (it costs one E-step).
     ///
@@ -105,6 +107,7 @@ extension EMRun {
                     // Not a descent direction: forget the curvature pairs.
                     pairs.removeAll()
                     cappedAlpha = 1
+                    steps = 0
                     slope = 0
                     for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
                     h0.apply(to: &q, fixed: fixed)
@@ -169,6 +172,7 @@ extension EMRun {
                 if pairs.isEmpty { return (x, false) }
                 pairs.removeAll()
                 cappedAlpha = 1
+                steps = 0
                 continue
             }
             // The accepted trial was the map's last E-step: its information blocks.
@@ -208,7 +212,7 @@ extension EMRun {
             estimatedDistance = distance
             steps += 1
             // The distance is the quasi-Newton step's length: trusted once the
-            // curvature pairs could fill the memory. From H₀ alone (the first
+            // curvature pairs could fill the memory (steps since they were last dropped). From H₀ alone (the first
             // steps) it misses what couples the tasks — the slow directions —
             // and a nnls fit on the bank (`a/sim-9`, finishing a projected one)
             // "converged" at its first step three times while ℓ had 0.005 to climb.

@@ -2,7 +2,7 @@ import Linalg
 
 /// The complete-data maps' information blocks in their shared form: with
 /// `W = I − V` (V the posterior covariance of θ, the same for every task),
-/// `a_t` task t's row of `A = Σ⁻¹Λ = BV`, `P_tt = 1/ψ_t − b_tᵀVb_t`,
+/// `a_t` task t's row of `A = Σ⁻¹Λ = BV`, `P_tt = (Σ⁻¹)_tt = (1 − λ_tᵀa_t)/ψ_t`,
 /// `c_t = ψ_t P_tt` and `d_t = ½ ψ_t² P_tt²`, task t's block in
 /// `(λ_t1 … λ_tk, log ψ_t)` is
 ///
