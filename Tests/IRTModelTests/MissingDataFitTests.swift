@@ -104,6 +104,27 @@ struct MissingDataFitTests {
         #expect(abs(logLikelihood - ll) <= 1e-10 * abs(ll))
     }
 
+    @Test("A uniqueness at its floor: ℓ and one evaluation still equal the direct computation (ℓ 1e-11 relative, Λ and ψ 1e-9)")
+    func heywoodIsDirect() throws {
+        let (z, mask) = Self.gappy(n: 80, p: 9, seed: 6)
+        let lambda = Matrix(rows: 9, columns: 3) { i, j in 0.05 + 0.1 * Double((i * 3 + j * 5) % 7) }
+        var psi = (0..<9).map { 0.4 + 0.05 * Double($0) }
+        psi[3] = 1e-6
+        let anchors = [Double?](repeating: nil, count: 9)
+        var map = MissingDataEMMap(z: z, observed: mask, k: 3, anchors: anchors, mStep: .projected, psiFloor: 1e-6)
+        let x = FactorParameters(lambda: lambda.elements, psi: psi)
+        var y = x
+        let logLikelihood = try map.evaluate(x, into: &y)
+        let ll = try Self.directLogLikelihood(z, mask, lambda: lambda, psi: psi)
+        let direct = try Self.directStep(z, mask, lambda: lambda, psi: psi, anchors: anchors, nonNegative: true)
+        let lambdaGap = zip(y.lambda, direct.lambda.elements).map { abs($0 - $1) }.max()!
+        let psiGap = zip(y.psi, direct.psi).map { abs($0 - $1) }.max()!
+        print("ψ = 1e-6 with gaps: ℓ \(logLikelihood) direct \(ll) (difference \(logLikelihood - ll)); step Λ \(lambdaGap), ψ \(psiGap)")
+        #expect(abs(logLikelihood - ll) <= 1e-11 * abs(ll))
+        #expect(lambdaGap < 1e-9)
+        #expect(psiGap < 1e-9)
+    }
+
     @Test("ℓ at the fitted parameters equals the sum of per-run observed-data normal log-densities (1e-9)",
           arguments: [(MStep.projected, UInt64(3)), (MStep.nnls, UInt64(4))])
     func logLikelihoodIsDirect(mStep: MStep, seed: UInt64) throws {

@@ -9,12 +9,15 @@ import Linalg
 /// Runs are grouped by their pattern O of observed tasks; per pattern
 ///
 /// ```
-/// M_O = I + Σ_{t∈O} λ_t λ_tᵀ / ψ_t,   V_O = M_O⁻¹,   b_r = Σ_{t∈O} λ_t z_rt / ψ_t,   θ̂_r = V_O b_r
-/// ℓ_r = −½ [|O| log 2π + Σ_{t∈O} log ψ_t + log|M_O| + Σ_{t∈O} z_rt²/ψ_t − b_rᵀ V_O b_r]
+/// M_O = I + Σ_{t∈O} λ_t λ_tᵀ / ψ_t,   V_O = M_O⁻¹,   b_r = Σ_{t∈O} λ_t z_rt / ψ_t,   θ̂_r = V_O b_r = M_O⁻¹ b_r (solved)
+/// ℓ_r = −½ [|O| log 2π + Σ_{t∈O} log ψ_t + log|M_O| + Σ_{t∈O} z_rt (z_rt − λ_tᵀθ̂_r)/ψ_t]
 /// ```
 ///
-/// (Woodbury and the determinant lemma on `Σ_OO = Λ_OΛ_Oᵀ + Ψ_O`), and the
-/// M-step of task t uses the runs that observe it:
+/// (Woodbury and the determinant lemma on `Σ_OO = Λ_OΛ_Oᵀ + Ψ_O`; θ̂_r is
+/// solved for with M_O's Cholesky factor, and each task's `z_rt − λ_tᵀθ̂_r`
+/// is taken before it is divided by ψ_t: with a ψ at its floor, V_O's
+/// rounding times b_r ~ λ/ψ would reach θ̂ and ℓ, FactorEMUpdate.swift), and
+/// the M-step of task t uses the runs that observe it:
 ///
 /// ```
 /// c_t = Σ_{r∋t} z_rt θ̂_r,   T_t = Σ_{r∋t} (V_O(r) + θ̂_r θ̂_rᵀ),   n_t = #{r ∋ t}
@@ -239,31 +242,42 @@ struct MissingDataEMMap: EMMap {
                 patternZ.withUnsafeBufferPointer { zs in
                     scaledRows.withUnsafeBufferPointer { scaled in
                         inversePsi.withUnsafeBufferPointer { inversePsi in
-                            v.withUnsafeBufferPointer { v in
+                            m.withUnsafeBufferPointer { factor in
+                            lambdaRows.withUnsafeBufferPointer { lambda in
                                 b.withUnsafeMutableBufferPointer { b in
                                     theta.withUnsafeMutableBufferPointer { theta in
                                         w.withUnsafeMutableBufferPointer { w in
                                             c.withUnsafeMutableBufferPointer { c in
                                                 for r in 0..<runs {
                                                     let z = zStart[g] + r * size
-                                                    var quadratic = 0.0
-                                                    for col in 0..<size {
-                                                        let zt = zs[z + col]
-                                                        quadratic += zt * zt * inversePsi[tasks[first + col]]
-                                                    }
                                                     for a in 0..<k {
                                                         var sum = 0.0
                                                         for col in 0..<size { sum += scaled[tasks[first + col] * k + a] * zs[z + col] }
                                                         b[a] = sum
                                                     }
-                                                    var bvb = 0.0
+                                                    // θ̂ = M⁻¹b by substitution with M's factor L (not V·b:
+                                                    // with a ψ at its floor b is ~λ/ψ and V's rounding would
+                                                    // reach θ̂, as in FactorEMUpdate.loadRegression).
                                                     for a in 0..<k {
-                                                        var s = 0.0
-                                                        for bIndex in 0..<k { s += v[a + bIndex * k] * b[bIndex] }
-                                                        theta[a] = s
-                                                        bvb += b[a] * s
+                                                        var sum = b[a]
+                                                        for e in 0..<a { sum -= factor[a + e * k] * theta[e] }
+                                                        theta[a] = sum / factor[a + a * k]
                                                     }
-                                                    patternLogLikelihood += quadratic - bvb
+                                                    for a in stride(from: k - 1, through: 0, by: -1) {
+                                                        var sum = theta[a]
+                                                        for e in (a + 1)..<k { sum -= factor[e + a * k] * theta[e] }
+                                                        theta[a] = sum / factor[a + a * k]
+                                                    }
+                                                    // z_rᵀΣ_OO⁻¹z_r = Σ_t z_rt (z_rt − λ_tᵀθ̂_r)/ψ_t, each
+                                                    // task's difference before the division.
+                                                    var quadratic = 0.0
+                                                    for col in 0..<size {
+                                                        let tIndex = tasks[first + col], zt = zs[z + col]
+                                                        var fitted = 0.0
+                                                        for a in 0..<k { fitted += lambda[tIndex * k + a] * theta[a] }
+                                                        quadratic += zt * (zt - fitted) * inversePsi[tIndex]
+                                                    }
+                                                    patternLogLikelihood += quadratic
                                                     var i = 0
                                                     for a in 0..<k { for bIndex in 0...a { w[i] += theta[a] * theta[bIndex]; i += 1 } }
                                                     for col in 0..<size {
@@ -275,6 +289,7 @@ struct MissingDataEMMap: EMMap {
                                         }
                                     }
                                 }
+                            }
                             }
                         }
                     }
