@@ -60,6 +60,9 @@ struct FactorEMUpdate {
     private var quad: [Double]
     private var lt: [Double]
     private var nnls: NonNegativeQuadratic
+    /// The ψ whose logarithms ``logPsi`` holds (NaN: none yet).
+    private var loggedPsi: [Double]
+    private var logPsi: [Double]
 
     /// Buffers for p tasks and k factors.
     ///
@@ -90,6 +93,8 @@ struct FactorEMUpdate {
         cross = [Double](repeating: 0, count: p)
         quad = cross; lt = cross
         nnls = NonNegativeQuadratic(k: k)
+        loggedPsi = [Double](repeating: .nan, count: p)
+        logPsi = [Double](repeating: 0, count: p)
     }
 
     /// Whether every step is an exact EM step (nnls M-step, or free loadings).
@@ -264,15 +269,25 @@ struct FactorEMUpdate {
             }
         } }
         // Log-likelihood of the input: each task's S_tt − λ_tᵀc_t/n before ÷ ψ_t.
+        // (log ψ_t is kept from the last evaluation while ψ_t is unchanged: an
+        // anchored ψ never changes, and p logarithms cost as much as the rest
+        // of this loop on wide sweeps.)
         var sumLogPsi = 0.0, traceSigmaInverseS = 0.0
         x.lambda.withUnsafeBufferPointer { lp in
             cn.withUnsafeBufferPointer { cp in
-            for i in 0..<p {
-                var fitted = 0.0
-                for c in 0..<k { fitted += lp[i + c * p] * cp[i + c * p] }
-                sumLogPsi += log(x.psi[i])
-                traceSigmaInverseS += (sDiagonal[i] - fitted) / x.psi[i]
-            }
+                x.psi.withUnsafeBufferPointer { psi in
+                    loggedPsi.withUnsafeMutableBufferPointer { logged in
+                        logPsi.withUnsafeMutableBufferPointer { logPsi in
+                            for i in 0..<p {
+                                var fitted = 0.0
+                                for c in 0..<k { fitted += lp[i + c * p] * cp[i + c * p] }
+                                if psi[i] != logged[i] { logged[i] = psi[i]; logPsi[i] = log(psi[i]) }
+                                sumLogPsi += logPsi[i]
+                                traceSigmaInverseS += (sDiagonal[i] - fitted) / psi[i]
+                            }
+                        }
+                    }
+                }
             }
         }
         return -Double(n) / 2 * (Double(p) * log(2 * Double.pi) + sumLogPsi + logDetM + traceSigmaInverseS)
