@@ -13,18 +13,9 @@ import Testing
 /// every ψ free (k = 5), both with tasks at the floor.
 @Suite("Heywood precision: the E-step at ψ = floor")
 struct HeywoodPrecisionTests {
-    struct Problem: Sendable, CustomTestStringConvertible {
-        let name: String
-        let s: Matrix
-        let n: Int
-        let k: Int
-        var testDescription: String { name }
-    }
+    typealias Problem = EMBankTests.BankCase
 
-    static let problems: [Problem] = [
-        { let c = EMBankTests.synthetic(); return Problem(name: c.name, s: c.s, n: c.n, k: c.k) }(),
-        { let c = EMBankTests.sampleFree(k: 5); return Problem(name: c.name, s: c.s, n: c.n, k: c.k) }(),
-    ]
+    static let problems: [Problem] = [EMBankTests.synthetic(), EMBankTests.sampleFree(k: 5)]
 
     /// The nnls fit of `problem` with every ψ free: its loadings and uniquenesses.
     static func answer(_ problem: Problem) throws -> FactorParameters {
