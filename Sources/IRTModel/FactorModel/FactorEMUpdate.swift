@@ -132,26 +132,58 @@ struct FactorEMUpdate {
         logDetM = InPlaceCholesky.logDeterminant(factor: m, order: k)
         InPlaceCholesky.inverse(factor: m, order: k, into: &v)
         let l = m
+        guard p > 0 else { return }
         a.withMutableElements { span in span.withUnsafeMutableBufferPointer { ap in
+            let base = ap.baseAddress!
             // X Lᵀ = B: X[:, j] = (B[:, j] − Σ_{e<j} X[:, e] L[j, e]) / L[j, j].
             for j in 0..<k {
-                for e in 0..<j {
-                    let w = l[j + e * k]
-                    for i in 0..<p { ap[i + j * p] -= ap[i + e * p] * w }
-                }
-                let r = 1 / l[j + j * k]
-                for i in 0..<p { ap[i + j * p] *= r }
+                Self.eliminate(base + j * p, terms: j, count: p, scale: 1 / l[j + j * k],
+                               source: { base + $0 * p }, weight: { l[j + $0 * k] })
             }
             // A L = X: A[:, j] = (X[:, j] − Σ_{e>j} A[:, e] L[e, j]) / L[j, j].
             for j in stride(from: k - 1, through: 0, by: -1) {
-                for e in (j + 1)..<k {
-                    let w = l[e + j * k]
-                    for i in 0..<p { ap[i + j * p] -= ap[i + e * p] * w }
-                }
-                let r = 1 / l[j + j * k]
-                for i in 0..<p { ap[i + j * p] *= r }
+                Self.eliminate(base + j * p, terms: k - 1 - j, count: p, scale: 1 / l[j + j * k],
+                               source: { base + (j + 1 + $0) * p }, weight: { l[(j + 1 + $0) + j * k] })
             }
         } }
+    }
+
+    /// `target[i] = (((target[i] − s_0[i] w_0) − s_1[i] w_1) − …) · scale` for
+    /// `i < count`, the terms subtracted in order: the same operations as one
+    /// pass per term and a last pass for the scale, in a pass per four terms
+    /// (the columns stay in cache; the result is bit-identical).
+    ///
+    /// - Complexity: `count · (terms + 1)` multiply–adds.
+    @inline(__always)
+    private static func eliminate(
+        _ target: UnsafeMutablePointer<Double>, terms: Int, count: Int, scale: Double,
+        source: (Int) -> UnsafeMutablePointer<Double>, weight: (Int) -> Double
+    ) {
+        var e = 0
+        while terms - e >= 4 {
+            let s0 = source(e), s1 = source(e + 1), s2 = source(e + 2), s3 = source(e + 3)
+            let w0 = weight(e), w1 = weight(e + 1), w2 = weight(e + 2), w3 = weight(e + 3)
+            if terms - e == 4 {
+                for i in 0..<count { target[i] = ((((target[i] - s0[i] * w0) - s1[i] * w1) - s2[i] * w2) - s3[i] * w3) * scale }
+                return
+            }
+            for i in 0..<count { target[i] = (((target[i] - s0[i] * w0) - s1[i] * w1) - s2[i] * w2) - s3[i] * w3 }
+            e += 4
+        }
+        switch terms - e {
+        case 3:
+            let s0 = source(e), s1 = source(e + 1), s2 = source(e + 2)
+            let w0 = weight(e), w1 = weight(e + 1), w2 = weight(e + 2)
+            for i in 0..<count { target[i] = (((target[i] - s0[i] * w0) - s1[i] * w1) - s2[i] * w2) * scale }
+        case 2:
+            let s0 = source(e), s1 = source(e + 1), w0 = weight(e), w1 = weight(e + 1)
+            for i in 0..<count { target[i] = ((target[i] - s0[i] * w0) - s1[i] * w1) * scale }
+        case 1:
+            let s0 = source(e), w0 = weight(e)
+            for i in 0..<count { target[i] = (target[i] - s0[i] * w0) * scale }
+        default:
+            for i in 0..<count { target[i] *= scale }
+        }
     }
 
     /// Completes the iteration from ``a`` and ``sa``: writes `F(x)` into `out`
