@@ -191,7 +191,7 @@ extension EMRun {
                 for i in 0..<count { newG[i] = g[i] - gPrev[i]; newF[i] = fv[i] - fPrev[i] }
                 dG.append(newG); dF.append(newF)
                 // Only the new column's dot products are new: ΔGᵀΔG is kept
-                // between iterations (each entry summed as before: bit-identical).
+                // between iterations.
                 let last = dG.count - 1
                 for b in 0...last {
                     let s = Self.dot(dG[last], dG[b])

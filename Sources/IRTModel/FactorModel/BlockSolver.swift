@@ -1,3 +1,5 @@
+import Linalg
+
 /// Each task's `(k + 1) × (k + 1)` information block in `(λ_t1 … λ_tk, log ψ_t)`
 /// restricted to its free coordinates: the quasi-Newton polish's `B₀` and
 /// `H₀ = B₀⁻¹` (ProjectedQuasiNewton.swift).
@@ -59,7 +61,7 @@ struct BlockSolver {
     /// a ridge of 1e-12 of its trace); a block that is not positive definite
     /// even so is applied through its diagonal, a zero diagonal gives 0.
     ///
-    /// - Complexity: O(p k³), by an inline Cholesky per task.
+    /// - Complexity: O(p k³), a Cholesky factor per task.
     mutating func apply(blocks: [Double], to q: inout [Double], fixed: [Bool], p: Int, k: Int) {
         for t in 0..<p { solve(blocks: blocks, base: t * order * order, task: t, to: &q, fixed: fixed, p: p, k: k) }
     }
@@ -100,7 +102,7 @@ struct BlockSolver {
                                     return
                                 }
                                 for a in 0..<m { l[a + a * m] += 1e-12 * trace }
-                                if Self.choleskySolve(l, r, m) {
+                                if Self.choleskySolve(l, r, order: m) {
                                     for a in 0..<m { qp[ix[a] == k ? pk + t : t + ix[a] * p] = r[a] }
                                 } else {
                                     for a in 0..<m {
@@ -118,31 +120,13 @@ struct BlockSolver {
 
     /// Solves `A x = b` in place (`b` ← x) for the m × m symmetric positive
     /// definite `a` (column-major, lower triangle read, overwritten by its
-    /// Cholesky factor); `false` (and `b` untouched) when a pivot is not positive.
-    private static func choleskySolve(_ a: UnsafeMutableBufferPointer<Double>, _ b: UnsafeMutableBufferPointer<Double>, _ m: Int) -> Bool {
-        for j in 0..<m {
-            var d = a[j + j * m]
-            for c in 0..<j { d -= a[j + c * m] * a[j + c * m] }
-            guard d > 0, d.isFinite else { return false }
-            let root = d.squareRoot()
-            a[j + j * m] = root
-            for i in (j + 1)..<Swift.max(j + 1, m) {
-                var v = a[i + j * m]
-                for c in 0..<j { v -= a[i + c * m] * a[j + c * m] }
-                a[i + j * m] = v / root
-            }
-        }
-        // L y = b, then Lᵀ x = y.
-        for i in 0..<m {
-            var v = b[i]
-            for c in 0..<i { v -= a[i + c * m] * b[c] }
-            b[i] = v / a[i + i * m]
-        }
-        for i in stride(from: m - 1, through: 0, by: -1) {
-            var v = b[i]
-            for c in (i + 1)..<Swift.max(i + 1, m) { v -= a[c + i * m] * b[c] }
-            b[i] = v / a[i + i * m]
-        }
+    /// Cholesky factor, ``InPlaceCholesky``); `false` (and `b` untouched) when
+    /// a pivot is not positive.
+    private static func choleskySolve(_ a: UnsafeMutableBufferPointer<Double>, _ b: UnsafeMutableBufferPointer<Double>, order m: Int) -> Bool {
+        var factor = a.mutableSpan
+        guard (try? InPlaceCholesky.factor(&factor, order: m)) != nil else { return false }
+        var solution = b.mutableSpan
+        InPlaceCholesky.solve(factor: factor.span, order: m, &solution)
         return true
     }
 }

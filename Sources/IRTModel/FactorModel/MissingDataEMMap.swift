@@ -258,16 +258,9 @@ struct MissingDataEMMap: EMMap {
                                                     // θ̂ = M⁻¹b by substitution with M's factor L (not V·b:
                                                     // with a ψ at its floor b is ~λ/ψ and V's rounding would
                                                     // reach θ̂, as in FactorEMUpdate.loadRegression).
-                                                    for a in 0..<k {
-                                                        var sum = b[a]
-                                                        for e in 0..<a { sum -= factor[a + e * k] * theta[e] }
-                                                        theta[a] = sum / factor[a + a * k]
-                                                    }
-                                                    for a in stride(from: k - 1, through: 0, by: -1) {
-                                                        var sum = theta[a]
-                                                        for e in (a + 1)..<k { sum -= factor[e + a * k] * theta[e] }
-                                                        theta[a] = sum / factor[a + a * k]
-                                                    }
+                                                    for a in 0..<k { theta[a] = b[a] }
+                                                    var solution = theta.mutableSpan
+                                                    InPlaceCholesky.solve(factor: factor.span, order: k, &solution)
                                                     // z_rᵀΣ_OO⁻¹z_r = Σ_t z_rt (z_rt − λ_tᵀθ̂_r)/ψ_t, each
                                                     // task's difference before the division.
                                                     var quadratic = 0.0

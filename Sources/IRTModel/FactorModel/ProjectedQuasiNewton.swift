@@ -89,8 +89,14 @@ extension EMRun {
         let shortStep = options.tuning.quasiNewtonShortStep
         let shortStepsLimit = Swift.max(1, options.tuning.quasiNewtonShortSteps)
         let first = iterations
-        // Steps accepted so far.
+        // Steps accepted since the curvature pairs were last dropped.
         var steps = 0
+        // Drops the curvature pairs, and what was learnt with them.
+        func forgetCurvature() {
+            pairs.removeAll()
+            cappedAlpha = 1
+            steps = 0
+        }
 
         while iterations - first < budget, iterations < options.maxIterations {
             for i in 0..<count { fixed[i] = frozen[i] || (v[i] <= lower[i] && g[i] > 0) }
@@ -105,9 +111,7 @@ extension EMRun {
                 for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
                 if !(slope < 0) {
                     // Not a descent direction: forget the curvature pairs.
-                    pairs.removeAll()
-                    cappedAlpha = 1
-                    steps = 0
+                    forgetCurvature()
                     slope = 0
                     for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
                     h0.apply(to: &q, fixed: fixed)
@@ -170,9 +174,7 @@ extension EMRun {
             }
             guard accepted else {
                 if pairs.isEmpty { return (x, false) }
-                pairs.removeAll()
-                cappedAlpha = 1
-                steps = 0
+                forgetCurvature()
                 continue
             }
             // The accepted trial was the map's last E-step: its information blocks.
@@ -212,7 +214,7 @@ extension EMRun {
             estimatedDistance = distance
             steps += 1
             // The distance is the quasi-Newton step's length: trusted once the
-            // curvature pairs could fill the memory (steps since they were last dropped). From H₀ alone (the first
+            // curvature pairs could fill the memory. From H₀ alone (the first
             // steps) it misses what couples the tasks — the slow directions —
             // and a nnls fit on the bank (`a/sim-9`, finishing a projected one)
             // "converged" at its first step three times while ℓ had 0.005 to climb.

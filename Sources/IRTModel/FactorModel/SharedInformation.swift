@@ -85,7 +85,7 @@ struct SharedInformation {
                 u.withUnsafeMutableBufferPointer { up in
                     au.withUnsafeMutableBufferPointer { dots in
                         // u_t contiguous (k × p): apply reads it task by task.
-                        Self.rowProducts(ap, wi, p: p, k: k, into: up, rowStride: k, columnStride: 1, dots: dots)
+                        Self.rowProducts(ap, wi, p: p, k: k, into: up, dots: dots)
                     }
                 }
             }
@@ -95,21 +95,21 @@ struct SharedInformation {
     }
 
     /// For each row `x_t` of the p × k column-major `x`: `y_t = Mᵀx_t` (= `M x_t`
-    /// for the symmetric M it is used with) into `y` — entry c at
-    /// `y[t · rowStride + c · columnStride]`, summing `x_te M_ec` in the order
-    /// e = 0, 1, … — and `x_tᵀ y_t` into `dots[t]`.
+    /// for the symmetric M it is used with) into `y`, task after task (entry c
+    /// of `y_t` at `y[t · k + c]`), summing `x_te M_ec` in the order e = 0, 1, …,
+    /// and `x_tᵀ y_t` into `dots[t]`.
     ///
     /// - Complexity: 2pk² flops.
-    static func rowProducts(
+    private static func rowProducts(
         _ x: UnsafeBufferPointer<Double>, _ m: UnsafeBufferPointer<Double>, p: Int, k: Int,
-        into y: UnsafeMutableBufferPointer<Double>, rowStride: Int, columnStride: Int, dots: UnsafeMutableBufferPointer<Double>
+        into y: UnsafeMutableBufferPointer<Double>, dots: UnsafeMutableBufferPointer<Double>
     ) {
         for t in 0..<p {
             var dot = 0.0
             for c in 0..<k {
                 var sum = 0.0
                 for e in 0..<k { sum += x[t + e * p] * m[e + c * k] }
-                y[t * rowStride + c * columnStride] = sum
+                y[t * k + c] = sum
                 dot += sum * x[t + c * p]
             }
             dots[t] = dot
