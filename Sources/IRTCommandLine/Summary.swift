@@ -99,7 +99,9 @@ public enum Summary {
             let p = s.pValue.map { sci($0) } ?? "n/a"
             lines.append(" \(mark)k = \(k): χ² = \(NumberFormat.significant(s.chiSquareBartlett, digits: 6, ascii: true)), df = \(s.degreesOfFreedom), p = \(p); TLI \(fixed(s.tli)); CFI \(fixed(s.cfi)); RMSEA \(rmsea); RMSR \(fixed(s.rmsr)); BIC \(NumberFormat.significant(s.bic, digits: 6, ascii: true))")
         }
-        if let cost = r.fit.nonNegativityCost {
+        if let cost = r.fit.nonNegativityCost, !cost.isMeasured {
+            lines.append("  Cost of non-negativity: not measured (the free-loading fit ended below the non-negative one, at log-likelihood \(NumberFormat.significant(cost.freeLogLikelihood, digits: 8, ascii: true)); see the warnings)")
+        } else if let cost = r.fit.nonNegativityCost {
             lines.append("  Cost of non-negativity: log-likelihood \(NumberFormat.significant(cost.difference, digits: 3, ascii: true)) below free loadings (LR \(NumberFormat.significant(cost.likelihoodRatio, digits: 3, ascii: true)); a boundary test, no p-value)")
         }
         return lines

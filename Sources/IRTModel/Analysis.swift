@@ -288,12 +288,20 @@ public struct Analysis: Sendable {
 
     /// A poor fit (RMSEA above 0.1, the conventional line) is said, with where to look.
     static func fitQualityWarnings(_ fit: ModelFit) -> [AnalysisWarning] {
-        guard let s = fit.statistics, let rmsea = s.rmsea, rmsea.estimate > 0.1 else { return [] }
         func g(_ x: Double) -> String { String(format: "%.3g", x) }
-        let worst = fit.largestResiduals.first.map { " (largest residual correlation \(g($0.value)) between \($0.taskA) and \($0.taskB))" } ?? ""
-        return [AnalysisWarning(
-            .poorFit,
-            "the \(s.factors)-factor model fits poorly: RMSEA \(g(rmsea.estimate)) (90% interval \(g(rmsea.lower))–\(g(rmsea.upper)); above 0.1 is poor), TLI \(g(s.tli))\(worst); see the Model fit card (k ± 1, residuals) — with noise anchors, tasks whose ψ is pinned near 0 force the factors to reproduce them exactly")]
+        var out: [AnalysisWarning] = []
+        if let s = fit.statistics, let rmsea = s.rmsea, rmsea.estimate > 0.1 {
+            let worst = fit.largestResiduals.first.map { " (largest residual correlation \(g($0.value)) between \($0.taskA) and \($0.taskB))" } ?? ""
+            out.append(AnalysisWarning(
+                .poorFit,
+                "the \(s.factors)-factor model fits poorly: RMSEA \(g(rmsea.estimate)) (90% interval \(g(rmsea.lower))–\(g(rmsea.upper)); above 0.1 is poor), TLI \(g(s.tli))\(worst); see the Model fit card (k ± 1, residuals) — with noise anchors, tasks whose ψ is pinned near 0 force the factors to reproduce them exactly"))
+        }
+        if let cost = fit.nonNegativityCost, !cost.isMeasured {
+            out.append(AnalysisWarning(
+                .freeFitBelowNonnegative,
+                "the free-loading fit ended below the non-negative one (log-likelihood \(g(cost.freeLogLikelihood)) < \(g(cost.nonnegativeLogLikelihood))\(cost.freeConverged ? "" : ", unconverged")): every non-negative Λ is a free one too, so it stopped at a worse local optimum and the cost of non-negativity (shown as \(g(cost.difference))) is not measured; fit with --loadings free --starts 16 to compare"))
+        }
+        return out
     }
 
     /// The task correlation matrix: `ZᵀZ/n` of complete z-scores, pairwise-complete with gaps.

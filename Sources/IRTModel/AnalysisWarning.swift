@@ -68,6 +68,10 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         /// The projected M-step cycled at the bound without a fixed point; the
         /// fit was finished with the nnls M-step.
         case mStepFallback = "m_step_fallback"
+        /// The free-loading fit of the assessment ended below the non-negative
+        /// fit's likelihood (a local optimum of the free model): the cost of
+        /// non-negativity is not measured.
+        case freeFitBelowNonnegative = "free_fit_below_nonnegative"
     }
 
     public let kind: Kind

@@ -166,4 +166,25 @@ struct ModelFitTests {
         let ref = RReference.shared.factanal["holzinger_swineford"]![2]
         #expect(zip(r.psi, ref.uniquenesses).allSatisfy { abs($0 - $1) < 1e-4 })
     }
+
+    /// A fit card with only a free-fit comparison (no statistics).
+    static func card(free: Double, nonnegative: Double) -> ModelFit {
+        let starts = ModelFit.Starts(requested: 1, best: 1, reachedBest: 1, logLikelihoods: [nonnegative], iterations: [1],
+                                     checkStarts: 0, checkBestLogLikelihood: nil, checkGain: nil)
+        let cost = ModelFit.NonNegativityCost(freeConverged: true, freeLogLikelihood: free, nonnegativeLogLikelihood: nonnegative,
+                                              difference: free - nonnegative, likelihoodRatio: 2 * (free - nonnegative),
+                                              bentTasks: [])
+        return ModelFit(statistics: nil, unavailable: nil, neighbours: [], largestResiduals: [], starts: starts,
+                        nonNegativityCost: cost)
+    }
+
+    @Test("a free fit that ends below the non-negative one is a warning, not a negative cost",
+          arguments: [(-292.43, -1952.76, true), (-292.43, -292.4300001, false), (-292.43, -250.0, false)])
+    func freeFitBelow(nonnegative: Double, free: Double, warned: Bool) {
+        let card = Self.card(free: free, nonnegative: nonnegative)
+        #expect(card.nonNegativityCost?.isMeasured == !warned)
+        let warnings = Analysis.fitQualityWarnings(card)
+        #expect(warnings.contains { $0.kind == .freeFitBelowNonnegative } == warned)
+        if warned { #expect(warnings.first { $0.kind == .freeFitBelowNonnegative }?.message.contains("not measured") == true) }
+    }
 }

@@ -82,6 +82,14 @@ public struct ModelFit: Sendable, Codable, Equatable {
         /// non-negative one by orthogonal Procrustes) and the non-negative fit.
         public let bentTasks: [BentTask]
 
+        /// Whether the free fit reached at least the non-negative fit's ℓ (to
+        /// 1e-6 relative). Every non-negative Λ is a free one too, so a free fit
+        /// below it stopped at a worse local optimum: then the difference
+        /// measures nothing (a warning says so).
+        public var isMeasured: Bool {
+            difference >= -1e-6 * Swift.max(1, Swift.abs(nonnegativeLogLikelihood))
+        }
+
         public struct BentTask: Sendable, Codable, Equatable {
             public let task: String
             /// `‖λ_free,t R − λ_nonneg,t‖₂`.

@@ -60,7 +60,14 @@ enum FitCard {
                 + "with q = \(s.informationCriteria.q) free parameters (anchored ψ are not parameters).</p>\n"
         }
         out += "<p class=\"note\">\(HTMLEscaping.escape(startsSentence(fit.starts)))</p>\n"
-        if let cost = fit.nonNegativityCost {
+        if let cost = fit.nonNegativityCost, !cost.isMeasured {
+            out += "<p class=\"note\"><strong>The cost of non-negativity:</strong> "
+                + HTMLEscaping.escape("not measured: the free-loading fit ended at log-likelihood "
+                    + "\(NumberFormat.significant(cost.freeLogLikelihood, digits: 8)), below the non-negative fit's "
+                    + "\(NumberFormat.significant(cost.nonnegativeLogLikelihood, digits: 8)). Every non-negative Λ is a free one "
+                    + "too, so the free fit stopped at a worse local optimum.")
+                + "</p>\n"
+        } else if let cost = fit.nonNegativityCost {
             let bent = cost.bentTasks.map { "\($0.task) (\(NumberFormat.significant($0.distance, digits: 2)))" }
             out += "<p class=\"note\"><strong>The cost of non-negativity:</strong> "
                 + HTMLEscaping.escape("free loadings reach log-likelihood \(NumberFormat.significant(cost.freeLogLikelihood, digits: 8)), "
