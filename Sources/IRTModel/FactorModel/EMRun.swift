@@ -31,6 +31,8 @@ struct EMRun {
     var boundCycle: MStepFallback?
     /// Where the projected map came closest to a fixed point (`F(x)` at the best residual).
     var boundRestart: FactorParameters?
+    /// The quasi-Newton polish's `H₀` for this fit (``PolishMetric``).
+    var polishMetric = PolishMetric.fisherBlocks
 
     init(options: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) {
         self.options = options

@@ -18,7 +18,7 @@ extension EMRun {
     ///
     /// ```
     /// fixed  = anchored ψ ∪ { i at its bound with g_i > 0 }
-    /// d      = −H g  on the other coordinates (L-BFGS two-loop, H₀ = D),  0 on fixed ones
+    /// d      = −H g  on the other coordinates (L-BFGS two-loop, H₀ = D or γI),  0 on fixed ones
     /// x⁺     = P(x + α d),  α = 1, ½, ¼, … until  f(x⁺) ≤ f(x) + 10⁻⁴ gᵀ(x⁺ − x)
     /// ```
     ///
@@ -26,7 +26,9 @@ extension EMRun {
     /// is a Fisher-scoring step task by task: it holds the stiff direction of
     /// a Heywood task (its `Σ_tt = |λ_t|² + ψ_t` pinned to `S_tt` with a
     /// stiffness 1/ψ_t) and re-linearises it at every iterate; the curvature
-    /// pairs add what couples the tasks — the slow directions.
+    /// pairs add what couples the tasks — the slow directions. After a futile
+    /// polish (below) the fit's later polishes take `H₀ = γI`, `γ = sᵀy/yᵀy`
+    /// of the newest pair, instead (``PolishMetric``).
     ///
     /// Stop: a full step (`α = 1`) accepted while the proposed step — the
     /// quasi-Newton estimate of the distance to the maximum, measured as the
@@ -43,7 +45,8 @@ extension EMRun {
     /// pairs are dropped) instead of 1. After ``EMTuning/quasiNewtonShortSteps``
     /// such steps in a row accepted only below ``EMTuning/quasiNewtonShortStep``,
     /// the polish gives up: ℓ is flat along many directions there (a weakly identified
-    /// fit) and H₀ nearly singular, so the quadratic model says nothing.
+    /// fit) and D nearly singular, so its quadratic model says nothing; the
+    /// fit's next polishes use ``PolishMetric/scaledIdentity``.
     ///
     /// - Returns: the last accepted point and whether it met the stop.
     /// - Complexity: one E-step (O(p²k) in covariance space) per gradient, plus
@@ -81,6 +84,8 @@ extension EMRun {
         // twice the last such step's α if that was accepted at once, else that
         // α (each halving costs an evaluation). Other directions start at 1.
         var cappedAlpha = 1.0
+        // γ = sᵀy / yᵀy of the newest pair: H₀ = γI under ``PolishMetric/scaledIdentity``.
+        var gamma = 0.0
         // Futile steps in a row: the direction ran into the step limit and
         // was accepted only below quasiNewtonShortStep. (Counting only steps
         // whose line search itself cut α — not those accepted at a low first
@@ -104,9 +109,14 @@ extension EMRun {
             // bounds is fixed too, and the direction recomputed: otherwise the
             // projection can turn a non-diagonal H's step uphill at every α.
             for _ in 0..<4 {
-                // Two-loop recursion on the free coordinates, H₀ = D.
+                // Two-loop recursion on the free coordinates, H₀ = D (or γI, see PolishMetric).
                 for i in 0..<count { mask[i] = fixed[i] ? 0 : 1; q[i] = fixed[i] ? 0 : g[i] }
-                pairs.apply(to: &q, mask: mask) { h0.apply(to: &$0, fixed: fixed) }
+                if polishMetric == .scaledIdentity, gamma > 0, !pairs.isEmpty {
+                    let scale = gamma
+                    pairs.apply(to: &q, mask: mask) { r in for i in 0..<r.count { r[i] *= scale } }
+                } else {
+                    pairs.apply(to: &q, mask: mask) { h0.apply(to: &$0, fixed: fixed) }
+                }
                 var slope = 0.0
                 for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
                 if !(slope < 0) {
@@ -203,13 +213,20 @@ extension EMRun {
                 for i in 0..<count { yNew[i] = theta * yNew[i] + (1 - theta) * bs[i] }
                 sy = 1e-8 * sbs
             }
-            if sy > 0, sy.isFinite { pairs.append(s: sNew, y: yNew, rho: 1 / sy) }
+            if sy > 0, sy.isFinite {
+                pairs.append(s: sNew, y: yNew, rho: 1 / sy)
+                gamma = sy / Self.dot(yNew, yNew)
+            }
             // (xTrial's old values are overwritten whole by the next trial.)
             swap(&v, &trial); swap(&g, &gTrial); swap(&h0, &h0Trial); swap(&x, &xTrial)
             f = fTrial
             if capped { cappedAlpha = alpha == alphaFirst ? Swift.min(1, 2 * alpha) : alpha }
             shortSteps = capped && alpha < shortStep ? shortSteps + 1 : 0
-            if shortSteps >= shortStepsLimit { return (x, false) }
+            if shortSteps >= shortStepsLimit {
+                // D says nothing here: the fit's later polishes measure their own scale.
+                polishMetric = .scaledIdentity
+                return (x, false)
+            }
             lastStep = distance * alpha
             estimatedDistance = distance
             steps += 1
