@@ -41,6 +41,31 @@ struct PolishTests {
         #expect(!converged)
         #expect(run.iterations < budget / 3, "the polish used \(run.iterations) of \(budget) evaluations")
         #expect(after >= before - 1e-9 * abs(before))
+        // The fit's later polishes measure their own scale.
+        #expect(run.polishMetric == .scaledIdentity)
+    }
+
+    @Test("After a futile polish, H₀ = γI climbs where the Fisher blocks cannot (same start, same budget)",
+          arguments: [(10, 10), (12, 12)])
+    func scaledIdentityClimbs(p: Int, k: Int) throws {
+        var map = Self.sampleMap(p: p, k: k)
+        let start = try Self.warmed(map: &map, p: p, k: k, steps: 200)
+        var scratch = start
+        var fisher = EMRun(options: FitOptions(factors: k), progress: nil)
+        let (stuck, _) = try fisher.quasiNewton(from: start, map: &map, budget: 3000)
+        let atStuck = try map.evaluate(stuck, into: &scratch)
+        let budget = 500
+        // Again with the blocks, from where the first polish gave up…
+        var again = EMRun(options: FitOptions(factors: k), progress: nil)
+        let (blocksEnd, _) = try again.quasiNewton(from: stuck, map: &map, budget: budget)
+        let byBlocks = try map.evaluate(blocksEnd, into: &scratch)
+        // …and with γI, as the fit's next polish.
+        #expect(fisher.polishMetric == .scaledIdentity)
+        let used = fisher.iterations
+        let (scaledEnd, _) = try fisher.quasiNewton(from: stuck, map: &map, budget: budget)
+        let byScaled = try map.evaluate(scaledEnd, into: &scratch)
+        #expect(fisher.iterations - used > again.iterations, "γI kept climbing for longer than the blocks")
+        #expect(byScaled > byBlocks + 1e-6 * abs(atStuck), "ℓ: start \(atStuck), blocks \(byBlocks), γI \(byScaled)")
     }
 
     @Test("A polish on a well-posed fit still runs to its stop (k = 2 on 10 tasks)")
