@@ -62,9 +62,13 @@ struct BankBuilder {
     let sampleZ: Matrix
     let sampleK: Int
     let sampleNoise: EvalMatrix
+    /// Further k for the sample's `d/sample-kK-fixed` and `-free` cases, beyond
+    /// the bank's 1…8 (`--sample-k`; over-factored fits, not part of the bank).
+    let extraSampleKs: [Int]
 
-    init(repositoryRoot: URL) throws {
+    init(repositoryRoot: URL, extraSampleKs: [Int] = []) throws {
         self.repositoryRoot = repositoryRoot
+        self.extraSampleKs = extraSampleKs
         let (sweep, noise) = Inputs.sample()
         let result = try Analysis(sweep: sweep, noise: noise).run()
         sampleLoadings = result.loadings
@@ -202,7 +206,7 @@ struct BankBuilder {
         var cases: [BankCase] = []
         let free = [Double?](repeating: nil, count: sampleZ.columns)
         let sampleS = covariance(ofStandardized: sampleZ)
-        for k in 1...8 {
+        for k in Array(1...8) + extraSampleKs where k <= sampleZ.columns {
             cases.append(BankCase(family: .psi, name: "d/sample-k\(k)-fixed", s: sampleS, n: sampleZ.rows, k: k,
                                   anchors: sampleAnchors, quick: k <= 4))
             cases.append(BankCase(family: .psi, name: "d/sample-k\(k)-free", s: sampleS, n: sampleZ.rows, k: k,

@@ -5,6 +5,7 @@
 //
 //   swift run -c release em-bank [--quick] [--cases] [--csv PATH] [--only TEXT]
 //                                [--max-iterations N] [--variant projected|nnls|free]... [--psi-floor F]
+//                                [--sample-k K]...   (the sample also at k = K > 8: over-factored, not the bank)
 //   swift run -c release em-bank --export DIR     each case as JSON (S, n, k, Λ0, anchors), no fits
 //
 // scripts/em-bank builds and runs it. Fits run one after another on one BLAS
@@ -86,12 +87,16 @@ let psiFloor = values("--psi-floor").last.map { text -> Double in
     guard let value = Double(text), value > 0, value < 1 else { fail("--psi-floor needs a number in (0, 1), got \(text)") }
     return value
 }
+let sampleKs = values("--sample-k").map { text -> Int in
+    guard let value = Int(text), value > 8 else { fail("--sample-k needs a k above the bank's 8, got \(text)") }
+    return value
+}
 let variants = values("--variant").map { text -> Variant in
     guard let variant = Variant(rawValue: text) else { fail("unknown variant \(text) (projected, nnls, free)") }
     return variant
 }
 if flag("--help") || flag("-h") {
-    print("usage: em-bank [--quick] [--cases] [--csv PATH] [--only TEXT]... [--max-iterations N] [--variant projected|nnls|free]... [--psi-floor F]\n       em-bank --export DIR [--quick] [--only TEXT]...")
+    print("usage: em-bank [--quick] [--cases] [--csv PATH] [--only TEXT]... [--max-iterations N] [--variant projected|nnls|free]... [--psi-floor F] [--sample-k K]...\n       em-bank --export DIR [--quick] [--only TEXT]...")
     exit(0)
 }
 guard arguments.isEmpty else { fail("unknown arguments \(arguments)") }
@@ -108,7 +113,7 @@ let buildStart = clock.now
 let root = Inputs.sampleDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 var bank: [BankCase]
 do {
-    bank = try BankBuilder(repositoryRoot: root).build()
+    bank = try BankBuilder(repositoryRoot: root, extraSampleKs: sampleKs).build()
 } catch {
     fail("building the bank: \(error)")
 }

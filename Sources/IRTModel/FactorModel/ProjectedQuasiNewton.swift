@@ -86,6 +86,11 @@ extension EMRun {
         var cappedAlpha = 1.0
         // γ = sᵀy / yᵀy of the newest pair: H₀ = γI under ``PolishMetric/scaledIdentity``.
         var gamma = 0.0
+        // Under γI the blocks serve only the first direction (and Powell's
+        // damping until there is a γ): they are taken once, at the start, not
+        // at every accepted step — O(pk²) a step, a third of a γI polish's time
+        // at k = 36.
+        let scaled = polishMetric == .scaledIdentity
         // Futile steps in a row: the direction ran into the step limit and
         // was accepted only below quasiNewtonShortStep. (Counting only steps
         // whose line search itself cut α — not those accepted at a low first
@@ -111,7 +116,7 @@ extension EMRun {
             for _ in 0..<4 {
                 // Two-loop recursion on the free coordinates, H₀ = D (or γI, see PolishMetric).
                 for i in 0..<count { mask[i] = fixed[i] ? 0 : 1; q[i] = fixed[i] ? 0 : g[i] }
-                if polishMetric == .scaledIdentity, gamma > 0, !pairs.isEmpty {
+                if scaled, gamma > 0 {
                     let scale = gamma
                     pairs.apply(to: &q, mask: mask) { r in for i in 0..<r.count { r[i] *= scale } }
                 } else {
@@ -188,8 +193,9 @@ extension EMRun {
                 continue
             }
             // The accepted trial was the map's last E-step: its information blocks.
-            h0Trial.load(xTrial, from: &map)
-            // Powell's damping against B₀ (the new point's blocks): a pair
+            if !scaled { h0Trial.load(xTrial, from: &map) }
+            // Powell's damping against B₀ (the new point's blocks; under γI,
+            // I/γ, or the start's blocks before the first pair): a pair
             // whose curvature sᵀy is below 10⁻⁸ sᵀB₀s — flat or negative, by
             // rounding or a ridge — is blended with B₀s so that H stays
             // positive definite and bounded. (A higher threshold damps the
@@ -205,7 +211,13 @@ extension EMRun {
                     }
                 }
             }
-            h0Trial.multiply(sNew, into: &bs, fixed: fixed)
+            if !scaled {
+                h0Trial.multiply(sNew, into: &bs, fixed: fixed)
+            } else if gamma > 0 {
+                for i in 0..<count { bs[i] = sNew[i] / gamma }
+            } else {
+                h0.multiply(sNew, into: &bs, fixed: fixed)
+            }
             var sy = Self.dot(sNew, yNew)
             let sbs = Self.dot(sNew, bs)
             if sbs > 0, sy < 1e-8 * sbs {
@@ -218,7 +230,8 @@ extension EMRun {
                 gamma = sy / Self.dot(yNew, yNew)
             }
             // (xTrial's old values are overwritten whole by the next trial.)
-            swap(&v, &trial); swap(&g, &gTrial); swap(&h0, &h0Trial); swap(&x, &xTrial)
+            swap(&v, &trial); swap(&g, &gTrial); swap(&x, &xTrial)
+            if !scaled { swap(&h0, &h0Trial) }
             f = fTrial
             if capped { cappedAlpha = alpha == alphaFirst ? Swift.min(1, 2 * alpha) : alpha }
             shortSteps = capped && alpha < shortStep ? shortSteps + 1 : 0
