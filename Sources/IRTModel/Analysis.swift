@@ -246,6 +246,12 @@ public struct Analysis: Sendable {
                 .betterOptimumFound,
                 "the EM's default start stopped at a local optimum: one of \(multiStart.starts.checkStarts) extra seeded starts reached log-likelihood \(better), higher by \(gain); rerun with --starts 16 to report the best of 16 starts"))
         }
+        if multiStart.checkInconclusive, let unconverged = multiStart.starts.checkUnconverged {
+            let best = multiStart.starts.checkBestLogLikelihood.map { ", the best of them at log-likelihood \($0) (a lower bound of where it was going)" } ?? ""
+            warnings.append(AnalysisWarning(
+                .startCheckInconclusive,
+                "the start check is inconclusive: \(unconverged) of its \(multiStart.starts.checkStarts) extra seeded starts stopped unconverged at their cap of \(MultiStartFit.auxiliaryCap) map evaluations (or failed)\(best); none beat the default start, but they might have — rerun with --starts 9 to fit every start to convergence"))
+        }
         if starts > 1 {
             warnings.append(AnalysisWarning(
                 .startsCompared,

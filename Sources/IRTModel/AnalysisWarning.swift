@@ -72,6 +72,9 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         /// fit's likelihood (a local optimum of the free model): the cost of
         /// non-negativity is not measured.
         case freeFitBelowNonnegative = "free_fit_below_nonnegative"
+        /// The start check found no better optimum, but some of its starts
+        /// stopped at their cap unconverged: it is inconclusive.
+        case startCheckInconclusive = "start_check_inconclusive"
     }
 
     public let kind: Kind

@@ -59,11 +59,15 @@ public struct ModelFit: Sendable, Codable, Equatable {
         /// The highest ℓ the check found and its gain over the reported fit (≤ 0: none better).
         public let checkBestLogLikelihood: Double?
         public let checkGain: Double?
+        /// How many of the check's starts stopped at their cap unconverged or
+        /// failed (`nil` when no check ran, and in files written before it was
+        /// recorded): their ℓ is only a lower bound of where they were going.
+        public var checkUnconverged: Int? = nil
 
         enum CodingKeys: String, CodingKey {
             case requested, best, reachedBest = "reached_best", logLikelihoods = "log_likelihoods", iterations
             case checkStarts = "check_starts", checkBestLogLikelihood = "check_best_log_likelihood"
-            case checkGain = "check_gain"
+            case checkGain = "check_gain", checkUnconverged = "check_unconverged"
         }
     }
 

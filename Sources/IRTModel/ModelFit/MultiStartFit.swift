@@ -10,7 +10,7 @@ struct MultiStartFit {
     /// The reported fit.
     let model: FactorModel
     /// Its starts block.
-    let starts: ModelFit.Starts
+    private(set) var starts: ModelFit.Starts
     /// The other starts' fits (requested or check) that reached the reported
     /// ℓ within ``sameOptimum``: with weakly identified loadings they share Σ
     /// but not Λ, and show how much the scores move (``ScoreSpread``).
@@ -23,9 +23,14 @@ struct MultiStartFit {
     /// Relative ℓ difference below which the lower start index wins.
     static let tie = 1e-9
     /// Cap on map evaluations of each fit made only to check or compare (check
-    /// starts, k ± 1, free loadings): enough for the accelerated EM on every
-    /// case of the test bank that converges at all, and it bounds their cost.
-    static let auxiliaryCap = 20_000
+    /// starts, k ± 1, free loadings): twice the per-fit budget of 5,000,
+    /// which every fit of the EM bank meets but one (5,181), and it bounds their
+    /// cost. (20,000 until the bank's fifth round: `--factors 43` on the sample
+    /// spent two thirds of its 20 s on check fits crawling at k = 36 — 11.8 s
+    /// with 10,000.) A check start that stops at the cap is counted
+    /// (``ModelFit/Starts/checkUnconverged``) and, when the check found nothing
+    /// better, the check is said to be inconclusive.
+    static let auxiliaryCap = 10_000
 
     /// The options of an auxiliary fit: the user's model (M-step, loadings,
     /// anchors) with IRTKit's converged, accelerated EM — whatever EM the main
@@ -95,8 +100,10 @@ struct MultiStartFit {
         let reached = ll.filter { Swift.abs($0 - top) <= Self.sameOptimum * Swift.abs(top) }.count
         var checkBest: Double? = nil
         var checkFits: [FactorModel] = []
+        var unconverged = 0
         for extra in extras {
-            guard let extra else { continue }
+            guard let extra else { unconverged += 1; continue }
+            if !extra.diagnostics.converged { unconverged += 1 }
             checkBest = Swift.max(checkBest ?? -.infinity, extra.diagnostics.logLikelihood)
             checkFits.append(extra)
         }
@@ -109,6 +116,13 @@ struct MultiStartFit {
             requested: Swift.max(1, count), best: best + 1, reachedBest: reached, logLikelihoods: ll,
             iterations: fits.map(\.diagnostics.iterations), checkStarts: count <= 1 ? check : 0,
             checkBestLogLikelihood: checkBest, checkGain: checkBest.map { $0 - top })
+        if starts.checkStarts > 0 { starts.checkUnconverged = unconverged }
+    }
+
+    /// Whether the check found nothing better while some of its starts stopped
+    /// unconverged (or failed): those might have gone higher.
+    var checkInconclusive: Bool {
+        !checkFoundBetter && (starts.checkUnconverged ?? 0) > 0
     }
 
     /// Whether the check found an optimum better than the reported one by more than rounding.
