@@ -65,6 +65,18 @@ struct ProjectedFallbackTests {
         #expect(fallback.cycles)
     }
 
+    /// The bank's `d/sample-k8-fixed`: the sample, its anchors, k = 8. Its
+    /// projected map reaches no fixed point in 200,000 evaluations; with a
+    /// budget of 3,000 the fit took 5,181 in all (fourth round), the one bank
+    /// fit over the 5,000.
+    @Test("d/sample-k8-fixed (projected): no fixed point; finished with nnls within 5,000 (5,181 with a budget of 3,000)")
+    func overFactoredFinished() throws {
+        let s = BLASThreading.withThreadCount(1) { Self.sample.z.gram(alpha: 1 / Double(Self.sample.z.rows)) }
+        let model = try FactorModel(covariance: s, observations: Self.sample.z.rows, k: 8, anchors: Self.anchors,
+                                    options: FitOptions(factors: 8))
+        _ = try Self.finishedWithNNLS("d/sample-k8-fixed", model.diagnostics)
+    }
+
     @Test("b/boot-21 (projected): the budget runs out, the reason is named and the nnls answer is returned, converged within 5,000")
     func crawlDetectedAndFinished() throws {
         // Whether this one cycles or crawls depends on the rounding of its path (it has done both).

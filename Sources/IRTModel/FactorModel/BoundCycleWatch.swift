@@ -21,7 +21,8 @@
 /// for 59,700, converged at 60,728); no rule told them apart from the ones
 /// that never converge, and none of them is within the 5,000. The
 /// budget decides instead: the bundled sample's projected fit takes ~550
-/// evaluations, the replica's reference fixed point ≤ 1,721.
+/// evaluations, the replica's reference fixed point ≤ 1,721 (the budget,
+/// 2,000, is explained at ``EMTuning/projectedBudget``).
 struct BoundCycleWatch {
     /// Evaluations per residual block.
     static let block = 250
