@@ -7,6 +7,15 @@ public enum Summary {
     /// What the fit says of the loadings' identification, the quantity the stop
     /// rule measured and an M-step fallback, in one line (`nil` for free loadings
     /// and for results written before these were recorded).
+    /// The fit block's line on the cost of non-negativity — "not measured" when
+    /// the free fit ended below the non-negative one (``ModelFit/NonNegativityCost/isMeasured``).
+    public static func costLine(_ cost: ModelFit.NonNegativityCost) -> String {
+        guard cost.isMeasured else {
+            return "  Cost of non-negativity: not measured (the free-loading fit ended below the non-negative one, at log-likelihood \(NumberFormat.significant(cost.freeLogLikelihood, digits: 8, ascii: true)); see the warnings)"
+        }
+        return "  Cost of non-negativity: log-likelihood \(NumberFormat.significant(cost.difference, digits: 3, ascii: true)) below free loadings (LR \(NumberFormat.significant(cost.likelihoodRatio, digits: 3, ascii: true)); a boundary test, no p-value)"
+    }
+
     public static func identificationLine(_ em: AnalysisResult.EM) -> String? {
         var parts: [String] = []
         switch em.identification {
@@ -99,11 +108,7 @@ public enum Summary {
             let p = s.pValue.map { sci($0) } ?? "n/a"
             lines.append(" \(mark)k = \(k): χ² = \(NumberFormat.significant(s.chiSquareBartlett, digits: 6, ascii: true)), df = \(s.degreesOfFreedom), p = \(p); TLI \(fixed(s.tli)); CFI \(fixed(s.cfi)); RMSEA \(rmsea); RMSR \(fixed(s.rmsr)); BIC \(NumberFormat.significant(s.bic, digits: 6, ascii: true))")
         }
-        if let cost = r.fit.nonNegativityCost, !cost.isMeasured {
-            lines.append("  Cost of non-negativity: not measured (the free-loading fit ended below the non-negative one, at log-likelihood \(NumberFormat.significant(cost.freeLogLikelihood, digits: 8, ascii: true)); see the warnings)")
-        } else if let cost = r.fit.nonNegativityCost {
-            lines.append("  Cost of non-negativity: log-likelihood \(NumberFormat.significant(cost.difference, digits: 3, ascii: true)) below free loadings (LR \(NumberFormat.significant(cost.likelihoodRatio, digits: 3, ascii: true)); a boundary test, no p-value)")
-        }
+        if let cost = r.fit.nonNegativityCost { lines.append(Self.costLine(cost)) }
         return lines
     }
 

@@ -247,10 +247,10 @@ public struct Analysis: Sendable {
                 "the EM's default start stopped at a local optimum: one of \(multiStart.starts.checkStarts) extra seeded starts reached log-likelihood \(better), higher by \(gain); rerun with --starts 16 to report the best of 16 starts"))
         }
         if multiStart.checkInconclusive, let unconverged = multiStart.starts.checkUnconverged {
-            let best = multiStart.starts.checkBestLogLikelihood.map { ", the best of them at log-likelihood \($0) (a lower bound of where it was going)" } ?? ""
+            let best = multiStart.starts.checkBestLogLikelihood.map { " (the best check start reached log-likelihood \($0))" } ?? ""
             warnings.append(AnalysisWarning(
                 .startCheckInconclusive,
-                "the start check is inconclusive: \(unconverged) of its \(multiStart.starts.checkStarts) extra seeded starts stopped unconverged at their cap of \(MultiStartFit.auxiliaryCap) map evaluations (or failed)\(best); none beat the default start, but they might have — rerun with --starts 9 to fit every start to convergence"))
+                "the start check is inconclusive: \(unconverged) of its \(multiStart.starts.checkStarts) extra seeded starts stopped unconverged at their cap of \(multiStart.checkCap) map evaluations or failed, so none beat the default start\(best) but they might have — rerun with --starts 9 to fit every start to convergence"))
         }
         if starts > 1 {
             warnings.append(AnalysisWarning(
@@ -305,7 +305,7 @@ public struct Analysis: Sendable {
         if let cost = fit.nonNegativityCost, !cost.isMeasured {
             out.append(AnalysisWarning(
                 .freeFitBelowNonnegative,
-                "the free-loading fit ended below the non-negative one (log-likelihood \(g(cost.freeLogLikelihood)) < \(g(cost.nonnegativeLogLikelihood))\(cost.freeConverged ? "" : ", unconverged")): every non-negative Λ is a free one too, so it stopped at a worse local optimum and the cost of non-negativity (shown as \(g(cost.difference))) is not measured; fit with --loadings free --starts 16 to compare"))
+                "the free-loading fit ended below the non-negative one (log-likelihood \(String(format: "%.8g", cost.freeLogLikelihood)) < \(String(format: "%.8g", cost.nonnegativeLogLikelihood))): every non-negative Λ is a free one too, so the free fit \(cost.freeConverged ? "stopped at a worse local optimum" : "stopped unconverged at its cap") and the cost of non-negativity is not measured; fit with --loadings free --starts 16 to compare"))
         }
         return out
     }

@@ -9,7 +9,7 @@ import Testing
 /// bootstrap resample `b/boot-21` crawls at a rate near 1 or cycles, as the
 /// rounding of its path has it. Both hit the
 /// 200,000 cap before issue #11's fallback; now the projected M-step's budget
-/// (3,000 evaluations) runs out, the reason is named, and the fit is finished
+/// (2,000 evaluations; 3,000 until the fifth bank round) runs out, the reason is named, and the fit is finished
 /// with nnls within the issue's 5,000 and says so. (`b/boot-21` was the cycling
 /// example until the E-step's rounding changed; it has crawled since, on
 /// some builds.)

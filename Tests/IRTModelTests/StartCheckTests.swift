@@ -34,7 +34,7 @@ struct StartCheckTests {
             #expect(multi.starts.checkUnconverged == 3)
             #expect(multi.checkInconclusive)
             let warning = warnings.first { $0.kind == .startCheckInconclusive }
-            #expect(warning?.message.contains("3 of its 3 extra seeded starts stopped unconverged") == true)
+            #expect(warning?.message.contains("3 of its 3 extra seeded starts stopped unconverged at their cap of 10000") == true)
         } else {
             #expect(multi.starts.checkUnconverged == 0)
             #expect(!multi.checkInconclusive)
@@ -53,5 +53,14 @@ struct StartCheckTests {
         let old = #"{"requested":1,"best":1,"reached_best":1,"log_likelihoods":[-1],"iterations":[10],"check_starts":8,"check_best_log_likelihood":-2,"check_gain":-1}"#
         let decoded = try JSONDecoder().decode(ModelFit.Starts.self, from: Data(old.utf8))
         #expect(decoded.checkUnconverged == nil && decoded.checkStarts == 8)
+    }
+
+    @Test("a starts block with unconverged check starts survives JSON (check_unconverged)")
+    func roundTrip() throws {
+        let multi = try Self.multiStart(checkCap: 20)
+        let data = try JSONEncoder().encode(multi.starts)
+        #expect(String(decoding: data, as: UTF8.self).contains(#""check_unconverged":3"#))
+        #expect(try JSONDecoder().decode(ModelFit.Starts.self, from: data) == multi.starts)
+        #expect(multi.checkCap == 10_000)
     }
 }

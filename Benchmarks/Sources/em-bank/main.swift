@@ -5,7 +5,8 @@
 //
 //   swift run -c release em-bank [--quick] [--cases] [--csv PATH] [--only TEXT]
 //                                [--max-iterations N] [--variant projected|nnls|free]... [--psi-floor F]
-//                                [--sample-k K]...   (the sample also at k = K > 8: over-factored, not the bank)
+//                                [--sample-k K]...   (the sample also at k = K > 8: over-factored, not the
+//                                bank — with it the family-d and "all" rows count those fits too)
 //   swift run -c release em-bank --export DIR     each case as JSON (S, n, k, Λ0, anchors), no fits
 //
 // scripts/em-bank builds and runs it. Fits run one after another on one BLAS
@@ -113,7 +114,7 @@ let buildStart = clock.now
 let root = Inputs.sampleDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 var bank: [BankCase]
 do {
-    bank = try BankBuilder(repositoryRoot: root, extraSampleKs: sampleKs).build()
+    bank = try BankBuilder(repositoryRoot: root, extraSampleKs: Array(Set(sampleKs)).sorted()).build()
 } catch {
     fail("building the bank: \(error)")
 }

@@ -62,7 +62,8 @@ public enum Varimax {
     /// T was a partial isometry: at k = 36 on the sample the "rotated" free
     /// loadings lost ℓ −276.6 → −1952.8 and the cost of non-negativity came out negative.)
     ///
-    /// - Complexity: O(k³).
+    /// - Complexity: O(k³), and O(k⁴) at worst with many near-zero singular
+    ///   values (each completion tries k unit vectors against k columns).
     static func polarFactor(_ b: Matrix) throws(LinalgError) -> (Matrix, Double) {
         let k = b.columns
         let btb = try b.multiplied(by: b, transposingSelf: .transpose)

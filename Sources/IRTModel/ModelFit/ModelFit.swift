@@ -62,7 +62,7 @@ public struct ModelFit: Sendable, Codable, Equatable {
         /// How many of the check's starts stopped at their cap unconverged or
         /// failed (`nil` when no check ran, and in files written before it was
         /// recorded): their ℓ is only a lower bound of where they were going.
-        public var checkUnconverged: Int? = nil
+        public internal(set) var checkUnconverged: Int? = nil
 
         enum CodingKeys: String, CodingKey {
             case requested, best, reachedBest = "reached_best", logLikelihoods = "log_likelihoods", iterations

@@ -17,6 +17,8 @@ struct MultiStartFit {
     let sameOptimumFits: [FactorModel]
     /// The companions' fits, in their order (``ModelFit/AuxiliaryPlan``).
     let companionFits: [Result<FactorModel, AnalysisError>]
+    /// The cap of each check start: ``auxiliaryCap``, or the main fit's when lower.
+    let checkCap: Int
 
     /// Relative ℓ difference below which two starts reached the same optimum.
     static let sameOptimum = 1e-7
@@ -27,7 +29,7 @@ struct MultiStartFit {
     /// which every fit of the EM bank meets but one (5,181), and it bounds their
     /// cost. (20,000 until the bank's fifth round: `--factors 43` on the sample
     /// spent two thirds of its 20 s on check fits crawling at k = 36 — 11.8 s
-    /// with 10,000.) A check start that stops at the cap is counted
+    /// with 10,000 in that hour.) A check start that stops at the cap is counted
     /// (``ModelFit/Starts/checkUnconverged``) and, when the check found nothing
     /// better, the check is said to be inconclusive.
     static let auxiliaryCap = 10_000
@@ -57,6 +59,7 @@ struct MultiStartFit {
     init(options: FitOptions, starts count: Int, check: Int, progress: (@Sendable (Int, Double) -> Void)?,
          threads: Int = 1, companions: [FitOptions] = [],
          fit: @escaping @Sendable (FitOptions, (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel) throws(AnalysisError) {
+        checkCap = Self.auxiliary(options, seed: options.initSeed).maxIterations
         var fits: [FactorModel] = []
         // The check's fits, in start order (`nil`: failed numerically).
         var extras: [FactorModel?] = []

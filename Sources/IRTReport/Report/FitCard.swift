@@ -92,7 +92,7 @@ enum FitCard {
                     + "\(NumberFormat.significant(best, digits: 8)), higher by \(NumberFormat.significant(gain, digits: 3))): rerun with --starts 16."
             } else if let unconverged = s.checkUnconverged, unconverged > 0 {
                 text += " A check of \(s.checkStarts) extra seeded starts found no better optimum, but \(unconverged) of them "
-                    + "stopped unconverged at their cap: inconclusive (rerun with --starts 9)."
+                    + "stopped unconverged at their cap or failed: inconclusive (rerun with --starts 9)."
             } else {
                 text += " A check of \(s.checkStarts) extra seeded starts found no better optimum."
             }
