@@ -63,8 +63,8 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// Quasi-Newton polishes per fit at most. 10 instead of 3: where the polish
     /// works in γI (``PolishMetric``, a fit with hundreds of flat rotations)
     /// each polish spends its budget climbing, and Anderson alone crawls after
-    /// the last one (`--factors 43` on the sample: the main fit took 19,729
-    /// evaluations with 10, 33,145 with 3). The EM bank's fits, all
+    /// the last one (`--factors 43` on the sample, when this changed: the main fit
+    /// took 19,729 evaluations with 10, 33,145 with 3). The EM bank's fits, all
     /// converged within 3, are unchanged.
     public var quasiNewtonPolishes: Int = 10
     /// Curvature pairs the quasi-Newton polish keeps: 8 converged the same bank
