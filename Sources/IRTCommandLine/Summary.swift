@@ -4,9 +4,6 @@ import IRTReport
 
 /// The stdout summary of `irt-report`: what a person reads after a run.
 public enum Summary {
-    /// What the fit says of the loadings' identification, the quantity the stop
-    /// rule measured and an M-step fallback, in one line (`nil` for free loadings
-    /// and for results written before these were recorded).
     /// The fit block's line on the cost of non-negativity — "not measured" when
     /// the free fit ended below the non-negative one (``ModelFit/NonNegativityCost/isMeasured``).
     public static func costLine(_ cost: ModelFit.NonNegativityCost) -> String {
@@ -16,6 +13,9 @@ public enum Summary {
         return "  Cost of non-negativity: log-likelihood \(NumberFormat.significant(cost.difference, digits: 3, ascii: true)) below free loadings (LR \(NumberFormat.significant(cost.likelihoodRatio, digits: 3, ascii: true)); a boundary test, no p-value)"
     }
 
+    /// What the fit says of the loadings' identification, the quantity the stop
+    /// rule measured and an M-step fallback, in one line (`nil` for free loadings
+    /// and for results written before these were recorded).
     public static func identificationLine(_ em: AnalysisResult.EM) -> String? {
         var parts: [String] = []
         switch em.identification {

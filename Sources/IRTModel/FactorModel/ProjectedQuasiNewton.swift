@@ -107,6 +107,14 @@ extension EMRun {
             cappedAlpha = 1
             steps = 0
         }
+        // H₀: γI under the scaled metric once there is a γ, else the blocks.
+        func applyInitial(_ r: inout [Double]) {
+            if scaled, gamma > 0 {
+                for i in 0..<r.count { r[i] *= gamma }
+            } else {
+                h0.apply(to: &r, fixed: fixed)
+            }
+        }
 
         while iterations - first < budget, iterations < options.maxIterations {
             Self.markBound(&fixed, frozen: frozen, v: v, lower: lower, gradient: g)
@@ -116,25 +124,14 @@ extension EMRun {
             for _ in 0..<4 {
                 // Two-loop recursion on the free coordinates, H₀ = D (or γI, see PolishMetric).
                 Self.maskGradient(g, fixed: fixed, mask: &mask, into: &q)
-                if scaled, gamma > 0 {
-                    let scale = gamma
-                    pairs.apply(to: &q, mask: mask) { r in for i in 0..<r.count { r[i] *= scale } }
-                } else {
-                    pairs.apply(to: &q, mask: mask) { h0.apply(to: &$0, fixed: fixed) }
-                }
+                pairs.apply(to: &q, mask: mask, initial: applyInitial)
                 var slope = Self.negate(q, into: &direction, slopeAlong: g)
                 if !(slope < 0) {
                     // Not a descent direction: forget the curvature pairs.
                     forgetCurvature()
-                    slope = 0
-                    for i in 0..<count { q[i] = fixed[i] ? 0 : g[i] }
-                    // H₀ alone: under γI (once there is a γ) the scaled gradient, else the blocks.
-                    if scaled, gamma > 0 {
-                        for i in 0..<count { q[i] *= gamma }
-                    } else {
-                        h0.apply(to: &q, fixed: fixed)
-                    }
-                    for i in 0..<count { direction[i] = -q[i]; slope += g[i] * direction[i] }
+                    Self.maskGradient(g, fixed: fixed, mask: &mask, into: &q)
+                    applyInitial(&q)
+                    slope = Self.negate(q, into: &direction, slopeAlong: g)
                     if !(slope < 0) { lastStep = 0; estimatedDistance = 0; return (x, true) }
                 }
                 var added = false

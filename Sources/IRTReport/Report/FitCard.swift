@@ -65,7 +65,7 @@ enum FitCard {
                 + HTMLEscaping.escape("not measured: the free-loading fit ended at log-likelihood "
                     + "\(NumberFormat.significant(cost.freeLogLikelihood, digits: 8)), below the non-negative fit's "
                     + "\(NumberFormat.significant(cost.nonnegativeLogLikelihood, digits: 8)). Every non-negative Λ is a free one "
-                    + "too, so the free fit stopped at a worse local optimum.")
+                    + "too, so the free fit \(cost.freeConverged ? "stopped at a worse local optimum" : "stopped unconverged at its cap").")
                 + "</p>\n"
         } else if let cost = fit.nonNegativityCost {
             let bent = cost.bentTasks.map { "\($0.task) (\(NumberFormat.significant($0.distance, digits: 2)))" }
