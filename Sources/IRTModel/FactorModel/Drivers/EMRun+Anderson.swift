@@ -194,7 +194,7 @@ extension EMRun {
                 // between iterations.
                 let last = dG.count - 1
                 for b in 0...last {
-                    let s = Self.dot(dG[last], dG[b])
+                    let s = partialSumDot(dG[last], dG[b])
                     dots[last + b * m] = s; dots[b + last * m] = s
                 }
             }
@@ -213,7 +213,7 @@ extension EMRun {
                         gram[a + b * columns] = s; gram[b + a * columns] = s
                     }
                     trace += gram[a + a * columns]
-                    rhs[a] = Self.dot(dG[a], gPrev)
+                    rhs[a] = partialSumDot(dG[a], gPrev)
                 }
                 for a in 0..<columns { gram[a + a * columns] += options.tuning.andersonRidge * trace / Double(columns) }
                 for i in 0..<columns * columns { factor[i] = gram[i] }

@@ -1,5 +1,3 @@
-import Linalg
-
 /// Exact minimiser of a convex quadratic over the non-negative orthant, by the
 /// Lawson–Hanson active-set method in its normal-equations form:
 ///
@@ -10,8 +8,8 @@ import Linalg
 /// The EM's "nnls" M-step solves one such problem per task row, with
 /// `A = S_θθ` and `c` the task's row of `C = ZᵀΘ̂`. Being exact, it keeps the
 /// likelihood monotone (the projected step `max(0, c A⁻¹)` does not).
-struct NonNegativeQuadratic {
-    let k: Int
+package struct NonNegativeQuadratic {
+    package let k: Int
     private var passive: [Bool]
     private var solution: [Double]
     private var gradient: [Double]
@@ -19,7 +17,7 @@ struct NonNegativeQuadratic {
     private var subRHS: [Double]
     private var indices: [Int]
 
-    init(k: Int) {
+    package init(k: Int) {
         self.k = k
         passive = [Bool](repeating: false, count: k)
         solution = [Double](repeating: 0, count: k)
@@ -39,7 +37,7 @@ struct NonNegativeQuadratic {
     ///   the next, so one or two passive-set solves replace up to k (at k = 43,
     ///   ~10× less work per M-step). The minimiser is unique (A is positive
     ///   definite), so the answer is the same up to rounding.
-    mutating func solve(a: [Double], c: [Double], cOffset: Int, stride: Int, into x: inout [Double], warm: [Double]? = nil) {
+    package mutating func solve(a: [Double], c: [Double], cOffset: Int, stride: Int, into x: inout [Double], warm: [Double]? = nil) {
         let tolerance = 1e-14 * Swift.max(1, (0..<k).map { abs(c[cOffset + $0 * stride]) }.max() ?? 1)
         for j in 0..<k { passive[j] = false; solution[j] = 0 }
         if let warm {

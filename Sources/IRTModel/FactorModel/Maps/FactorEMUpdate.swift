@@ -122,7 +122,7 @@ struct FactorEMUpdate {
             x.lambda.withUnsafeBufferPointer { lp in
                 for c in 0..<k {
                     for e in 0...c {
-                        let sum = IRTModel.dot(lp, from: e * p, UnsafeBufferPointer(ap), from: c * p, count: p)
+                        let sum = dot(lp, from: e * p, UnsafeBufferPointer(ap), from: c * p, count: p)
                         m[e + c * k] = sum + (e == c ? 1 : 0); m[c + e * k] = m[e + c * k]
                     }
                 }
@@ -294,7 +294,7 @@ struct FactorEMUpdate {
             cn.withUnsafeBufferPointer { cp in
                 for c in 0..<k {
                     for e in 0...c {
-                        let sum = IRTModel.dot(ap, from: e * p, cp, from: c * p, count: p)
+                        let sum = dot(ap, from: e * p, cp, from: c * p, count: p)
                         t[e + c * k] = v[e + c * k] + sum; t[c + e * k] = t[e + c * k]
                     }
                 }

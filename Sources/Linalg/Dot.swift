@@ -14,8 +14,8 @@
 ///   - count: their length (0 gives 0).
 /// - Precondition: both ranges lie in their buffers.
 /// - Complexity: `count` multiply–adds.
-@inline(__always)
-func dot(
+@inlinable @inline(__always)
+package func dot(
     _ x: UnsafeBufferPointer<Double>, from xStart: Int, _ y: UnsafeBufferPointer<Double>, from yStart: Int, count: Int
 ) -> Double {
     precondition(count >= 0 && xStart >= 0 && yStart >= 0 && xStart + count <= x.count && yStart + count <= y.count)
@@ -30,4 +30,17 @@ func dot(
     }
     while i < count { s0 += x[i] * y[i]; i += 1 }
     return ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7))
+}
+
+/// `aᵀb` of two arrays of equal length, with the eight partial sums of
+/// ``dot(_:from:_:from:count:)`` (not BLAS: the result depends only on the inputs).
+///
+/// - Precondition: `a.count == b.count`.
+/// - Complexity: `a.count` multiply–adds.
+@inlinable
+package func partialSumDot(_ a: [Double], _ b: [Double]) -> Double {
+    precondition(a.count == b.count)
+    return a.withUnsafeBufferPointer { ap in
+        b.withUnsafeBufferPointer { bp in dot(ap, from: 0, bp, from: 0, count: ap.count) }
+    }
 }

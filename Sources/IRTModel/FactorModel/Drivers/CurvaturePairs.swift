@@ -1,3 +1,5 @@
+import Linalg
+
 /// The curvature pairs `(s_j, y_j)` of a limited-memory BFGS matrix, kept in
 /// flat ring storage, and its two-loop recursion (Nocedal & Wright, Alg. 7.4):
 ///

@@ -219,8 +219,8 @@ extension EMRun {
             } else {
                 h0.multiply(sNew, into: &bs, fixed: fixed)
             }
-            var sy = Self.dot(sNew, yNew)
-            let sbs = Self.dot(sNew, bs)
+            var sy = partialSumDot(sNew, yNew)
+            let sbs = partialSumDot(sNew, bs)
             let damped = sbs > 0 && sy < 1e-8 * sbs
             if damped {
                 let theta = (1 - 1e-8) * sbs / (sbs - sy)
@@ -231,7 +231,7 @@ extension EMRun {
                 pairs.append(s: sNew, y: yNew, rho: 1 / sy)
                 // γ from measured curvature only: a damped y is mostly B₀s, whose
                 // sᵀy/yᵀy says nothing new (and can be off by 10⁸ either way).
-                if !damped { gamma = sy / Self.dot(yNew, yNew) }
+                if !damped { gamma = sy / partialSumDot(yNew, yNew) }
             }
             // (xTrial's old values are overwritten whole by the next trial.)
             swap(&v, &trial); swap(&g, &gTrial); swap(&x, &xTrial)
