@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "IRTCommandLine", targets: ["IRTCommandLine"]),
         .executable(name: "irt-report", targets: ["irt-report"]),
         .executable(name: "irt-generate", targets: ["irt-generate"]),
+        .library(name: "IRTSynthetic", targets: ["IRTSynthetic"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,11 +51,17 @@ let package = Package(
             name: "irt-report",
             dependencies: ["IRTCommandLine", "Linalg"]
         ),
-        // Synthetic sweeps with a known factor structure (benchmarks, scale tests).
+        // Synthetic sweeps with a known factor structure (tests, benchmarks, irt-generate).
+        .target(
+            name: "IRTSynthetic",
+            dependencies: ["IRTModel", "Linalg"]
+        ),
+        // Writes synthetic sweeps (IRTSynthetic) as CSV files: benchmarks, scale tests.
         .executableTarget(
             name: "irt-generate",
             dependencies: [
                 "IRTModel",
+                "IRTSynthetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,12 +90,19 @@ let package = Package(
         ),
         .testTarget(
             name: "IRTModelTests",
-            dependencies: ["IRTModel", "IRTSampleData", "Linalg", "LinalgReference"],
+            dependencies: ["IRTModel", "IRTSynthetic", "IRTSampleData", "Linalg", "LinalgReference"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "IRTReportTests",
             dependencies: ["IRTCommandLine", "IRTReport", "IRTModel", "IRTSampleData", "Linalg"]
+        ),
+        .testTarget(
+            name: "IRTCommandLineTests",
+            dependencies: [
+                "IRTCommandLine", "IRTReport", "IRTModel", "IRTSynthetic", "IRTSampleData", "Linalg",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

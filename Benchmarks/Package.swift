@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "Linalg", package: irtkit),
                 .product(name: "LinalgReference", package: irtkit),
                 .product(name: "IRTModel", package: irtkit),
+                .product(name: "IRTSynthetic", package: irtkit),
             ]
         ),
         // Times every pair itself (best of N, ContinuousClock) and prints a markdown table.
@@ -46,6 +47,15 @@ let package = Package(
             name: "bench-analysis",
             dependencies: [.product(name: "IRTModel", package: irtkit)]
         ),
+        // What gaps cost: Horn's masked null and the missing-data EM against complete data.
+        .executableTarget(
+            name: "bench-gaps",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "IRTModel", package: irtkit),
+                .product(name: "Linalg", package: irtkit),
+            ]
+        ),
         // The EM test bank (issue #11): convergence and cost of the EM over
         // families of hard cases, for each M-step; `scripts/em-bank`.
         .executableTarget(
@@ -53,6 +63,7 @@ let package = Package(
             dependencies: [
                 "BenchSupport",
                 .product(name: "IRTModel", package: irtkit),
+                .product(name: "IRTSynthetic", package: irtkit),
                 .product(name: "Linalg", package: irtkit),
             ]
         ),

@@ -12,8 +12,8 @@ public struct IRTReportTool: ParsableCommand {
         commandName: "irt-report",
         abstract: "Aggregate capability scores for a language-model evaluation sweep, by non-negative factor analysis.",
         version: IRTKitVersion.string,
-        subcommands: [IRTReportCommand.self, IRTScoreCommand.self],
-        defaultSubcommand: IRTReportCommand.self)
+        subcommands: [AnalyzeCommand.self, ScoreCommand.self],
+        defaultSubcommand: AnalyzeCommand.self)
 
     public init() {}
 
@@ -47,7 +47,7 @@ public struct IRTReportTool: ParsableCommand {
     }
 
     private static func fail(_ message: String) -> Int32 {
-        FileHandle.standardError.write(Data("irt-report: error: \(IRTReportCommand.oneLine(message))\n".utf8))
+        FileHandle.standardError.write(Data("irt-report: error: \(AnalyzeCommand.oneLine(message))\n".utf8))
         return 1
     }
 }

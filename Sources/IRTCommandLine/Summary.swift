@@ -5,8 +5,8 @@ import IRTReport
 /// The stdout summary of `irt-report`: what a person reads after a run.
 public enum Summary {
     /// The fit block's line on the cost of non-negativity — "not measured" when
-    /// the free fit ended below the non-negative one (``ModelFit/NonNegativityCost/isMeasured``).
-    public static func costLine(_ cost: ModelFit.NonNegativityCost) -> String {
+    /// the free fit ended below the non-negative one (``FitAssessment/NonNegativityCost/isMeasured``).
+    public static func costLine(_ cost: FitAssessment.NonNegativityCost) -> String {
         guard cost.isMeasured else {
             return "  Cost of non-negativity: not measured (the free-loading fit ended below the non-negative one, at log-likelihood \(NumberFormat.significant(cost.freeLogLikelihood, digits: 8, ascii: true)); see the warnings)"
         }

@@ -75,11 +75,9 @@ public struct Analysis: Sendable {
         warnings.append(contentsOf: replicates?.1 ?? [])
         let p = prepared.tasks.count
         let draws = options.draws
-        var hornProgress: (@Sendable (Int) -> Void)? = nil
-        if let progress { hornProgress = { done in progress(.hornDraws(done: done, total: draws)) } }
         let horn = try ParallelAnalysis(
             prepared: prepared, draws: draws, seed: options.seed, rule: options.hornRule, threads: options.threads,
-            progress: hornProgress)
+            progress: AnalysisProgress.hornDraws(reportingTo: progress, total: draws))
         if horn.masked {
             warnings.append(AnalysisWarning(
                 .gapsInHorn,
@@ -96,14 +94,7 @@ public struct Analysis: Sendable {
             ?? NoiseFloor(unanchored: prepared.tasks)
         let freeUniquenesses = floor.noiseShare.filter { $0 == nil }.count
         let kChoice = try Self.chooseK(options: options.fit, horn: horn, tasks: p, freeUniquenesses: freeUniquenesses)
-        if kChoice.rule == .hornZeroFallback {
-            warnings.append(AnalysisWarning(.noFactorAboveNoise, "no factor stands above noise (k95 = 0); fitting k = 1"))
-        }
-        if let asked = kChoice.capped {
-            warnings.append(AnalysisWarning(
-                .factorsCapped,
-                "\(asked) factors were asked for (\(kChoice.rule == .horn ? "Horn's k95" : "by you")), but with p = \(p) tasks and \(freeUniquenesses) free uniqueness(es) a \(asked)-factor model has more parameters than the correlation matrix has entries (negative degrees of freedom); fitting k = \(kChoice.k), Ledermann's bound"))
-        }
+        warnings.append(contentsOf: Self.factorCountWarnings(kChoice, tasks: p, freeUniquenesses: freeUniquenesses))
         let k = kChoice.k
         if noise != nil, !floor.tasksMissingFromNoise.isEmpty {
             warnings.append(AnalysisWarning(
@@ -112,8 +103,6 @@ public struct Analysis: Sendable {
                 subjects: floor.tasksMissingFromNoise))
         }
 
-        var emProgress: (@Sendable (Int, Double) -> Void)? = nil
-        if let progress { emProgress = { iterations, step in progress(.emIterations(iterations, step: step)) } }
         // Complete data: S = ZᵀZ/n, the correlation matrix, is all the EM and the
         // fit statistics need. With gaps: the missing-data EM on the runs' observed
         // cells, and fit statistics against the pairwise-complete correlations.
@@ -123,7 +112,7 @@ public struct Analysis: Sendable {
         let dataSpace = !prepared.hasGaps && DataSpaceEMMap.isCheaper(runs: n, tasks: p)
         let s: Matrix? = dataSpace ? nil : try Self.correlation(prepared)
         let anchors = floor.noiseShare
-        let fitModel = { @Sendable (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
+        let fitModel: FitStage.Fit = { (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
             var o = o
             o.factors = o.factors ?? k
             let kk = o.factors ?? k
@@ -136,33 +125,22 @@ public struct Analysis: Sendable {
             }
             return try FactorModel(covariance: s, observations: n, k: kk, anchors: anchors, options: o, progress: progress)
         }
-        var mainOptions = options.fit
-        mainOptions.factors = k
-        let fitThreads = IndependentFits.workers(options.threads)
-        let plan = ModelFit.AuxiliaryPlan(s: s, n: n, p: p, k: k, anchors: anchors, options: mainOptions,
-                                          neighbours: options.assessFit, cost: options.assessFit, pairwise: prepared.hasGaps)
-        let multiStart = try MultiStartFit(options: mainOptions, starts: options.starts, check: options.startCheck,
-                                           progress: emProgress, threads: fitThreads, companions: plan.jobs, fit: fitModel)
+        let stage = try FitStage(
+            k: k, s: s, n: n, tasks: prepared.tasks, anchors: anchors, pairwise: prepared.hasGaps, runs: true,
+            options: options, progress: progress, fit: fitModel,
+            spread: { model, multiStart throws(AnalysisError) in
+                try Self.scoreSpread(model: model, multiStart: multiStart, prepared: prepared,
+                                     anchored: anchors.map { $0 != nil })
+            })
         if prepared.hasGaps {
             warnings.append(AnalysisWarning(
                 .fittedWithGaps,
                 "fitted with \(prepared.selectionReport.missingCells) missing task cell(s) by the missing-data EM (maximum likelihood over each run's observed cells, with task means and sds from the observed cells: two-stage); fit statistics compare with the pairwise-complete correlations and are approximate"))
         }
-        let model = multiStart.model
+        warnings.append(contentsOf: stage.warnings)
+        let model = stage.model
         let d = model.diagnostics
-        let spread = try Self.scoreSpread(model: model, multiStart: multiStart, prepared: prepared,
-                                          anchored: anchors.map { $0 != nil })
-        warnings.append(contentsOf: Self.fitWarnings(model: model, multiStart: multiStart, tasks: prepared.tasks,
-                                                     anchors: anchors, starts: options.starts, runs: true,
-                                                     spread: spread))
-        var modelFit = ModelFit.assess(
-            s: s, n: n, tasks: prepared.tasks, model: model, anchors: anchors, starts: multiStart.starts,
-            plan: plan, fits: multiStart.companionFits, pairwise: prepared.hasGaps)
-        modelFit.scoreSpread = spread
-        if let why = modelFit.unavailable {
-            warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))
-        }
-        warnings.append(contentsOf: Self.fitQualityWarnings(modelFit))
+        let modelFit = stage.assessment
         let above = prepared.tasks.indices.filter { j in
             floor.h2Ceiling[j].map { model.communality[j] > $0 } ?? false
         }.map { prepared.tasks[$0] }
@@ -217,99 +195,6 @@ public struct Analysis: Sendable {
         return ScoreSpread(aggregates: aggregates, runNames: prepared.runNames)
     }
 
-    /// What the fit itself must say: an unconverged EM, the projected M-step's
-    /// fallback to nnls, weakly identified loadings (with how much the
-    /// leaderboard moves across starts, `spread`, when there are runs), a
-    /// better optimum found by the start check, how many starts agreed, Heywood cases.
-    static func fitWarnings(model: FactorModel, multiStart: MultiStartFit, tasks: [String], anchors: [Double?],
-                            starts: Int, runs: Bool = false, spread: ScoreSpread? = nil) -> [AnalysisWarning] {
-        var warnings: [AnalysisWarning] = []
-        let d = model.diagnostics
-        if let fallback = d.mStepFallback {
-            warnings.append(AnalysisWarning(
-                .mStepFallback,
-                "\(fallback.reason); the fit was finished with the nnls M-step (exact, monotone in ℓ, its fixed point the constrained maximum likelihood) from the projected map's best point, and its answer is reported (m_step nnls) — not the reference's projected fixed point, which was not reached"))
-        }
-        if case let .weaklyIdentified(free)? = d.identification {
-            warnings.append(Self.weakIdentificationWarning(d, freeRotations: free, k: model.factorCount, runs: runs,
-                                                           spread: spread, starts: multiStart.starts))
-        }
-        if !d.converged {
-            let distance = d.estimatedDistance.isFinite ? "estimated distance to the fixed point \(d.estimatedDistance)" : "distance to the fixed point unknown (steps not contracting)"
-            warnings.append(AnalysisWarning(
-                .emNotConverged,
-                "EM did NOT converge: stopped at the cap of \(d.iterations) map evaluations, last step \(d.finalStep), \(distance); the scores may be wrong — try --m-step nnls or a larger --max-iterations"))
-        }
-        if multiStart.checkFoundBetter, let gain = multiStart.starts.checkGain,
-           let better = multiStart.starts.checkBestLogLikelihood {
-            warnings.append(AnalysisWarning(
-                .betterOptimumFound,
-                "the EM's default start stopped at a local optimum: one of \(multiStart.starts.checkStarts) extra seeded starts reached log-likelihood \(better), higher by \(gain); rerun with --starts 16 to report the best of 16 starts"))
-        }
-        if multiStart.checkInconclusive, let unconverged = multiStart.starts.checkUnconverged {
-            let best = multiStart.starts.checkBestLogLikelihood.map { " (the best check start reached log-likelihood \($0))" } ?? ""
-            warnings.append(AnalysisWarning(
-                .startCheckInconclusive,
-                "the start check is inconclusive: \(unconverged) of its \(multiStart.starts.checkStarts) extra seeded starts stopped unconverged at their cap of \(multiStart.checkCap) map evaluations or failed, so none beat the default start\(best) but they might have — rerun with --starts 9 to fit every start to convergence"))
-        }
-        if starts > 1 {
-            warnings.append(AnalysisWarning(
-                .startsCompared,
-                "\(multiStart.starts.reachedBest) of \(multiStart.starts.requested) starts reached the best log-likelihood \(d.logLikelihood) (start \(multiStart.starts.best) reported)"))
-        }
-        let heywood = tasks.indices.filter { anchors[$0] == nil && model.psi[$0] < 0.005 }
-            .map { tasks[$0] }
-        if !heywood.isEmpty {
-            warnings.append(AnalysisWarning(
-                .heywoodCase,
-                "Heywood case: \(heywood.count) task(s) have a free uniqueness below 0.005 (factanal's bound), i.e. the factors explain them almost entirely — an improper solution or too many factors: \(AnalysisWarning.list(heywood))",
-                subjects: heywood))
-        }
-        return warnings
-    }
-
-    /// The `weakly_identified` warning: what is flat, what the EM stopped on, and
-    /// how far the leaderboard moves across starts.
-    static func weakIdentificationWarning(_ d: FitDiagnostics, freeRotations: Int, k: Int, runs: Bool,
-                                          spread: ScoreSpread?, starts: ModelFit.Starts) -> AnalysisWarning {
-        func g(_ x: Double) -> String { String(format: "%.3g", x) }
-        let stop = d.stopQuantity == .covariance
-            ? "the EM stopped when Σ = ΛΛᵀ + Ψ had converged (estimated distance \(d.covarianceDistance.map(g) ?? "unknown") < \(g(d.stopRule.tolerance))), not Λ"
-            : "Λ itself converged, to one of many equally likely points"
-        var message = "the loadings are weakly identified: the likelihood is flat along \(k * (k - 1) / 2 > RotationCone.exactSpanLimit ? "at least " : "")\(freeRotations) of the \(k * (k - 1) / 2) rotation direction(s) of the \(k) factors that keep every loading ≥ 0 (too few loadings at 0 to pin them), so the data determine Σ = ΛΛᵀ + Ψ and the log-likelihood but not Λ; \(stop)"
-        var subjects: [String] = []
-        if !runs {
-            message += "; the factors are one of many equivalent rotations"
-        } else if let spread {
-            message += "; across \(spread.fitsCompared) fits from different starts that reached the same log-likelihood the aggregate scores correlate at least r = \(String(format: "%.4f", spread.lowestCorrelation)) and the largest rank move is \(spread.largestRankMove) place(s) (run \(spread.run): rank \(spread.ranks[0]) vs \(spread.ranks[1])) — read rank differences of that size as ties"
-            subjects = [spread.run]
-        } else {
-            let tried = starts.requested > 1 ? starts.requested - 1 : starts.checkStarts
-            message += tried > 0
-                ? "; none of the \(tried) other start(s) reached the same log-likelihood, so how much the leaderboard moves along the rotation is not measured"
-                : "; no other start was run, so how much the leaderboard moves along the rotation is not measured — rerun without --no-start-check or with --starts 8"
-        }
-        return AnalysisWarning(.weaklyIdentified, message, subjects: subjects)
-    }
-
-    /// A poor fit (RMSEA above 0.1, the conventional line) is said, with where to look.
-    static func fitQualityWarnings(_ fit: ModelFit) -> [AnalysisWarning] {
-        func g(_ x: Double) -> String { String(format: "%.3g", x) }
-        var out: [AnalysisWarning] = []
-        if let s = fit.statistics, let rmsea = s.rmsea, rmsea.estimate > 0.1 {
-            let worst = fit.largestResiduals.first.map { " (largest residual correlation \(g($0.value)) between \($0.taskA) and \($0.taskB))" } ?? ""
-            out.append(AnalysisWarning(
-                .poorFit,
-                "the \(s.factors)-factor model fits poorly: RMSEA \(g(rmsea.estimate)) (90% interval \(g(rmsea.lower))–\(g(rmsea.upper)); above 0.1 is poor), TLI \(g(s.tli))\(worst); see the Model fit card (k ± 1, residuals) — with noise anchors, tasks whose ψ is pinned near 0 force the factors to reproduce them exactly"))
-        }
-        if let cost = fit.nonNegativityCost, !cost.isMeasured {
-            out.append(AnalysisWarning(
-                .freeFitBelowNonnegative,
-                "the free-loading fit ended below the non-negative one (log-likelihood \(String(format: "%.8g", cost.freeLogLikelihood)) < \(String(format: "%.8g", cost.nonnegativeLogLikelihood))): every non-negative Λ is a free one too, so the free fit \(cost.freeConverged ? "stopped at a worse local optimum" : "stopped unconverged at its cap") and the cost of non-negativity is not measured; fit with --loadings free --starts 16 to compare"))
-        }
-        return out
-    }
-
     /// The task correlation matrix: `ZᵀZ/n` of complete z-scores, pairwise-complete with gaps.
     static func correlation(_ prepared: PreparedSweep) throws(AnalysisError) -> Matrix {
         if prepared.hasGaps {
@@ -318,29 +203,6 @@ public struct Analysis: Sendable {
             }
         }
         return BLASThreading.withThreadCount(1) { prepared.z.gram(alpha: 1 / Double(prepared.z.rows)) }
-    }
-
-    /// Warnings for every run and task the preparation dropped.
-    static func selectionWarnings(_ report: SelectionReport) -> [AnalysisWarning] {
-        var out: [AnalysisWarning] = []
-        if !report.droppedRuns.isEmpty {
-            let words: [SelectionReport.DropReason: String] = [.lowCoverage: "with low coverage",
-                                                               .incomplete: "with a gap", .constant: "constant"]
-            let why = Dictionary(grouping: report.droppedRuns, by: \.reason)
-                .map { "\($0.value.count) \(words[$0.key]!)" }.sorted()
-            out.append(AnalysisWarning(
-                .runsDropped,
-                "dropped \(report.droppedRuns.count) run(s) for missing cells (\(why.joined(separator: ", ")); policy \(report.missingPolicy.rawValue), min coverage \(report.minCoverage)): \(AnalysisWarning.list(report.droppedRuns.map(\.name)))",
-                subjects: report.droppedRuns.map(\.name)))
-        }
-        let gappy = report.droppedTasks.filter { $0.reason != .constant }
-        if !gappy.isEmpty {
-            out.append(AnalysisWarning(
-                .tasksDropped,
-                "dropped \(gappy.count) task(s) observed on less than \(report.minCoverage) of the runs: \(AnalysisWarning.list(gappy.map(\.name)))",
-                subjects: gappy.map(\.name)))
-        }
-        return out
     }
 
     /// k from the options and Horn's counts (METHOD.md §4).
@@ -365,15 +227,11 @@ public struct Analysis: Sendable {
     }
 
     /// Keeps rows whose status equals `required` (ignoring case and surrounding
-    /// spaces) when the file has a `status` column; lists the others.
+    /// spaces) when the file has a `status` column; lists the others
+    /// (``EvalMatrix/filteringStatus(_:column:)``). `nil` keeps every row.
     public static func filterStatus(_ sweep: EvalMatrix, required: String?) -> (EvalMatrix, [SkippedRun]) {
-        guard let required, let status = sweep.strings("status") else { return (sweep, []) }
-        let want = required.trimmingCharacters(in: .whitespaces).lowercased()
-        let keep = status.map { $0.trimmingCharacters(in: .whitespaces).lowercased() == want }
-        let skipped = status.indices.filter { !keep[$0] }.map {
-            SkippedRun(run: sweep.runNames[$0], line: sweep.lines[$0],
-                       reason: status[$0].isEmpty ? "an empty status" : "status \"\(status[$0])\"")
-        }
-        return (sweep.filteringRows { keep[$0] }, skipped)
+        guard let required else { return (sweep, []) }
+        let (kept, skipped) = sweep.filteringStatus(required)
+        return (kept, skipped)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IRTModel
+import IRTSynthetic
 
 /// Writes a synthetic sweep (and optionally its replicate-noise file) with a
 /// known factor structure, for benchmarks and recovery checks.
@@ -12,7 +13,13 @@ struct IRTGenerate: ParsableCommand {
         discussion: """
             Rows are runs (run_name, status = completed), columns are tasks named \
             eval/paloma/synthetic_<j>/bpb holding bpb-like numbers (lower is better), \
-            generated as z = Λθ + ε with Λ ≥ 0. The same seed gives the same files.
+            generated as z = Λ(θ + δ) + ε with Λ ≥ 0: θ ~ N(0, I) is the run's mixture \
+            (its noise-free truth), δ ~ N(0, σ_s² I) the seed noise common to all tasks \
+            (--seed-noise-theta, 0 by default) and ε ~ N(0, Ψ) the seed noise per task. \
+            The noise file holds --noise-runs replicates of each of --replicate-mixtures \
+            mixtures, differing only in δ and ε; --truth writes every run's θ and its \
+            aggregate (the mean of θ). The same seed gives the same files; with the \
+            defaults they are those of versions without these options.
             """)
 
     @Option(help: "Number of runs (rows).")
@@ -27,8 +34,20 @@ struct IRTGenerate: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Replicate rows in the noise file.")
+    @Option(help: "Replicate rows in the noise file, per replicated mixture.")
     var noiseRuns: Int = 10
+
+    @Option(help: ArgumentHelp(
+        "Seed noise common to all tasks: the sd σ_s of δ ~ N(0, σ_s² I_k), added to every run's θ (sweep and replicates), drawn afresh per run; ≥ 0.",
+        discussion: "Replicates of one mixture then have Cov(z) = σ_s² ΛΛᵀ + Ψ, and the aggregate's seed noise has sd σ_s/√k. 0 adds none.",
+        valueName: "SD"))
+    var seedNoiseTheta: Double = 0
+
+    @Option(help: ArgumentHelp(
+        "Mixtures replicated in the noise file (--noise-runs rows each), between 1 and --runs.",
+        discussion: "1: the mixture θ = (½, …, ½), rows noise_seed_<i>. M > 1: the true θ of sweep runs 1…M, rows <run>_seed_<i> and a replicate_group column naming the run.",
+        valueName: "M"))
+    var replicateMixtures: Int = 1
 
     @Option(help: "Share of the zero cross-loadings drawn near zero instead (0.001–0.011), in [0, 1].")
     var nearZeroShare: Double = 0
@@ -45,6 +64,11 @@ struct IRTGenerate: ParsableCommand {
     @Option(help: "Path of a CSV with the runs' true factor scores, run_name,theta_1…theta_k (optional).")
     var theta: String?
 
+    @Option(help: ArgumentHelp(
+        "Path of a CSV with the noise-free truth, run_name,theta_1…theta_k,aggregate (optional).",
+        discussion: "aggregate is the mean of θ. Every sweep run, then, with --noise, every replicate row with its mixture's θ."))
+    var truth: String?
+
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
         guard tasks >= 1 else { throw ValidationError("--tasks must be at least 1, got \(tasks)") }
@@ -56,13 +80,24 @@ struct IRTGenerate: ParsableCommand {
             throw ValidationError("--near-zero-share must be between 0 and 1, got \(nearZeroShare)")
         }
         guard heywoodTasks >= 0 else { throw ValidationError("--heywood-tasks must be non-negative, got \(heywoodTasks)") }
+        guard seedNoiseTheta.isFinite, seedNoiseTheta >= 0 else {
+            throw ValidationError("--seed-noise-theta must be a finite number ≥ 0, got \(seedNoiseTheta)")
+        }
+        guard replicateMixtures >= 1, replicateMixtures <= runs else {
+            throw ValidationError("--replicate-mixtures must be between 1 and --runs (\(runs)), got \(replicateMixtures)")
+        }
+        guard replicateMixtures == 1 || noise != nil else {
+            throw ValidationError("--replicate-mixtures \(replicateMixtures) needs --noise PATH: the replicates are written to the noise file")
+        }
     }
 
     func run() throws {
         let sweep = SyntheticSweep(runs: runs, tasks: tasks, factors: factors, seed: seed, noiseRuns: noiseRuns,
-                                   shape: .init(nearZeroCrossLoadings: nearZeroShare, heywoodTasks: heywoodTasks))
+                                   shape: .init(nearZeroCrossLoadings: nearZeroShare, heywoodTasks: heywoodTasks),
+                                   seedNoiseTheta: seedNoiseTheta, replicateMixtures: replicateMixtures)
         try sweep.writeSweep(to: URL(fileURLWithPath: out))
         if let noise { try sweep.writeNoise(to: URL(fileURLWithPath: noise)) }
         if let theta { try sweep.writeTrueScores(to: URL(fileURLWithPath: theta)) }
+        if let truth { try sweep.writeTruth(to: URL(fileURLWithPath: truth), includingReplicates: noise != nil) }
     }
 }

@@ -16,5 +16,5 @@ if ProcessInfo.processInfo.environment["IRTKIT_REEXEC"] == nil, let coreType = B
     unsetenv("IRTKIT_REEXEC")
 }
 
-IRTReportCommand.handleTerminationSignals()
+AnalyzeCommand.handleTerminationSignals()
 exit(IRTReportTool.exitCode(running: Array(CommandLine.arguments.dropFirst())))

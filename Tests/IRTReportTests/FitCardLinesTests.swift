@@ -9,8 +9,8 @@ import Testing
 /// for a cost of non-negativity that was, or was not, measured.
 @Suite("Fit card and summary: start check and cost of non-negativity")
 struct FitCardLinesTests {
-    static func starts(gain: Double, unconverged: Int?) -> ModelFit.Starts {
-        var s = ModelFit.Starts(requested: 1, best: 1, reachedBest: 1, logLikelihoods: [-100], iterations: [500],
+    static func starts(gain: Double, unconverged: Int?) -> FitAssessment.Starts {
+        var s = FitAssessment.Starts(requested: 1, best: 1, reachedBest: 1, logLikelihoods: [-100], iterations: [500],
                                 checkStarts: 8, checkBestLogLikelihood: -100 + gain, checkGain: gain)
         s.checkUnconverged = unconverged
         return s
@@ -26,8 +26,8 @@ struct FitCardLinesTests {
         #expect(text.contains("inconclusive") == (gain < 0 && (unconverged ?? 0) > 0))
     }
 
-    static func cost(free: Double, nonnegative: Double) -> ModelFit.NonNegativityCost {
-        ModelFit.NonNegativityCost(freeConverged: true, freeLogLikelihood: free, nonnegativeLogLikelihood: nonnegative,
+    static func cost(free: Double, nonnegative: Double) -> FitAssessment.NonNegativityCost {
+        FitAssessment.NonNegativityCost(freeConverged: true, freeLogLikelihood: free, nonnegativeLogLikelihood: nonnegative,
                                    difference: free - nonnegative, likelihoodRatio: 2 * (free - nonnegative), bentTasks: [])
     }
 

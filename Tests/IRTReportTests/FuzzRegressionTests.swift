@@ -6,15 +6,13 @@ import Testing
 /// Inputs found by the libFuzzer targets in `Fuzz/` (`scripts/fuzz`), kept as
 /// tests so that what they caught stays fixed. Each input is also in the
 /// targets' seed corpus (`Fuzz/Corpus/<target>/regression-*`). The suite is
-/// in IRTReportTests because the one bug found so far was in the CSV writer.
+/// in IRTReportTests because the CSV writer is what these inputs exercise.
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {
-    /// fuzz-task-selection, 2026-12: a header name holding `"` followed by the
-    /// combining mark U+032A. `"` + U+032A is one `Character`, so quoting the
-    /// name with `replacingOccurrences(of: "\"", with: "\"\"")` left that quote
-    /// undoubled and the field ended early ("unexpected text after a closing
-    /// quote"). The same quoting was in CSVExport, which now works per Unicode
-    /// scalar; the reader itself was right. The input's bytes: names split at
+    /// From fuzz-task-selection: a header name holding `"` followed by the
+    /// combining mark U+032A. `"` + U+032A is one `Character`, so quoting must
+    /// double the quote per Unicode scalar (`replacingOccurrences(of: "\"", …)`
+    /// skips it and the field ends early). The input's bytes: names split at
     /// LF, with CR runs and invalid UTF-8 (read as U+FFFD).
     @Test func aQuoteJoinedByACombiningMarkSurvivesQuoting() throws {
         let bytes: [UInt8] = [

@@ -291,7 +291,7 @@ struct CSVExportTests {
 
     @Test("a quote joined by a combining mark is still doubled")
     func quoteWithCombiningMark() throws {
-        // U+0022 U+032A is one Character: replacingOccurrences(of: "\"") used to skip it.
+        // U+0022 U+032A is one Character, which replacingOccurrences(of: "\"") skips: quoting must work per scalar.
         let name = "run \"\u{32A}x\", y"
         #expect(CSVExport.field(name) == "\"run \"\"\u{32A}x\"\", y\"")
         let table = try CSVReader.parse("a,b\n" + CSVExport.field(name) + ",1\n", source: "t.csv")

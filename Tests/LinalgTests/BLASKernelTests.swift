@@ -2,7 +2,8 @@
 import Testing
 
 /// The kernel check's decisions, from given CPU flags and environments (the
-/// machine running the tests only supplies the last test's facts).
+/// machine running the tests only supplies the last test's facts). That
+/// `irt-report` acts on them is KernelReexecutionTests (IRTCommandLineTests).
 @Suite("BLAS kernel check")
 struct BLASKernelTests {
     static let avx512 = "fpu sse sse2 ssse3 sse4_1 sse4_2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl"

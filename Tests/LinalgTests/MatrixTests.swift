@@ -181,6 +181,7 @@ struct MatrixTests {
                 == .shapeMismatch(operation: "maxAbsDifference", expected: Shape(rows: 2, columns: 2), actual: Shape(rows: 2, columns: 3)))
     }
 
+    /// The wording is the point: each description carries the case's data.
     @Test("errors describe themselves")
     func errorDescriptions() {
         let e = LinalgError.shapeMismatch(operation: "dot", expected: Shape(rows: 3, columns: 1), actual: Shape(rows: 2, columns: 1))

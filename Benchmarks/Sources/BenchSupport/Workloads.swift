@@ -1,5 +1,6 @@
 import Foundation
 import IRTModel
+import IRTSynthetic
 import Linalg
 import LinalgReference
 

@@ -1,6 +1,7 @@
 import BenchSupport
 import Foundation
 import IRTModel
+import IRTSynthetic
 import Linalg
 
 /// One EM problem of the bank: a covariance (correlation) matrix of n runs,

@@ -27,11 +27,10 @@ extension Analysis {
     /// ``filterStatus(_:required:)`` does); the statuses as written, trimmed.
     static func skippedStatuses(_ matrix: EvalMatrix, required: String) -> [String: Int] {
         guard let status = matrix.strings("status") else { return [:] }
-        let want = required.trimmingCharacters(in: .whitespaces).lowercased()
+        let want = EvalMatrix.normalizedStatus(required)
         var counts: [String: Int] = [:]
-        for s in status {
-            let trimmed = s.trimmingCharacters(in: .whitespaces)
-            if trimmed.lowercased() != want { counts[trimmed, default: 0] += 1 }
+        for s in status where EvalMatrix.normalizedStatus(s) != want {
+            counts[s.trimmingCharacters(in: .whitespaces), default: 0] += 1
         }
         return counts
     }

@@ -52,11 +52,11 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A saved model cannot be used: unreadable, not a model, or of another schema version.
     case invalidModel(file: String, reason: String)
     /// A task-selection pattern does nothing: an include or exclude pattern
-    /// matches no column, a direction pattern no selected task. `kind` is
-    /// `include`, `exclude`, `higher_is_better` or `lower_is_better`;
+    /// matches no column, a direction pattern no selected task. `kind` says
+    /// which list the pattern is in;
     /// `nearMatches` are names it matches ignoring case (or that contain its
     /// text); `candidates` the names it could have matched.
-    case unmatchedPattern(file: String, kind: String, pattern: String, nearMatches: [String], candidates: [String])
+    case unmatchedPattern(file: String, kind: PatternKind, pattern: String, nearMatches: [String], candidates: [String])
     /// A wildcard include pattern matches only columns holding text.
     case nonNumericPattern(file: String, pattern: String, columns: [String])
     /// A task is matched by both a higher-is-better and a lower-is-better pattern.
@@ -126,20 +126,19 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): not a usable IRTKit model: \(JSONCoding.oneLine(reason))"
         case let .unmatchedPattern(file, kind, pattern, nearMatches, candidates):
             let target = switch kind {
-            case "include": "no column"
-            case "exclude": "no column"
-            default: "no selected task"
+            case .include, .exclude: "no column"
+            case .higherIsBetter, .lowerIsBetter: "no selected task"
             }
-            var text = "\(file): \(kind) pattern \"\(pattern)\" matches \(target)"
+            var text = "\(file): \(kind.rawValue) pattern \"\(pattern)\" matches \(target)"
             if !nearMatches.isEmpty {
                 text += "; did you mean \(nearMatches.map { "\"\($0)\"" }.joined(separator: ", "))? (patterns are case-sensitive)"
             }
             text += "; patterns are globs (* any run of characters, ? one character)"
             if !candidates.isEmpty {
                 let label = switch kind {
-                case "include": "numeric columns"
-                case "exclude": "columns"
-                default: "selected tasks"
+                case .include: "numeric columns"
+                case .exclude: "columns"
+                case .higherIsBetter, .lowerIsBetter: "selected tasks"
                 }
                 text += "; \(label): \(Self.list(candidates))"
             }
@@ -177,4 +176,18 @@ extension AnalysisError {
 @inline(__always)
 func numerical<R>(_ body: () throws(LinalgError) -> R) throws(AnalysisError) -> R {
     do throws(LinalgError) { return try body() } catch { throw .numerical(error) }
+}
+
+extension AnalysisError {
+    /// Which list of a ``TaskSelection`` a pattern belongs to; the raw value is its JSON key.
+    public enum PatternKind: String, Sendable, Equatable, CaseIterable {
+        /// ``TaskSelection/include``: columns that are tasks.
+        case include
+        /// ``TaskSelection/exclude``: columns that are never tasks.
+        case exclude
+        /// ``TaskSelection/higherIsBetter``: tasks where larger is better.
+        case higherIsBetter = "higher_is_better"
+        /// ``TaskSelection/lowerIsBetter``: tasks where smaller is better.
+        case lowerIsBetter = "lower_is_better"
+    }
 }

@@ -16,7 +16,8 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var fit: FitOptions
     /// Held-out metrics to validate the scores against (METHOD.md §8); absent ones are skipped.
     public var heldOutMetrics: [String]
-    /// Columns copied into the leaderboard when present.
+    /// Columns copied into the leaderboard when present (none by default;
+    /// ``ReferencePreset/leaderboardColumns`` for the reference sweep).
     public var leaderboardColumns: [String]
     /// A task is dropped as constant when its observed values are all equal or
     /// `max − min ≤ constantTolerance · max |x|` (METHOD.md §3): relative to the
@@ -65,14 +66,14 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// listed in ``PreparedSweep/selectionReport``); 0.5 by default.
     public var minCoverage: Double
 
-    /// The held-out metrics of the reference.
-    public static let defaultHeldOutMetrics = ["eval/uncheatable_eval/macro_loss", "eval/paloma/macro_loss"]
+    /// The default held-out metrics: the reference's (``ReferencePreset/heldOutMetrics``).
+    public static let defaultHeldOutMetrics = ReferencePreset.heldOutMetrics
 
     public init(
         selection: TaskSelection = .reference, requiredStatus: String? = "completed", draws: Int = 500,
         seed: UInt64 = 42, hornRule: ParallelAnalysis.Rule = .count, threads: Int? = nil,
         fit: FitOptions = FitOptions(), heldOutMetrics: [String] = AnalysisOptions.defaultHeldOutMetrics,
-        leaderboardColumns: [String] = ["is_qsplit240_core"], constantTolerance: Double = 1e-12,
+        leaderboardColumns: [String] = [], constantTolerance: Double = 1e-12,
         rankDraws: Int = 2000, runColumn: String? = nil, missingTokens: [String] = [],
         missing: MissingPolicy = .default, minCoverage: Double = AnalysisOptions.defaultMinCoverage,
         starts: Int = 1, startCheck: Int = 8, assessFit: Bool = true

@@ -5,3 +5,12 @@ public enum AnalysisProgress: Sendable {
     /// The EM fit: iterations so far and the last step `max |ΔΛ|`.
     case emIterations(Int, step: Double)
 }
+
+extension AnalysisProgress {
+    /// Horn's per-draw callback that reports ``hornDraws(done:total:)`` to `progress`, or `nil` without one.
+    static func hornDraws(reportingTo progress: (@Sendable (AnalysisProgress) -> Void)?,
+                          total: Int) -> (@Sendable (Int) -> Void)? {
+        guard let progress else { return nil }
+        return { done in progress(.hornDraws(done: done, total: total)) }
+    }
+}

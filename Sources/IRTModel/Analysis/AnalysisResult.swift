@@ -117,13 +117,21 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     public let noiseTheta: [[Double]]?
     /// Decisions and doubts a reader must know (skipped rows, dropped tasks,
     /// an unconverged EM, tasks above their ceiling, …), in the order they arose.
-    public let warnings: [AnalysisWarning]
+    public private(set) var warnings: [AnalysisWarning]
     /// Joint draws behind the leaderboard's rank intervals.
     public let rankDraws: Int
     /// Fit statistics, neighbours, residuals, starts and the cost of non-negativity.
-    public let fit: ModelFit
+    public let fit: FitAssessment
     /// The fitted model (what `model.json` holds); `nil` only in a result decoded from JSON.
     public var model: FittedModel? = nil
+
+    /// This result with every warning passed through `transform` (e.g. a front
+    /// end saying each ``AnalysisWarning/remedies`` in its own terms).
+    public func mappingWarnings(_ transform: (AnalysisWarning) -> AnalysisWarning) -> AnalysisResult {
+        var copy = self
+        copy.warnings = warnings.map(transform)
+        return copy
+    }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", input, source, noiseSource = "noise_source", skippedRuns = "skipped_runs"
@@ -141,7 +149,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         source: String, noiseSource: String?, skippedRuns: [SkippedRun], prepared: PreparedSweep,
         horn: ParallelAnalysis, kChoice: FactorCountChoice, model: FactorModel, fitted: FittedModel,
         floor: NoiseFloor, snr: SignalToNoiseSummary?, validation: Validation, leaderboard: Leaderboard,
-        warnings: [AnalysisWarning], rankDraws: Int, fit: ModelFit
+        warnings: [AnalysisWarning], rankDraws: Int, fit: FitAssessment
     ) {
         schemaVersion = Self.currentSchemaVersion
         input = .runs
@@ -182,7 +190,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
 
     /// The result of a correlation-matrix input: Horn, the fit and its statistics; no runs.
     init(correlation c: CorrelationInput, selection: SelectionReport, horn: ParallelAnalysis, kChoice: FactorCountChoice,
-         model: FactorModel, factorLabels: [String], warnings: [AnalysisWarning], fit: ModelFit) {
+         model: FactorModel, factorLabels: [String], warnings: [AnalysisWarning], fit: FitAssessment) {
         schemaVersion = Self.currentSchemaVersion
         input = .correlation
         source = c.source

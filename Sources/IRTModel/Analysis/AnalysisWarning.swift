@@ -77,14 +77,50 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         case startCheckInconclusive = "start_check_inconclusive"
     }
 
+    /// What a user can do about a warning, in the library's terms; a front end
+    /// says it in its own (the command line names its flags: `IRTCommandLine`).
+    public enum Remedy: Sendable, Equatable {
+        /// Fit from this many seeded starts and report the best.
+        case moreStarts(Int)
+        /// Fit with the other M-step.
+        case otherMStep(MStep)
+        /// Allow more EM map evaluations (``FitOptions/maxIterations``).
+        case moreIterations
+        /// Run the start check (``AnalysisOptions/startCheck``) that was skipped.
+        case runStartCheck
+        /// Refit with free loadings from this many starts and compare.
+        case freeLoadingsWithStarts(Int)
+    }
+
     public let kind: Kind
+    /// For people: what happened and what it means, without the remedy.
     public let message: String
     public let subjects: [String]
+    /// What the user can do about it (possibly nothing), in the order to try.
+    public let remedies: [Remedy]
 
-    public init(_ kind: Kind, _ message: String, subjects: [String] = []) {
+    public init(_ kind: Kind, _ message: String, subjects: [String] = [], remedies: [Remedy] = []) {
         self.kind = kind
         self.message = message
         self.subjects = subjects
+        self.remedies = remedies
+    }
+
+    /// This warning with another message (e.g. the remedy said in a front end's terms).
+    public func withMessage(_ message: String) -> AnalysisWarning {
+        AnalysisWarning(kind, message, subjects: subjects, remedies: remedies)
+    }
+
+    // `result.json` carries a warning's remedies as a front end said them, in
+    // `message` (the command line's flags); the typed form is the library's.
+    private enum CodingKeys: String, CodingKey { case kind, message, subjects }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        message = try c.decode(String.self, forKey: .message)
+        subjects = try c.decode([String].self, forKey: .subjects)
+        remedies = []
     }
 
     public var description: String { message }

@@ -10,12 +10,12 @@ struct MultiStartFit {
     /// The reported fit.
     let model: FactorModel
     /// Its starts block.
-    private(set) var starts: ModelFit.Starts
+    private(set) var starts: FitAssessment.Starts
     /// The other starts' fits (requested or check) that reached the reported
     /// ℓ within ``sameOptimum``: with weakly identified loadings they share Σ
     /// but not Λ, and show how much the scores move (``ScoreSpread``).
     let sameOptimumFits: [FactorModel]
-    /// The companions' fits, in their order (``ModelFit/AuxiliaryPlan``).
+    /// The companions' fits, in their order (``FitAssessment/AuxiliaryPlan``).
     let companionFits: [Result<FactorModel, AnalysisError>]
     /// The cap of each check start: ``auxiliaryCap``, or the main fit's when lower.
     let checkCap: Int
@@ -25,13 +25,10 @@ struct MultiStartFit {
     /// Relative ℓ difference below which the lower start index wins.
     static let tie = 1e-9
     /// Cap on map evaluations of each fit made only to check or compare (check
-    /// starts, k ± 1, free loadings): twice the per-fit budget of 5,000,
-    /// which every fit of the EM bank meets but one (5,181), and it bounds their
-    /// cost. (20,000 until the bank's fifth round: `--factors 43` on the sample
-    /// spent two thirds of its 20 s on check fits crawling at k = 36 — 11.8 s
-    /// with 10,000 in that hour.) A check start that stops at the cap is counted
-    /// (``ModelFit/Starts/checkUnconverged``) and, when the check found nothing
-    /// better, the check is said to be inconclusive.
+    /// starts, k ± 1, free loadings): twice the 5,000-evaluation budget a fit is
+    /// held to, which bounds their cost (Docs/decisions/start-check.md). A check
+    /// start that stops at the cap is counted (``FitAssessment/Starts/checkUnconverged``)
+    /// and, when the check found nothing better, the check is said to be inconclusive.
     static let auxiliaryCap = 10_000
 
     /// The options of an auxiliary fit: the user's model (M-step, loadings,
@@ -115,7 +112,7 @@ struct MultiStartFit {
             $0.diagnostics.converged
                 && Swift.abs($0.diagnostics.logLikelihood - top) <= Self.sameOptimum * Swift.abs(top)
         }
-        starts = ModelFit.Starts(
+        starts = FitAssessment.Starts(
             requested: Swift.max(1, count), best: best + 1, reachedBest: reached, logLikelihoods: ll,
             iterations: fits.map(\.diagnostics.iterations), checkStarts: count <= 1 ? check : 0,
             checkBestLogLikelihood: checkBest, checkGain: checkBest.map { $0 - top })

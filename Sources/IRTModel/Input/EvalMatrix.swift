@@ -387,16 +387,39 @@ public struct EvalMatrix: Sendable {
         return copy
     }
 
-    /// The rows whose `statusColumn` cell equals `value` exactly (METHOD.md §1);
-    /// all rows when the file has no such column.
+    /// The rows whose `statusColumn` cell is `value` (``filteringStatus(_:column:)``:
+    /// ignoring case and surrounding spaces); all rows when the file has no such column.
     ///
     /// - Parameters:
     ///   - statusColumn: the column to test, `status` by default.
     ///   - value: the status of a finished run, `completed` by default.
     /// - Complexity: O(n·m).
     public func completedRuns(statusColumn: String = "status", value: String = "completed") -> EvalMatrix {
-        guard let status = strings(statusColumn) else { return self }
-        return filteringRows { status[$0] == value }
+        filteringStatus(value, column: statusColumn).kept
+    }
+
+    /// Keeps the rows whose `column` cell equals `required`, ignoring case and
+    /// surrounding spaces (METHOD.md §1), and lists the others with their status;
+    /// every row when the file has no such column.
+    ///
+    /// - Parameters:
+    ///   - required: the status of a row to keep (e.g. `completed`).
+    ///   - column: the status column, `status` by default.
+    /// - Complexity: O(n·m).
+    public func filteringStatus(_ required: String, column: String = "status") -> (kept: EvalMatrix, skipped: [SkippedRun]) {
+        guard let status = strings(column) else { return (self, []) }
+        let want = Self.normalizedStatus(required)
+        let keep = status.map { Self.normalizedStatus($0) == want }
+        let skipped = status.indices.filter { !keep[$0] }.map {
+            SkippedRun(run: runNames[$0], line: lines[$0],
+                       reason: status[$0].isEmpty ? "an empty status" : "status \"\(status[$0])\"")
+        }
+        return (filteringRows { keep[$0] }, skipped)
+    }
+
+    /// A status as the filter compares it: trimmed of spaces, lowercased.
+    static func normalizedStatus(_ status: String) -> String {
+        status.trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     /// Whether row `row` is a baseline run (its name contains `baseline`).

@@ -11,7 +11,7 @@ public enum MissingPolicy: String, Sendable, Codable, CaseIterable {
     case fit
     /// Listwise deletion: drop every run with a missing task cell (each one recorded).
     case dropRuns = "drop-runs"
-    /// Any missing task cell is an error naming file, line, run and task (the behaviour before gaps were allowed).
+    /// Any missing task cell is an error naming file, line, run and task.
     case error
 
     /// The default policy, ``fit``.

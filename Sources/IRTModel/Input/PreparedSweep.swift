@@ -73,7 +73,7 @@ public struct PreparedSweep: Sendable {
     }
 
     /// Selects, signs and z-scores the tasks of a complete `sweep`: any missing
-    /// task cell is an error (``MissingPolicy/error``), as before gaps were allowed.
+    /// task cell is an error (``MissingPolicy/error``).
     ///
     /// - Throws: as ``init(sweep:selection:missing:minCoverage:constantTolerance:minimumRuns:)``.
     public init(

@@ -229,7 +229,7 @@ public struct TaskSelection: Sendable, Codable, Equatable {
             let glob = Glob(pattern)
             let matched = names.filter(glob.matches)
             guard !matched.isEmpty else {
-                throw .unmatchedPattern(file: file, kind: "include", pattern: pattern,
+                throw .unmatchedPattern(file: file, kind: .include, pattern: pattern,
                                         nearMatches: Self.nearMatches(pattern, in: names), candidates: numericNames())
             }
             let numeric = matched.filter(isNumeric)
@@ -246,7 +246,7 @@ public struct TaskSelection: Sendable, Codable, Equatable {
             let glob = Glob(pattern)
             let matched = sweep.columnNames.filter(glob.matches)
             guard !matched.isEmpty else {
-                throw .unmatchedPattern(file: file, kind: "exclude", pattern: pattern,
+                throw .unmatchedPattern(file: file, kind: .exclude, pattern: pattern,
                                         nearMatches: Self.nearMatches(pattern, in: sweep.columnNames),
                                         candidates: sweep.columnNames)
             }
@@ -256,7 +256,7 @@ public struct TaskSelection: Sendable, Codable, Equatable {
         let selected = names.filter(chosen.contains)
         guard !selected.isEmpty else { throw .noTaskColumns(file: file) }
 
-        for (kind, patterns) in [("higher_is_better", higherIsBetter), ("lower_is_better", lowerIsBetter)] {
+        for (kind, patterns) in [(AnalysisError.PatternKind.higherIsBetter, higherIsBetter), (.lowerIsBetter, lowerIsBetter)] {
             for pattern in patterns {
                 let glob = Glob(pattern)
                 guard selected.contains(where: glob.matches) else {

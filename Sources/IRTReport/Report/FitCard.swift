@@ -82,7 +82,7 @@ enum FitCard {
     }
 
     /// "8 extra seeded starts found no better optimum" and the like.
-    static func startsSentence(_ s: ModelFit.Starts) -> String {
+    static func startsSentence(_ s: FitAssessment.Starts) -> String {
         var text = s.requested > 1
             ? "\(s.reachedBest) of \(s.requested) starts reached the best log-likelihood; start \(s.best) is reported."
             : "The EM ran from one start."

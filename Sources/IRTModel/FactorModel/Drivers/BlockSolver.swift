@@ -2,7 +2,7 @@ import Linalg
 
 /// Each task's `(k + 1) × (k + 1)` information block in `(λ_t1 … λ_tk, log ψ_t)`
 /// restricted to its free coordinates: the quasi-Newton polish's `B₀` and
-/// `H₀ = B₀⁻¹` (ProjectedQuasiNewton.swift).
+/// `H₀ = B₀⁻¹` (EMRun+QuasiNewton.swift).
 ///
 /// Coordinates are numbered as the polish numbers them: loading `(t, j)` is
 /// `t + j p`, uniqueness `t` is `p k + t`; block `t` starts at `t (k + 1)²`,

@@ -27,10 +27,8 @@ extension EMRun {
     /// the iteration walk downhill for good. Along a drift — a nearly flat
     /// ridge of ℓ (two factors almost collinear, a uniqueness creeping to its
     /// floor) on which EM moves at an almost constant speed — the residual stays
-    /// flat or grows while ℓ climbs. (Until issue #11 the test near the fixed
-    /// point was the residual alone, for every M-step, which refused every
-    /// step along such a drift: the bank's fits crawled there for 10⁴–10⁵
-    /// evaluations.)
+    /// flat or grows while ℓ climbs, so a residual test would refuse every
+    /// step along it (Docs/decisions/anderson-safeguard.md).
     ///
     /// Drift steps. On a drift `F(x) − x` hardly changes from one step to the
     /// next, so Anderson's differences carry no information and its proposals
@@ -225,7 +223,7 @@ extension EMRun {
                         gamma[a] = s
                     }
                     // F(x) − ΔF γ, one difference after another (each entry
-                    // subtracts its terms in the order a = 0, 1, …, as before).
+                    // subtracts its terms in the order a = 0, 1, …).
                     for i in 0..<count { extrapolated[i] = fv[i] }
                     extrapolated.withUnsafeMutableBufferPointer { ep in
                         for a in 0..<columns {

@@ -88,13 +88,12 @@ extension EMRun {
         var gamma = 0.0
         // Under γI the blocks serve only the first direction (and Powell's
         // damping until there is a γ): they are taken once, at the start, not
-        // at every accepted step — O(pk²) a step, a third of a γI polish's time
-        // at k = 36.
+        // at every accepted step, which would cost O(pk²) a step for nothing.
         let scaled = polishMetric == .scaledIdentity
         // Futile steps in a row: the direction ran into the step limit and
-        // was accepted only below quasiNewtonShortStep. (Counting only steps
-        // whose line search itself cut α — not those accepted at a low first
-        // α — lost c/k5-n150-p30-nz-hw1's nnls fit on the bank.)
+        // was accepted only below quasiNewtonShortStep, whether the line
+        // search cut α or started it that low (a capped direction starts from
+        // the last one's α): both say the quadratic model is useless here.
         var shortSteps = 0
         let shortStep = options.tuning.quasiNewtonShortStep
         let shortStepsLimit = Swift.max(1, options.tuning.quasiNewtonShortSteps)
@@ -250,16 +249,15 @@ extension EMRun {
             // The distance is the quasi-Newton step's length: trusted once the
             // curvature pairs could fill the memory. From H₀ alone (the first
             // steps) it misses what couples the tasks — the slow directions —
-            // and a nnls fit on the bank (`a/sim-9`, finishing a projected one)
-            // "converged" at its first step three times while ℓ had 0.005 to climb.
+            // and can call a point converged while ℓ still has far to climb.
             if alpha == 1, distance < tolerance, steps >= memory { return (x, true) }
         }
         return (x, false)
     }
 
     /// `fixed_i = frozen_i || (v_i ≤ lower_i && g_i > 0)`: the coordinates at
-    /// their bound that the gradient pushes out. (One pass over buffers: the
-    /// polish's own loops were a tenth of a 30 × 3,000 analysis.)
+    /// their bound that the gradient pushes out. (One pass over buffers: it
+    /// runs at every step over all p(k + 1) coordinates.)
     private static func markBound(_ fixed: inout [Bool], frozen: [Bool], v: [Double], lower: [Double], gradient g: [Double]) {
         fixed.withUnsafeMutableBufferPointer { fp in
             frozen.withUnsafeBufferPointer { zp in

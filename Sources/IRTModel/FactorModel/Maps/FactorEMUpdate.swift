@@ -20,14 +20,14 @@ import Linalg
 /// Why A is solved for, not formed as `Ψ⁻¹Λ · V`: where a free uniqueness
 /// is near its floor (a Heywood case, ψ_t ~ 10⁻⁶) M has an eigenvalue ~1/ψ_t
 /// and the rounding of its computed inverse V, multiplied by the row `λ_t/ψ_t`
-/// of `Ψ⁻¹Λ`, is amplified along λ_t: A's entries were still right to ~10⁻¹¹,
-/// but `λ_tᵀa_t`, which `P_tt`, ℓ and the task's update divide by ψ_t, was off
-/// by ~10⁻¹² (5e-7 after the division, on the bank's `c/k5-n150-p30-nz-hw1`).
-/// `C/n`, the next Λ and ℓ jittered by 10⁻⁷ and 10⁻⁴ from one evaluation to
-/// the next and the bank's Heywood fits could not be certified (#11). The
-/// backward-stable solve keeps `λ_tᵀa_t` right to ~10⁻¹⁶ (1.5e-10 after the
-/// division). For the same reason each task's `S_tt − λ_tᵀc_t/n` is summed
-/// before it is divided by ψ_t, instead of subtracting two sums of size Σ 1/ψ_t.
+/// of `Ψ⁻¹Λ`, is amplified along λ_t: A's entries stay right, but `λ_tᵀa_t`,
+/// which `P_tt`, ℓ and the task's update divide by ψ_t, does not: `C/n`, the
+/// next Λ and ℓ jitter from one evaluation to the next at the scale of the
+/// stop rule's tolerance, and the fit cannot be certified. The
+/// backward-stable solve keeps `λ_tᵀa_t` right to rounding
+/// (Docs/decisions/heywood-precision.md). For the same reason each task's
+/// `S_tt − λ_tᵀc_t/n` is summed before it is divided by ψ_t, instead of
+/// subtracting two sums of size Σ 1/ψ_t.
 ///
 /// A map calls ``loadRegression(_:)``, writes `S A` into ``sa`` from ``a``, then
 /// calls ``finish(_:into:)``. Buffers are allocated once, in `init`.

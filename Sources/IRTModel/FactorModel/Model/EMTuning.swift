@@ -1,12 +1,10 @@
 /// The accelerated EM driver's tuning constants, in one place, each with the
-/// reason for its value. The defaults were chosen on the bundled 300M replica
-/// (43 tasks, k = 4, EM contraction rates 0.99–0.9996) and checked on
-/// synthetic sweeps; none changes the fixed point, only the path to it.
+/// reason for its value; none changes the fixed point, only the path to it.
+/// The measurements behind the values: Docs/decisions/em-tuning.md.
 public struct EMTuning: Sendable, Equatable, Codable {
     /// Anderson's memory m (differences kept). The EM has a handful of slow
     /// modes; 8 resolves them all while the m × m normal equations stay
-    /// negligible next to a map evaluation (m = 4 needed ~2× the evaluations
-    /// on the replica, m = 16 no fewer than 8).
+    /// negligible next to a map evaluation.
     public var andersonMemory: Int = 8
     /// Residual `max |F(x) − x|` below which the map is taken to be in its
     /// linear regime and Anderson's safeguard watches the residual instead of
@@ -18,22 +16,21 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// well above the rounding of ℓ (~1e-13 relative) and far below any real drop.
     public var likelihoodSlack: Double = 1e-9
     /// First factor β of Anderson's drift step `x + β (F(x) − x)`, taken after
-    /// a rejected Anderson proposal (AndersonAcceleration.swift explains it): 2 is
+    /// a rejected Anderson proposal (EMRun+Anderson.swift explains it): 2 is
     /// the smallest step that is not the plain one.
     public var driftStart: Double = 2
-    /// Largest β of a drift step. A drift crawls at 10⁻⁶–10⁻⁷ per evaluation
-    /// over distances of order 0.1 (the bank's slow cases), so β must reach
-    /// 10⁵–10⁶; doubling gets there in about 20 accepted drift steps.
+    /// Largest β of a drift step. A drift may crawl at 10⁻⁶–10⁻⁷ per
+    /// evaluation over distances of order 0.1, so β must reach 10⁵–10⁶;
+    /// doubling gets there in about 20 accepted drift steps.
     public var driftLimit: Double = 1e6
     /// Ridge added to Anderson's normal equations, relative to their mean
     /// diagonal: keeps them solvable when differences become collinear near
     /// the fixed point, without biasing γ measurably.
     public var andersonRidge: Double = 1e-12
     /// Plain EM steps in a certification burst, so that faster modes fade and
-    /// the measured ρ̂ is the slowest rate. With 40 a mode at ρ = 0.99 kept
-    /// two thirds of its size (0.99⁴⁰ = 0.67), ρ̂ came out low, and on the
-    /// replica a certified "1e-7" was 2.0e-7 from the fixed point; with 80 it
-    /// is 2.0e-8 (1,194 evaluations in all instead of 1,030).
+    /// the measured ρ̂ is the slowest rate: after 40 steps a mode at ρ = 0.99
+    /// still has two thirds of its size (0.99⁴⁰ = 0.67) and biases ρ̂ low,
+    /// after 80 less than half (0.99⁸⁰ = 0.45).
     public var certificationSteps: Int = 80
     /// Plain steps over which ρ̂ is measured (geometric mean of the last
     /// `rateWindow − 1` ratios): long enough to average out rounding wobble in
@@ -46,7 +43,7 @@ public struct EMTuning: Sendable, Equatable, Codable {
     public var squaremCertifyEvery: Int = 100
     /// Evaluations after which Anderson hands an exact-EM map
     /// (``EMMap/likelihoodIsMerit``) to the quasi-Newton polish
-    /// (ProjectedQuasiNewton.swift); a failed certification with a slow
+    /// (EMRun+QuasiNewton.swift); a failed certification with a slow
     /// measured rate hands it over earlier.
     public var quasiNewtonAfter: Int = 500
     /// Measured rate ρ̂ at or above which a failed certification hands over to
@@ -56,20 +53,17 @@ public struct EMTuning: Sendable, Equatable, Codable {
     public var quasiNewtonBudget: Int = 3000
     /// ``quasiNewtonAfter`` for the nnls fit that finishes a projected fit
     /// after ``projectedBudget``: it starts from the projected map's best point,
-    /// near a fixed point already, so the polish may come sooner. With 200
-    /// instead of 500, 13 of the bank's 16 such fits took up to 500 fewer
-    /// evaluations (`c/k5-n150-p30-nz-hw1`: 23,233 → 8,260) and none took more.
+    /// near a fixed point already, so the polish may come sooner.
     public var fallbackQuasiNewtonAfter: Int = 200
-    /// Quasi-Newton polishes per fit at most. 10 instead of 3: where the polish
-    /// works in γI (``PolishMetric``, a fit with hundreds of flat rotations)
-    /// each polish spends its budget climbing, and Anderson alone crawls after
-    /// the last one (`--factors 43` on the sample, when this changed: the main fit
-    /// took 19,729 evaluations with 10, 33,145 with 3). The EM bank's fits, all
-    /// converged within 3, are unchanged.
+    /// Quasi-Newton polishes per fit at most. Where the polish works in γI
+    /// (``PolishMetric``: a fit with hundreds of flat rotations) each polish
+    /// spends its budget climbing and Anderson alone crawls after the last
+    /// one, so such a fit needs several; the cap bounds what a fit the polish
+    /// cannot finish spends on it (Docs/decisions/polish-metric.md).
     public var quasiNewtonPolishes: Int = 10
-    /// Curvature pairs the quasi-Newton polish keeps: 8 converged the same bank
-    /// fits as 20, while its recursion (4 m p(k + 1) flops a step) stays near one
-    /// map evaluation's cost on wide sweeps (30 × 3,000: 13.6 s instead of 19.5 s).
+    /// Curvature pairs the quasi-Newton polish keeps: enough for the slow
+    /// directions, while its recursion (4 m p(k + 1) flops a step) stays near
+    /// one map evaluation's cost on wide sweeps.
     public var quasiNewtonMemory: Int = 8
     /// Longest quasi-Newton step of a loading: correlation-scale loadings
     /// never move that far in one step near a maximum (log ψ is not limited:
@@ -82,35 +76,28 @@ public struct EMTuning: Sendable, Equatable, Codable {
     public var quasiNewtonShortStep: Double = 0.125
     /// Futile steps in a row after which the polish gives up and Anderson goes
     /// on from its point. Where ℓ is flat along many directions (a weakly
-    /// identified fit, `--factors 43` on the sample: hundreds of free
-    /// rotations) the block-diagonal H₀ is nearly singular, every direction
-    /// runs into the step limit and the line search cuts it by 2⁻¹⁰ or more;
-    /// without this exit each polish spent its whole budget (3,000
-    /// evaluations) for a few hundred such steps. Such an exit switches the
-    /// fit's later polishes to `H₀ = γI` (``PolishMetric``). (Short steps alone are no
-    /// reason to stop: a Heywood polish takes many while ψ falls, and the
-    /// sample's k = 7 fit with free ψ stopped converging when they were.)
+    /// identified fit with hundreds of free rotations) the block-diagonal H₀
+    /// is nearly singular, every direction runs into the step limit and the
+    /// line search cuts it by 2⁻¹⁰ or more; without this exit a polish would
+    /// spend its whole budget on such steps. Such an exit switches the fit's
+    /// later polishes to `H₀ = γI` (``PolishMetric``). (Short steps alone are
+    /// no reason to stop: a Heywood polish takes many while ψ falls.)
     public var quasiNewtonShortSteps: Int = 50
     /// Step halvings per quasi-Newton line search.
     public var quasiNewtonBacktracks: Int = 30
     /// The polish stops when its proposed step is below this fraction of the
     /// stop rule's tolerance; then a certification burst of plain EM checks
-    /// it, as for every other stop. With 1 instead of 0.1 the bank converges
-    /// the same fits in fewer evaluations (the last digit costs the polish
-    /// hundreds of steps along flat directions: 1,617 steps instead of 1,440
-    /// on a 30 × 3,000 sweep) and the burst still decides.
+    /// it, as for every other stop. The burst decides convergence, so a
+    /// smaller margin buys nothing: the last digit costs the polish hundreds
+    /// of steps along flat directions.
     public var quasiNewtonMargin: Double = 1
     /// Map evaluations the projected M-step gets to meet the stop rule before
     /// the fit is finished with the nnls M-step (BoundCycleWatch.swift; a
-    /// warning says so). The bundled sample's projected fit takes ~550, the
-    /// replica's reference fixed point ≤ 1,721 (Prescott kernels; its test
-    /// holds it to 1,829). Bank fits reached theirs as late as 2,988, but the
-    /// nnls fit that follows a fallback takes up to 2,181 (`d/sample-k8-fixed`,
-    /// whose projected map reaches no fixed point in 200,000): with 3,000 that
-    /// fit took 5,181 in all, over the 5,000. With 2,000 (fifth round)
-    /// every bank fit is within 5,000 (the most 4,157); two projected fits that
-    /// converged at 2,591 and 2,988 (`a/sim-8`, `a/sim-11`) now fall back too,
-    /// with the warning.
+    /// warning says so). The projected map may have no fixed point, and no
+    /// rule tried tells a fit that settles late from one that never does;
+    /// 2,000 is well above what the reference's projected fits need, and low
+    /// enough that a fit that falls back keeps room for its nnls finish
+    /// (Docs/decisions/projected-budget.md).
     public var projectedBudget: Int = 2000
     /// Evaluations between certification bursts that Anderson starts near a
     /// point (residual below ``nearResidual``) even when the residual has not

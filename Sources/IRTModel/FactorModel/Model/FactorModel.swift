@@ -212,7 +212,7 @@ public struct FactorModel: Sendable, Equatable {
             logLikelihood: finalLogLikelihood, initialLoadings: (0..<p).map { i in (0..<k).map { start[i + $0 * p] } },
             mStep: mStep, stopRule: options.stopRule, acceleration: options.acceleration,
             maxIterations: options.maxIterations, trace: trace, loadings: options.loadings,
-            rotation: options.loadings == .free && k > 1 ? "varimax" : nil)
+            rotation: options.loadings == .free && k > 1 ? .varimax : nil)
         if options.loadings == .nonnegative {
             let cone = (run.stopQuantity == .covariance ? run.cone : nil) ?? RotationCone(lambda: lambda, p: p, k: k)
             diagnostics.identification = cone.pinned ? .pinned : .weaklyIdentified(freeRotations: cone.freeRotations)

@@ -25,8 +25,8 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     public let trace: [Double]
     /// The loading constraint of the fit.
     public var loadings: LoadingConstraint = .nonnegative
-    /// The rotation applied for display (`"varimax"` for free loadings, k > 1), or `nil`.
-    public var rotation: String? = nil
+    /// The rotation applied for display (varimax for free loadings, k > 1), or `nil`.
+    public var rotation: Rotation? = nil
     /// What the stop rule measured when it was met: Λ, or Σ = ΛΛᵀ + Ψ for
     /// weakly identified loadings (`nil` for free loadings, whose rule is their map's).
     public var stopQuantity: StopQuantity? = nil
@@ -39,4 +39,12 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     /// Set when the projected M-step cycled at the bound and the fit was
     /// finished with the nnls M-step (``mStep`` is then `.nnls`).
     public var mStepFallback: MStepFallback? = nil
+}
+
+extension FitDiagnostics {
+    /// A rotation of the factors applied for display; the likelihood is unchanged.
+    public enum Rotation: String, Sendable, Codable, CaseIterable {
+        /// Kaiser's varimax (``Varimax``): free loadings are rotated to simple structure.
+        case varimax
+    }
 }

@@ -15,7 +15,8 @@ public struct FitOptions: Sendable, Equatable, Codable {
     public var maxIterations: Int
     /// Acceleration of the fixed-point iteration.
     public var acceleration: Acceleration
-    /// Floor of free uniquenesses.
+    /// Floor of free uniquenesses: the reference's 1e-6 by default; a higher
+    /// floor changes the answer in Heywood cases (Docs/decisions/psi-floor.md).
     public var psiFloor: Double
     /// Clamp of anchored uniquenesses: `ψ = clamp(noise_share, lower, upper)`.
     public var anchorClamp: ClosedRange<Double>

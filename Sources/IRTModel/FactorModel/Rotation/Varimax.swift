@@ -57,10 +57,9 @@ public enum Varimax {
     /// orthonormalised (modified Gram–Schmidt, twice), and for the others —
     /// a rank-deficient B, as when a factor has no loadings or k > p — the unit
     /// vectors `e_i` that leave the largest residual, orthonormalised likewise.
-    /// Any such completion maximises `tr(TᵀB)`, and T stays orthogonal. (Until
-    /// issue #11's fifth round the near-zero singular values were dropped, so
-    /// T was a partial isometry: at k = 36 on the sample the "rotated" free
-    /// loadings lost ℓ −276.6 → −1952.8 and the cost of non-negativity came out negative.)
+    /// Any such completion maximises `tr(TᵀB)`, and T stays orthogonal:
+    /// dropping those values instead would leave a partial isometry, and
+    /// `Λ T` would no longer be a rotation of Λ (nor have its likelihood).
     ///
     /// - Complexity: O(k³), and O(k⁴) at worst with many near-zero singular
     ///   values (each completion tries k unit vectors against k columns).

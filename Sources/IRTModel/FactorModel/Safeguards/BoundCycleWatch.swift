@@ -15,21 +15,17 @@
 /// switches loadings on and off at a flat residual, one that crawls (a
 /// uniqueness creeping to its floor) moves its active set a handful of times.
 ///
-/// On the EM bank (2026-12, Benchmarks/README.md) projected fits that went on
-/// to converge after the budget showed the cycling signature for up to
-/// 111,000 evaluations (`d/sample-k6-free`, converged at 155,326; `a/sim-3`
-/// for 59,700, converged at 60,728); no rule told them apart from the ones
-/// that never converge, and none of them is within the 5,000. The
-/// budget decides instead: the bundled sample's projected fit takes ~550
-/// evaluations, the replica's reference fixed point ≤ 1,721 (the budget,
-/// 2,000, is explained at ``EMTuning/projectedBudget``).
+/// The watch only describes; the budget decides. A projected fit can show the
+/// cycling signature for a long while and still settle, and none of the
+/// rules tried on the residual or the active set tells it from one that never does
+/// (``EMTuning/projectedBudget``; Docs/decisions/projected-budget.md).
 struct BoundCycleWatch {
     /// Evaluations per residual block.
     static let block = 250
     /// Returns to an earlier active set (since the last progress) above which
-    /// the warning calls the map cycling rather than crawling: the cycling
-    /// fits return hundreds of times per 1,000 evaluations; a uniqueness
-    /// creeping to its floor (`d/sample-k3-free`) ≤ 9 times in 143,000.
+    /// the warning calls the map cycling rather than crawling: a map cycling
+    /// at the bound returns hundreds of times per 1,000 evaluations, a
+    /// uniqueness creeping to its floor a handful of times in 10⁵.
     static let cyclingReturns = 20
     /// A block median below this fraction of the best one is progress.
     static let improvement = 0.5

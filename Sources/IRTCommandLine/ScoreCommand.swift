@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import IRTModel
+import IRTReport
+
+/// `irt-report score MODEL.json RUNS.csv`: scores new runs with a saved model
+/// (`model.json` from an earlier report) and ranks them among its sweep.
+public struct ScoreCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score new runs with a saved model and rank them among the model's sweep.",
+        discussion: """
+            Reads MODEL.json (the model.json of an earlier report) and RUNS.csv (a header row, then one row per \
+            run, with some or all of the model's task columns). Each run is standardized with the sweep's means \
+            and sds and scored from the tasks it has (exact Gaussian posterior); runs with no task are skipped \
+            and listed. Prints each run's aggregate ± sd, the rank it would take among the model's sweep with a \
+            95% interval (conditional on the fitted loadings), and its coverage.
+
+            Example:
+              irt-report score irt-report-output/model.json new_runs.csv --json scores.json
+            """)
+
+    @Argument(help: ArgumentHelp("The model.json of an earlier irt-report run.", valueName: "MODEL.json"))
+    public var model: String
+
+    @Argument(help: ArgumentHelp("Runs to score: a header row, then one row per run.", valueName: "RUNS.csv"))
+    public var runs: String
+
+    @Option(help: ArgumentHelp("Also write the scores as CSV to this path, atomically (default: none).", valueName: "FILE"))
+    public var csv: String?
+
+    @Option(help: ArgumentHelp("Also write the scores as JSON to this path, atomically (default: none).", valueName: "PATH"))
+    public var json: String?
+
+    @Option(name: .customLong("rank-draws"), help: ArgumentHelp(
+        "Joint posterior draws behind the rank intervals.", valueName: "N"))
+    public var rankDraws: Int = 2000
+
+    @Option(help: ArgumentHelp("Seed of the rank draws.", valueName: "S"))
+    public var seed: UInt64 = 42
+
+    @Flag(name: [.short, .long], help: "Print nothing but errors (default: off).")
+    public var quiet = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard rankDraws >= 1, rankDraws <= 1_000_000 else {
+            throw ValidationError("--rank-draws must be between 1 and 1000000 (got \(rankDraws))")
+        }
+        for (label, path) in [("MODEL.json", model), ("RUNS.csv", runs)] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationError("\(label): no such file: \(path)")
+            }
+            guard !isDirectory.boolValue else { throw ValidationError("\(label): \(path) is a directory; expected a file") }
+        }
+        for (label, path) in [("--csv", csv), ("--json", json)] {
+            guard let path else { continue }
+            let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            for input in [model, runs] where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
+                throw ValidationError("\(label) \(path) is an input file; writing there would overwrite it")
+            }
+        }
+        if let csv, let json, csv == json { throw ValidationError("--csv and --json name the same file \(csv)") }
+    }
+
+    /// Reads both files and scores; writes nothing.
+    public func score() throws(AnalysisError) -> ScoreReport {
+        let fitted = try FittedModel(contentsOf: URL(fileURLWithPath: model))
+        let matrix = try EvalMatrix(contentsOf: URL(fileURLWithPath: runs))
+        let (kept, statusSkipped) = try Analysis.keptRuns(matrix, required: "completed", needed: 1)
+        let scores = try fitted.score(kept)
+        let ranks = RankAmongSweep(aggregates: scores.aggregate, sds: scores.aggregateSD, sweep: fitted.sweep,
+                                   draws: rankDraws, seed: seed)
+        let skipped = statusSkipped + scores.skipped
+        var warnings: [AnalysisWarning] = []
+        if !skipped.isEmpty {
+            warnings.append(AnalysisWarning(
+                .runsNotScored,
+                "\(skipped.count) row(s) not scored: " + AnalysisWarning.list(skipped.map { "\($0.run) (line \($0.line): \($0.reason))" }, limit: 8),
+                subjects: skipped.map(\.run)))
+        }
+        if let duplicates = Analysis.duplicateRunNamesWarning(scores.runNames) { warnings.append(duplicates) }
+        let partial = scores.coverage.filter { $0 < 1 }.count
+        if partial > 0 {
+            warnings.append(AnalysisWarning(
+                .runsNotScored, "\(partial) run(s) scored from only some of the model's \(fitted.tasks.count) tasks (see coverage): their sds are wider"))
+        }
+        return ScoreReport(model: model, source: matrix.source, fitted: fitted, scores: scores, ranks: ranks,
+                           rankDraws: rankDraws, seed: seed, skippedRuns: skipped, warnings: warnings)
+    }
+
+    public func run() throws {
+        let report = try score()
+        if let csv { try AtomicFile.write(Data(CSVExport.scores(report).utf8), to: URL(fileURLWithPath: csv), option: "--csv") }
+        if let json {
+            let data: Data
+            do { data = try JSONCoding.encode(report) } catch {
+                throw ReportError.output(path: json, reason: "cannot encode the scores: \(error)")
+            }
+            try AtomicFile.write(data, to: URL(fileURLWithPath: json), option: "--json")
+        }
+        if !quiet { print(Self.table(report)) }
+    }
+
+    /// The terminal table: run, aggregate ± sd, rank among the sweep [interval], coverage.
+    static func table(_ r: ScoreReport) -> String {
+        var lines = ["Scored \(r.runNames.count) run(s) of \(r.source) with \(r.model) (k = \(r.factorLabels.count)); "
+            + "rank among the model's sweep, 95% interval from \(r.rankDraws) draws, given the fitted loadings:"]
+        let header = ["run", "aggregate", "± sd", "rank", "95% interval", "coverage"]
+        let rows = r.runNames.indices.map { i in
+            [Summary.truncate(r.runNames[i], 40), Summary.fixed(r.aggregate[i]), Summary.fixed(r.aggregateSD[i]),
+             "\(r.rank[i])", "\(r.rankInterval[i][0])–\(r.rankInterval[i][1])", NumberFormat.fixed(100 * r.coverage[i], decimals: 0) + "%"]
+        }
+        var widths = header.map(\.count)
+        for row in rows { for (j, cell) in row.enumerated() { widths[j] = max(widths[j], cell.count) } }
+        func format(_ row: [String]) -> String {
+            row.enumerated().map { j, c in j == 0 ? Summary.pad(c, widths[j]) : Summary.padLeft(c, widths[j]) }
+                .joined(separator: "  ")
+        }
+        lines.append("  " + format(header))
+        lines += rows.map { "  " + format($0) }
+        if !r.warnings.isEmpty {
+            lines.append("Warnings:")
+            lines += r.warnings.map { "  - " + $0.message }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
