@@ -39,6 +39,7 @@ enum RemedyWording {
         case .moreIterations: "try a larger --max-iterations"
         case .runStartCheck: "rerun without --no-start-check"
         case let .freeLoadingsWithStarts(n): "fit with --loadings free --starts \(n) to compare"
+        case let .addReplicates(n): "pass --noise NOISE.csv with at least \(n) replicate runs of one mixture (only the seed differs)"
         }
     }
 }

@@ -71,8 +71,7 @@ public struct ScoreCommand: ParsableCommand {
         let matrix = try EvalMatrix(contentsOf: URL(fileURLWithPath: runs))
         let (kept, statusSkipped) = try Analysis.keptRuns(matrix, required: "completed", needed: 1)
         let scores = try fitted.score(kept)
-        let ranks = RankAmongSweep(aggregates: scores.aggregate, sds: scores.aggregateSD, sweep: fitted.sweep,
-                                   draws: rankDraws, seed: seed)
+        let ranks = RankAmongSweep(runs: fitted.noise(of: scores), sweep: fitted.sweepNoise, draws: rankDraws, seed: seed)
         let skipped = statusSkipped + scores.skipped
         var warnings: [AnalysisWarning] = []
         if !skipped.isEmpty {
@@ -87,8 +86,12 @@ public struct ScoreCommand: ParsableCommand {
             warnings.append(AnalysisWarning(
                 .runsNotScored, "\(partial) run(s) scored from only some of the model's \(fitted.tasks.count) tasks (see coverage): their sds are wider"))
         }
+        if fitted.seedNoise == nil {
+            warnings.append(Analysis.modelBasedWarning("\(model) holds no seed noise (it was fitted without at least \(SeedNoise.minimumReplicates) replicate runs, or by an older IRTKit)"))
+        }
         return ScoreReport(model: model, source: matrix.source, fitted: fitted, scores: scores, ranks: ranks,
-                           rankDraws: rankDraws, seed: seed, skippedRuns: skipped, warnings: warnings)
+                           rankDraws: rankDraws, seed: seed, skippedRuns: skipped,
+                           warnings: warnings.map(RemedyWording.said))
     }
 
     public func run() throws {

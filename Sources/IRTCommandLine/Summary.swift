@@ -127,9 +127,33 @@ public enum Summary {
             row.enumerated().map { j, cell in j == 3 ? pad(cell, widths[j]) : padLeft(cell, widths[j]) }
                 .joined(separator: "  ")
         }
-        return ["Top \(entries.count) of \(r.leaderboard.count) runs by aggregate (mean of θ; rank intervals and p_best from \(r.rankDraws) posterior draws, given the fitted loadings):", "  " + format(header)]
-            + rows.map { "  " + format($0) }
+        let source = r.uncertainty?.source == .seedReplicates
+            ? "± sd, rank intervals and p_best are seed noise measured on replicate runs, from \(r.rankDraws) joint draws"
+            : "± sd, rank intervals and p_best are model-based (posterior given the fitted loadings, not seed noise), from \(r.rankDraws) draws"
+        return ["Top \(entries.count) of \(r.leaderboard.count) runs by aggregate (mean of θ; \(source)):", "  " + format(header)]
+            + rows.map { "  " + format($0) } + uncertainty(r)
     }
+
+    /// One line per source of uncertainty, the minimum detectable difference and the tie group.
+    static func uncertainty(_ r: AnalysisResult) -> [String] {
+        guard let u = r.uncertainty else { return [] }
+        var lines: [String] = []
+        if u.source == .seedReplicates, let sd = u.aggregateSeedSD, let df = u.seedCovarianceDF,
+           let m = u.seedReplicates {
+            lines.append("  Seed noise: aggregate sd \(sig(sd)) from \(m) replicate runs scored with the model (\(df) df; the same seed noise assumed for every run; runs missing tasks add the posterior's extra)")
+        } else {
+            lines.append("  Model-based: no seed noise measured (see warnings); the posterior takes each task's noise as independent")
+        }
+        lines.append("  Not included: the fitted loadings' own uncertainty")
+        let share = u.minDetectableShare.isFinite ? " (\(NumberFormat.fixed(100 * u.minDetectableShare, decimals: 1))% of the sweep's aggregate sd)" : ""
+        lines.append("  Differences below \(sig(u.minDetectableDifference))\(share) between two complete runs are \(u.source == .seedReplicates ? "seed noise" : "within the posterior's noise") (95%)")
+        let tie = u.tieGroup
+        lines.append("  Tie group: \(tie.count) run(s) cannot be told apart from the best at 95%: \(AnalysisWarning.list(tie, limit: 8))")
+        return lines
+    }
+
+    /// Three significant digits.
+    static func sig(_ x: Double) -> String { NumberFormat.significant(x, digits: 3, ascii: true) }
 
     /// SNR per factor and for the aggregate, "N× (noise = x%)".
     static func signalToNoise(_ r: AnalysisResult) -> [String] {

@@ -156,7 +156,7 @@ public struct Analysis: Sendable {
             acceleration: d.acceleration, maxIterations: d.maxIterations, initSeed: options.fit.initSeed,
             iterations: d.iterations, converged: d.converged, logLikelihood: d.logLikelihood,
             stopQuantity: d.stopQuantity, identification: d.identification, mStepFallback: d.mStepFallback)
-        let fitted = try FittedModel(prepared: prepared, fit: model, anchored: floor.noiseShare.map { $0 != nil },
+        var fitted = try FittedModel(prepared: prepared, fit: model, anchored: floor.noiseShare.map { $0 != nil },
                                      provenance: provenance)
         let theta = try numerical { () throws(LinalgError) in try Matrix(rows: fitted.sweep.theta) }
         let snr: SignalToNoiseSummary?
@@ -166,16 +166,24 @@ public struct Analysis: Sendable {
         } else {
             snr = nil
         }
+        let (seedNoise, modelBased) = Self.seedNoise(noise, model: fitted)
+        if let modelBased { warnings.append(modelBased) }
+        fitted.seedNoise = seedNoise
         let validation = try Validation(sweep: runs, metrics: heldOut.metrics, scores: theta)
-        let ranks = RankIntervals(aggregates: fitted.sweep.aggregate, sds: fitted.sweep.aggregateSD,
-                                  draws: options.rankDraws, seed: options.seed, threads: options.threads)
+        let aggregateNoise = fitted.sweepNoise
+        let ranks = RankIntervals(noise: aggregateNoise, draws: options.rankDraws, seed: options.seed,
+                                  threads: options.threads)
+        let comparison = PairwiseComparison(noise: aggregateNoise, top: 20, draws: options.rankDraws, seed: options.seed)
+        let uncertainty = ScoreUncertainty(noise: aggregateNoise, seedNoise: seedNoise,
+                                           runNames: fitted.sweep.runNames, comparison: comparison)
         let leaderboard = Leaderboard(sweep: runs, model: fitted, ranks: ranks,
                                       heldOutMetrics: validation.metrics, extraColumns: options.leaderboardColumns)
 
         return AnalysisResult(
             source: runs.source, noiseSource: noise?.source, skippedRuns: skipped, prepared: prepared, horn: horn,
             kChoice: kChoice, model: model, fitted: fitted, floor: floor, snr: snr, validation: validation,
-            leaderboard: leaderboard, warnings: warnings, rankDraws: options.rankDraws, fit: modelFit)
+            leaderboard: leaderboard, warnings: warnings, rankDraws: options.rankDraws, fit: modelFit,
+            uncertainty: uncertainty)
     }
 
     /// With weakly identified loadings, how much the runs' aggregate scores

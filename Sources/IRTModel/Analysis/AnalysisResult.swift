@@ -6,7 +6,7 @@ import Linalg
 /// Arrays over tasks follow ``tasks``; arrays over runs follow ``runNames`` (file order).
 public struct AnalysisResult: Sendable, Codable, Equatable {
     /// The `result.json` schema this version writes (METHOD.md §10); bumped on every change.
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     /// The EM fit as written to JSON.
     public struct EM: Sendable, Codable, Equatable {
@@ -122,6 +122,9 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     public let rankDraws: Int
     /// Fit statistics, neighbours, residuals, starts and the cost of non-negativity.
     public let fit: FitAssessment
+    /// What the leaderboard's sds, rank intervals and `p_better` include; the
+    /// tie group and the minimum detectable difference (`nil` without runs).
+    public var uncertainty: ScoreUncertainty? = nil
     /// The fitted model (what `model.json` holds); `nil` only in a result decoded from JSON.
     public var model: FittedModel? = nil
 
@@ -141,7 +144,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         case noiseShare = "noise_share", h2Ceiling = "h2_ceiling", tasksMissingFromNoise = "tasks_missing_from_noise"
         case snr, validation, runNames = "run_names", theta, leaderboard
         case leaderboardHeldOut = "leaderboard_held_out", leaderboardExtra = "leaderboard_extra"
-        case noiseTheta = "noise_theta", warnings, rankDraws = "rank_draws", fit
+        case noiseTheta = "noise_theta", warnings, rankDraws = "rank_draws", fit, uncertainty
     }
 
 
@@ -149,8 +152,9 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         source: String, noiseSource: String?, skippedRuns: [SkippedRun], prepared: PreparedSweep,
         horn: ParallelAnalysis, kChoice: FactorCountChoice, model: FactorModel, fitted: FittedModel,
         floor: NoiseFloor, snr: SignalToNoiseSummary?, validation: Validation, leaderboard: Leaderboard,
-        warnings: [AnalysisWarning], rankDraws: Int, fit: FitAssessment
+        warnings: [AnalysisWarning], rankDraws: Int, fit: FitAssessment, uncertainty: ScoreUncertainty
     ) {
+        self.uncertainty = uncertainty
         schemaVersion = Self.currentSchemaVersion
         input = .runs
         self.source = source

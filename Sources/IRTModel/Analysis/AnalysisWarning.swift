@@ -75,6 +75,9 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         /// The start check found no better optimum, but some of its starts
         /// stopped at their cap unconverged: it is inconclusive.
         case startCheckInconclusive = "start_check_inconclusive"
+        /// The scores' uncertainty is the model's posterior, not seed noise
+        /// measured on replicate runs (none, too few, or not scorable).
+        case uncertaintyModelBased = "uncertainty_model_based"
     }
 
     /// What a user can do about a warning, in the library's terms; a front end
@@ -90,6 +93,8 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         case runStartCheck
         /// Refit with free loadings from this many starts and compare.
         case freeLoadingsWithStarts(Int)
+        /// Give at least this many replicate runs of one mixture (seeds only differ).
+        case addReplicates(Int)
     }
 
     public let kind: Kind

@@ -36,8 +36,8 @@ extension FittedModel {
         guard let version = header.schemaVersion else {
             throw .invalidModel(file: source, reason: "no \"schema_version\"; expected a model.json written by irt-report")
         }
-        guard version == Self.currentSchemaVersion else {
-            throw .invalidModel(file: source, reason: "schema_version \(version) (written by IRTKit \(header.irtkitVersion ?? "unknown")), this IRTKit \(IRTKitVersion.string) reads schema_version \(Self.currentSchemaVersion); refit the model with this version")
+        guard Self.readableSchemaVersions.contains(version) else {
+            throw .invalidModel(file: source, reason: "schema_version \(version) (written by IRTKit \(header.irtkitVersion ?? "unknown")), this IRTKit \(IRTKitVersion.string) reads schema_version \(Self.readableSchemaVersions.lowerBound)–\(Self.readableSchemaVersions.upperBound); refit the model with this version")
         }
         do { self = try decoder.decode(FittedModel.self, from: data) } catch {
             throw .invalidModel(file: source, reason: JSONCoding.describe(error))

@@ -15,8 +15,11 @@ import Linalg
 /// `Codable` to the versioned schema of METHOD.md §10 (snake_case keys); a
 /// file of another ``schemaVersion`` is refused by ``init(contentsOf:)``.
 public struct FittedModel: Sendable, Codable, Equatable {
-    /// The schema this version of IRTKit writes and reads. Bumped on every change of keys or meaning.
-    public static let currentSchemaVersion = 1
+    /// The schema this version of IRTKit writes. Bumped on every change of keys or meaning
+    /// (2: `seed_noise`).
+    public static let currentSchemaVersion = 2
+    /// The schemas this version reads: version 1 lacks `seed_noise` (its uncertainty is the posterior's).
+    public static let readableSchemaVersions = 1...2
 
     /// One task of the model.
     public struct Task: Sendable, Codable, Equatable {
@@ -114,10 +117,14 @@ public struct FittedModel: Sendable, Codable, Equatable {
     public let factorLabels: [String]
     public let provenance: Provenance
     public let sweep: Sweep
+    /// The seed noise of the scores measured on replicate runs (``SeedNoise``), when
+    /// there were enough; scores, ranks and `p_better` of new runs use it. Absent:
+    /// the model's posterior (and in files of schema version 1).
+    public var seedNoise: SeedNoise? = nil
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", irtkitVersion = "irtkit_version", tasks
-        case factorLabels = "factor_labels", provenance, sweep
+        case factorLabels = "factor_labels", provenance, sweep, seedNoise = "seed_noise"
     }
 
     /// The number of factors k.
@@ -136,6 +143,32 @@ public struct FittedModel: Sendable, Codable, Equatable {
         try Posterior(loadings: loadings, psi: psi, observed: observed)
     }
 
+    /// The joint law of the sweep's aggregates: seed noise (``seedNoise``) with
+    /// each run's extra for missing tasks, or the model's posterior sds.
+    public var sweepNoise: AggregateNoise {
+        guard let seedNoise else {
+            return AggregateNoise(aggregates: sweep.aggregate, law: .posterior(sds: sweep.aggregateSD))
+        }
+        return AggregateNoise(aggregates: sweep.aggregate, law: seedNoise.law(posteriors: sweep.covarianceIndex.map { sweep.covariances[$0] }))
+    }
+    /// The joint law of scored runs' aggregates under this model's uncertainty
+    /// (seed noise when the model has it, else the posterior).
+    public func noise(of scores: RunScores) -> AggregateNoise {
+        guard let seedNoise else {
+            return AggregateNoise(aggregates: scores.aggregate, law: .posterior(sds: scores.aggregateSD))
+        }
+        return AggregateNoise(aggregates: scores.aggregate,
+                              law: seedNoise.law(posteriors: scores.covarianceIndex.map { scores.covariances[$0].rowArrays }))
+    }
+    /// The sds of θ_1…θ_k of scored runs under this model's uncertainty (rows follow the runs).
+    public func thetaSDs(of scores: RunScores) -> [[Double]] {
+        guard let seedNoise else { return scores.thetaSD }
+        return scores.covarianceIndex.map { g in
+            seedNoise.thetaVariances(posterior: scores.covariances[g].rowArrays).map { $0.squareRoot() }
+        }
+    }
+    /// Where this model's uncertainty comes from.
+    public var uncertaintySource: ScoreUncertainty.Source { seedNoise == nil ? .modelPosterior : .seedReplicates }
     /// The complete-data posterior (every task observed).
     public func posterior() throws(AnalysisError) -> Posterior {
         try posterior(observed: Array(tasks.indices))

@@ -10,13 +10,15 @@ public struct Leaderboard: Sendable, Equatable {
         public let aggregate: Double
         /// θ_1…θ_k.
         public let theta: [Double]
-        /// Posterior sds of θ_1…θ_k, `sqrt(diag V)`.
+        /// sds of θ_1…θ_k: with replicate runs, how far they would move if the
+        /// run were retrained with another seed (``SeedNoise/thetaVariances(posterior:)``);
+        /// without, the posterior's `sqrt(diag V)`.
         public let thetaSD: [Double]
-        /// Posterior sd of the aggregate, `sqrt(1ᵀV1)/k`.
+        /// sd of the aggregate, likewise (``ScoreUncertainty/source``).
         public let aggregateSD: Double
         /// 1-based rank of the aggregate (1 = best).
         public let rank: Int
-        /// 95% interval `[low, high]` of the rank, conditional on the fitted loadings.
+        /// 95% interval `[low, high]` of the rank (``ScoreUncertainty``), conditional on the fitted loadings.
         public let rankInterval: [Int]
         /// Probability of ranking first.
         public let pBest: Double
@@ -50,12 +52,16 @@ public struct Leaderboard: Sendable, Equatable {
         let present = extraColumns.filter(sweep.hasColumn)
         let extras = present.map { sweep.strings($0) ?? [] }
         let metrics = heldOutMetrics.map { (try? sweep.numbers($0)) ?? [] }
-        let thetaSDs = scored.covariances.map { v in v.indices.map { v[$0][$0].squareRoot() } }
+        let thetaSDs = scored.covariances.map { v in
+            model.seedNoise.map { $0.thetaVariances(posterior: v).map { $0.squareRoot() } }
+                ?? v.indices.map { v[$0][$0].squareRoot() }
+        }
+        let aggregateSDs = model.sweepNoise.sds
         var entries: [Entry] = []
         for i in scored.runNames.indices {
             entries.append(Entry(
                 runName: scored.runNames[i], aggregate: scored.aggregate[i], theta: scored.theta[i],
-                thetaSD: thetaSDs[scored.covarianceIndex[i]], aggregateSD: scored.aggregateSD[i],
+                thetaSD: thetaSDs[scored.covarianceIndex[i]], aggregateSD: aggregateSDs[i],
                 rank: ranks.rank[i], rankInterval: ranks.interval[i], pBest: ranks.pBest[i],
                 coverage: scored.coverage[i], isBaseline: EvalMatrix.isBaseline(run: scored.runNames[i]),
                 heldOut: metrics.map { i < $0.count ? $0[i] : nil },

@@ -19,17 +19,30 @@ public struct RankAmongSweep: Sendable, Equatable {
     /// - Complexity: O(draws · (n log n + m log n)) for n sweep runs and m new runs.
     public init(aggregates: [Double], sds: [Double], sweep: FittedModel.Sweep, draws: Int = 2000, seed: UInt64 = 0) {
         precondition(aggregates.count == sds.count && draws >= 1)
-        let m = aggregates.count, n = sweep.aggregate.count
-        let sortedSweep = sweep.aggregate.sorted(by: >)
+        self.init(runs: AggregateNoise(aggregates: aggregates, law: .posterior(sds: sds)),
+                  sweep: AggregateNoise(aggregates: sweep.aggregate, law: .posterior(sds: sweep.aggregateSD)),
+                  draws: draws, seed: seed)
+    }
+
+    /// Ranks the runs of `runs` among those of `sweep`, each with its own law
+    /// (``AggregateNoise``: with seed noise, both share the draw's χ² scale
+    /// when they share its ``AggregateNoise/scaleSeed``).
+    ///
+    /// - Complexity: O(draws · (n log n + m log n)) for n sweep runs and m new runs.
+    public init(runs: AggregateNoise, sweep: AggregateNoise, draws: Int = 2000, seed: UInt64 = 0) {
+        precondition(draws >= 1)
+        let aggregates = runs.aggregates
+        let m = aggregates.count, n = sweep.aggregates.count
+        let sortedSweep = sweep.aggregates.sorted(by: >)
         // A value within rounding of a sweep run's ties with it, in the new run's
         // favour: a sweep run scored again takes its own rank.
         rank = aggregates.map { 1 + Self.countAbove($0 + 1e-12 * Swift.max(1, Swift.abs($0)), in: sortedSweep) }
         var ranks = [[Int32]](repeating: [Int32](repeating: 0, count: draws), count: m)
         var sample = [Double](repeating: 0, count: n), own = [Double](repeating: 0, count: m)
         for d in 0..<draws {
-            RankIntervals.sample(sweep.aggregate, sweep.aggregateSD, draw: d, seed: seed, into: &sample)
+            sweep.sample(draw: d, seed: seed, into: &sample)
             sample.sort(by: >)
-            RankIntervals.sample(aggregates, sds, draw: d, seed: ~seed, into: &own)
+            runs.sample(draw: d, seed: ~seed, into: &own)
             for i in 0..<m { ranks[i][d] = Int32(1 + Self.countAbove(own[i], in: sample)) }
         }
         interval = ranks.map { column in

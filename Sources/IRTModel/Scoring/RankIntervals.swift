@@ -38,7 +38,22 @@ public struct RankIntervals: Sendable, Equatable {
     /// - Complexity: O(draws · n log n) time, O(draws · n) memory (ranks as 32-bit integers).
     public init(aggregates: [Double], sds: [Double], draws: Int = 2000, seed: UInt64 = 0, threads: Int? = nil) {
         precondition(aggregates.count == sds.count, "one sd per aggregate")
+        self.init(noise: AggregateNoise(aggregates: aggregates, law: .posterior(sds: sds)), draws: draws, seed: seed,
+                  threads: threads)
+    }
+
+    /// Ranks the runs of `noise` among themselves, from joint draws of its law
+    /// (seed noise with its estimate's uncertainty, or the model's posterior).
+    ///
+    /// - Parameters:
+    ///   - noise: the runs' aggregates and how they vary.
+    ///   - draws: joint draws (≥ 1).
+    ///   - seed: seed of the draws.
+    ///   - threads: worker threads (`nil`: all cores); never changes the result.
+    /// - Complexity: O(draws · n log n) time, O(draws · n) memory (ranks as 32-bit integers).
+    public init(noise: AggregateNoise, draws: Int = 2000, seed: UInt64 = 0, threads: Int? = nil) {
         precondition(draws >= 1, "at least one draw")
+        let aggregates = noise.aggregates
         let n = aggregates.count
         self.draws = draws
         self.seed = seed
@@ -55,7 +70,7 @@ public struct RankIntervals: Sendable, Equatable {
             var sample = [Double](repeating: 0, count: n)
             var order = Array(0..<n)
             for d in (w * chunk)..<Swift.min(draws, (w + 1) * chunk) {
-                Self.sample(aggregates, sds, draw: d, seed: seed, into: &sample)
+                noise.sample(draw: d, seed: seed, into: &sample)
                 for i in 0..<n { order[i] = i }
                 order.sort { sample[$0] > sample[$1] || (sample[$0] == sample[$1] && $0 < $1) }
                 for (r, i) in order.enumerated() { output[d * n + i] = Int32(r + 1) }
@@ -80,14 +95,6 @@ public struct RankIntervals: Sendable, Equatable {
         var ranks = [Int](repeating: 0, count: values.count)
         for (r, i) in order.enumerated() { ranks[i] = r + 1 }
         return ranks
-    }
-
-    /// `a_i + s_i ε_i` for draw `d`, each draw from its own seeded stream.
-    static func sample(_ means: [Double], _ sds: [Double], draw d: Int, seed: UInt64, into out: inout [Double]) {
-        var mixer = SplitMix64(state: seed ^ (UInt64(d) &* 0x9E37_79B9_7F4A_7C15))
-        var rng = Xoshiro256StarStar(seed: mixer.next())
-        var normal = NormalSampler()
-        for i in means.indices { out[i] = means[i] + sds[i] * normal.next(using: &rng) }
     }
 
     /// The [2.5%, 97.5%] order statistics of sorted ranks, rounded outward.

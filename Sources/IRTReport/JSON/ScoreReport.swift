@@ -6,7 +6,7 @@ import IRTModel
 /// follow ``runNames`` (file order, skipped runs left out).
 public struct ScoreReport: Sendable, Codable, Equatable {
     /// The schema of this file; bumped on every change.
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     public let schemaVersion: Int
     /// The model file and the scored file, as given.
@@ -14,11 +14,15 @@ public struct ScoreReport: Sendable, Codable, Equatable {
     public let source: String
     public let factorLabels: [String]
     public let runNames: [String]
-    /// Posterior means θ̂ (runs × k) and their sds `sqrt(diag V)`.
+    /// Posterior means θ̂ (runs × k) and their sds; the aggregate and its sd.
+    /// With the model's seed noise the sds say how far a run's scores would move
+    /// if it were retrained with another seed; else they are the posterior's.
     public let theta: [[Double]]
     public let thetaSD: [[Double]]
     public let aggregate: [Double]
     public let aggregateSD: [Double]
+    /// What the sds and rank intervals include (``ScoreUncertainty/Source``).
+    public let uncertaintySource: ScoreUncertainty.Source
     /// Share of the model's tasks observed, per run.
     public let coverage: [Double]
     /// Rank each run would take among the model's sweep (1 = best), and its 95% interval.
@@ -35,6 +39,7 @@ public struct ScoreReport: Sendable, Codable, Equatable {
         case schemaVersion = "schema_version", model, source, factorLabels = "factor_labels", runNames = "run_names"
         case theta, thetaSD = "theta_sd", aggregate, aggregateSD = "aggregate_sd", coverage, rank
         case rankInterval = "rank_interval", rankDraws = "rank_draws", seed, skippedRuns = "skipped_runs", warnings
+        case uncertaintySource = "uncertainty_source"
     }
 
     /// Assembles the report of `scores` ranked by `ranks` under `fitted`.
@@ -46,9 +51,10 @@ public struct ScoreReport: Sendable, Codable, Equatable {
         factorLabels = fitted.factorLabels
         runNames = scores.runNames
         theta = scores.theta.rowArrays
-        thetaSD = scores.thetaSD
+        thetaSD = fitted.thetaSDs(of: scores)
         aggregate = scores.aggregate
-        aggregateSD = scores.aggregateSD
+        aggregateSD = fitted.noise(of: scores).sds
+        uncertaintySource = fitted.uncertaintySource
         coverage = scores.coverage
         rank = ranks.rank
         rankInterval = ranks.interval

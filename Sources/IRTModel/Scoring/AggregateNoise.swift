@@ -1,0 +1,100 @@
+import Foundation
+import Linalg
+
+/// The joint law of every run's aggregate behind rank intervals, `p_best` and
+/// `p_better`: point estimates plus independent Gaussian noise per run, with
+/// the seed-noise variance drawn once per draw from its estimate's law.
+///
+/// ```
+/// posterior:  x_i = â_i + s_i ε_i                                        s_i the model's posterior sd
+/// seed:       x_i = â_i + √(c_d σ̂²_a + e_i) ε_i,   c_d = ν / χ²_ν        e_i ≥ 0 a run's extra for missing tasks
+/// ```
+///
+/// `c_d σ̂²_a` is a draw of σ²_a from its scaled inverse-χ² law given ν degrees
+/// of freedom (so each run's margin is a Student t with ν df); it is shared by
+/// every run in draw d, because all runs share the one estimate. Draw d uses
+/// its own generators seeded from `(seed, d)` — the χ² scale from
+/// ``scaleSeed``, so that two sets of runs (a sweep and new runs) can share it.
+public struct AggregateNoise: Sendable, Equatable {
+    /// How a run's aggregate varies.
+    public enum Law: Sendable, Equatable {
+        /// The factor model's posterior given the fitted loadings: sds per run.
+        case posterior(sds: [Double])
+        /// Seed noise measured on replicates: σ̂²_a with ν df, and each run's extra variance.
+        case seed(variance: Double, degreesOfFreedom: Int, extra: [Double])
+    }
+
+    /// The point estimates â_i.
+    public let aggregates: [Double]
+    /// Their noise.
+    public let law: Law
+    /// Seed of the per-draw χ² scale (seed law only).
+    public let scaleSeed: UInt64
+
+    /// - Precondition: one sd or extra per aggregate, all ≥ 0; ν ≥ 1.
+    public init(aggregates: [Double], law: Law, scaleSeed: UInt64 = 0x5EED_0F_5CA1E) {
+        switch law {
+        case let .posterior(sds): precondition(sds.count == aggregates.count, "one sd per aggregate")
+        case let .seed(variance, nu, extra):
+            precondition(extra.count == aggregates.count && variance >= 0 && nu >= 1, "one extra per aggregate, σ² ≥ 0, ν ≥ 1")
+        }
+        self.aggregates = aggregates
+        self.law = law
+        self.scaleSeed = scaleSeed
+    }
+
+    /// Each run's sd at the point estimate of the seed variance (`c_d = 1`).
+    public var sds: [Double] {
+        switch law {
+        case let .posterior(sds): sds
+        case let .seed(variance, _, extra): extra.map { (variance + $0).squareRoot() }
+        }
+    }
+
+    /// `c_d = ν / χ²_ν` of draw `d` (1 for the posterior law).
+    public func scale(draw d: Int) -> Double {
+        guard case let .seed(_, nu, _) = law else { return 1 }
+        var rng = Self.generator(seed: scaleSeed, draw: d)
+        var chi = ChiSquareSampler()
+        let x = chi.next(degreesOfFreedom: Double(nu), using: &rng)
+        return x > 0 ? Double(nu) / x : .infinity
+    }
+
+    /// Draw `d` of every aggregate into `out` (same length as ``aggregates``).
+    /// The posterior law draws exactly what ``RankIntervals`` always drew.
+    public func sample(draw d: Int, seed: UInt64, into out: inout [Double]) {
+        var rng = Self.generator(seed: seed, draw: d)
+        var normal = NormalSampler()
+        switch law {
+        case let .posterior(sds):
+            for i in aggregates.indices { out[i] = aggregates[i] + sds[i] * normal.next(using: &rng) }
+        case let .seed(variance, _, extra):
+            let v = scale(draw: d) * variance
+            for i in aggregates.indices {
+                out[i] = aggregates[i] + (v + extra[i]).squareRoot() * normal.next(using: &rng)
+            }
+        }
+    }
+
+    /// The generator of draw `d`.
+    static func generator(seed: UInt64, draw d: Int) -> Xoshiro256StarStar {
+        var mixer = SplitMix64(state: seed ^ (UInt64(d) &* 0x9E37_79B9_7F4A_7C15))
+        return Xoshiro256StarStar(seed: mixer.next())
+    }
+
+    /// The smallest difference between two complete runs' aggregates that is
+    /// told apart at 95% (two-sided): `t_ν(0.975) √(2 σ̂²_a)` for seed noise,
+    /// `z(0.975) √2 · median s_i` for the posterior law.
+    public var minimumDetectableDifference: Double {
+        switch law {
+        case let .posterior(sds):
+            guard !sds.isEmpty else { return 0 }
+            let sorted = sds.sorted()
+            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+                : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
+            return Normal.quantile(0.975) * 2.0.squareRoot() * median
+        case let .seed(variance, nu, _):
+            return StudentT.quantile(0.975, degreesOfFreedom: nu) * (2 * variance).squareRoot()
+        }
+    }
+}
