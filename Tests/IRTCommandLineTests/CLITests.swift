@@ -44,8 +44,8 @@ struct CLIParsingTests {
         #expect(command.mStep == .projected)
         #expect(command.heldOutMetrics.isEmpty)
         #expect(!command.plainEM && !command.referenceStop && !command.open && !command.quiet)
-        // The defaults are the library's.
-        #expect(command.analysisOptions() == AnalysisOptions())
+        // The defaults are the library's, with the reference sweep's leaderboard columns.
+        #expect(command.analysisOptions() == AnalysisOptions(leaderboardColumns: ReferencePreset.leaderboardColumns))
         // No SWEEP: the bundled sample with its fixed-subset noise file.
         #expect(command.inputs == .init(sweep: SampleData.sweep, noise: SampleData.fixedSubsetNoise, isBundledSample: true))
         #expect(command.banner.hasPrefix("irt-report: no SWEEP given, analysing the bundled sample sweep_300m_replica.csv"))

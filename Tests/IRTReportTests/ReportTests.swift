@@ -328,7 +328,8 @@ struct CSVExportTests {
         }
         let sweep = try EvalMatrix(csv: csv, source: "formulas.csv")
         let result = try Analysis(sweep: sweep, options: AnalysisOptions(
-            draws: 10, fit: FitOptions(factors: 1), heldOutMetrics: ["=held/out"])).run()
+            draws: 10, fit: FitOptions(factors: 1), heldOutMetrics: ["=held/out"],
+            leaderboardColumns: ReferencePreset.leaderboardColumns)).run()
         let text = CSVExport.leaderboard(result)
         let table = try CSVReader.parse(text, source: "leaderboard.csv")
         #expect(table.header.contains("'=held/out"))

@@ -55,19 +55,31 @@ public struct SeedNoise: Sendable, Codable, Equatable {
     /// - Returns: `nil` when fewer than 2 runs were scored (no spread to measure).
     /// - Complexity: O(m k²).
     public init?(scores: RunScores) {
-        let m = scores.theta.rows, k = scores.theta.columns
-        guard m >= 2, k >= 1 else { return nil }
+        let theta = (0..<scores.theta.rows).map { scores.theta.row($0) }
+        let posteriors = (0..<scores.theta.rows).map { scores.covariance(ofRun: $0).rowArrays }
+        self.init(theta: theta, posteriors: posteriors)
+    }
+
+    /// Estimates the seed noise from replicate runs' scores `theta` (m rows of k)
+    /// and their posterior covariances (m matrices k × k, rows).
+    ///
+    /// - Returns: `nil` when fewer than 2 runs are given (no spread to measure).
+    /// - Precondition: one posterior per run, every row and matrix of size k.
+    /// - Complexity: O(m k²).
+    public init?(theta: [[Double]], posteriors: [[[Double]]]) {
+        let m = theta.count
+        precondition(posteriors.count == m, "one posterior covariance per replicate")
+        guard m >= 2, let k = theta.first?.count, k >= 1 else { return nil }
         var mean = [Double](repeating: 0, count: k)
-        for i in 0..<m { for j in 0..<k { mean[j] += scores.theta[i, j] / Double(m) } }
+        for row in theta { for j in 0..<k { mean[j] += row[j] / Double(m) } }
         var sigma = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
         var v = sigma
-        for i in 0..<m {
-            let vi = scores.covariance(ofRun: i)
+        for (i, row) in theta.enumerated() {
             for a in 0..<k {
-                let da = scores.theta[i, a] - mean[a]
+                let da = row[a] - mean[a]
                 for b in 0..<k {
-                    sigma[a][b] += da * (scores.theta[i, b] - mean[b]) / Double(m - 1)
-                    v[a][b] += vi[a, b] / Double(m)
+                    sigma[a][b] += da * (row[b] - mean[b]) / Double(m - 1)
+                    v[a][b] += posteriors[i][a][b] / Double(m)
                 }
             }
         }

@@ -75,7 +75,8 @@ enum SharedRuns {
             var fit = FitOptions.reference
             fit.initialLoadings = ref.em.`init`
             // The reference path is about parity: the fit card's extra fits are skipped.
-            out[c] = try! Analysis(sweep: sweep, noise: noise(c), options: AnalysisOptions(fit: fit).withoutFitChecks).run()
+            out[c] = try! Analysis(sweep: sweep, noise: noise(c), options: AnalysisOptions(
+                fit: fit, leaderboardColumns: ReferencePreset.leaderboardColumns).withoutFitChecks).run()
         }
         return out
     }()

@@ -10,7 +10,7 @@ import Testing
 /// named and grouped by the sweep run whose mixture they retrain.
 @Suite("SyntheticSweep seed noise, replicate mixtures and truth")
 struct SyntheticSeedNoiseTests {
-    /// The files the generator wrote before seed noise existed (commit 9310f8b,
+    /// The files the generator wrote before seed noise existed (
     /// `irt-generate --runs 50 --tasks 12 --factors 3 --seed 7` and
     /// `--runs 40 --tasks 9 --factors 2 --seed 3 --noise-runs 7 --near-zero-share 0.5
     /// --heywood-tasks 2`): their FNV-1a 64 hashes and sizes.
