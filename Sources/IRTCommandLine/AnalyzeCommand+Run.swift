@@ -37,12 +37,15 @@ extension AnalyzeCommand {
         fit.loadings = loadings
         fit.initialLoadings = initialLoadings
         fit.factors = factors ?? initialLoadings?.first?.count
-        return AnalysisOptions(
+        var options = AnalysisOptions(
             draws: draws, seed: seed, fit: fit,
             heldOutMetrics: heldOutMetrics.isEmpty ? AnalysisOptions.defaultHeldOutMetrics : heldOutMetrics,
             leaderboardColumns: leaderboardColumns.isEmpty ? ReferencePreset.leaderboardColumns : leaderboardColumns,
             rankDraws: rankDraws, runColumn: runColumn, missingTokens: missingTokens, missing: missing,
             minCoverage: minCoverage, starts: starts, startCheck: noStartCheck ? 0 : 8)
+        options.bootstrap = bootstrap
+        options.replicateGroupColumn = replicateGroup
+        return options
     }
 
     /// Reads the inputs and runs the analysis; writes nothing.
@@ -51,11 +54,15 @@ extension AnalyzeCommand {
     ///   - progress: progress events of the analysis.
     /// - Throws: `AnalysisError` for bad input or a numerical failure (naming file and line),
     ///   ``ReportError`` for a bad `--em-init` or an unknown `--validate` column,
-    ///   ``SelectionUsageError`` when the tasks must be chosen (`--tasks`).
+    ///   ``SelectionUsageError`` when the tasks must be chosen (`--tasks`) or
+    ///   `--replicate-group` cannot apply (``checkReplicateGroup(noise:)``).
     public func analyse(progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws -> AnalysisResult {
         let initial = try emInit.map { path throws(ReportError) in try InitialLoadings.read(path: path, factors: factors) }
         var options = analysisOptions(initialLoadings: initial)
         if let correlation, let nObservations {
+            if replicateGroup != nil {
+                throw SelectionUsageError("--replicate-group groups the runs of a noise file; --correlation has no runs and no noise file")
+            }
             let input = try CorrelationInput(contentsOf: URL(fileURLWithPath: correlation), observations: nObservations)
             do throws(AnalysisError) {
                 return try Analysis.run(correlation: input, options: options, progress: progress)
@@ -76,6 +83,7 @@ extension AnalyzeCommand {
         let noiseMatrix = try files.noise.map { url throws(AnalysisError) in
             try EvalMatrix(contentsOf: url, missingTokens: missingTokens)
         }
+        try checkReplicateGroup(noise: noiseMatrix)
         let analysis = Analysis(sweep: raw, noise: noiseMatrix, options: options)
         do throws(AnalysisError) {
             return try analysis.run(progress: progress)
@@ -89,6 +97,23 @@ extension AnalyzeCommand {
                 throw ReportError.initialLoadings(file: emInit, reason: "the analysis failed starting from these loadings (\(error)); identical columns or very large loadings make the first E-step singular")
             }
             throw error
+        }
+    }
+
+    /// Refuses a `--replicate-group` that could never be applied, before the
+    /// analysis: without a noise file, or naming a column the noise file does
+    /// not have (the library checks again, and checks the groups' sizes).
+    ///
+    /// - Throws: ``SelectionUsageError`` (exit 2), one line naming the file and the column.
+    func checkReplicateGroup(noise: EvalMatrix?) throws(SelectionUsageError) {
+        guard let column = replicateGroup else { return }
+        guard let noise else {
+            throw SelectionUsageError("--replicate-group \"\(column)\" names a column of the noise file, but there is none; pass --noise NOISE.csv")
+        }
+        guard noise.hasColumn(column) else {
+            let text = noise.columnNames.filter { !noise.isNumeric($0) }
+            let candidates = text.isEmpty ? "it has no text column" : "its text columns: \(AnalysisWarning.list(text, limit: 8))"
+            throw SelectionUsageError("\(noise.source): --replicate-group \"\(column)\": the noise file has no column of that name (\(candidates))")
         }
     }
 

@@ -8,6 +8,9 @@ extension AnalyzeCommand {
 
     /// Checks what can be checked before reading any file: value ranges, that
     /// input files exist, and that `--out` and `--json` are paths of their own.
+    /// The most bootstrap refits: each is a fit of the model.
+    static let maximumBootstrap = 10_000
+
     public func validate() throws {
         guard draws >= 1 else {
             throw ValidationError("--draws must be at least 1 (got \(draws)); Horn's parallel analysis needs Monte Carlo draws (the reference uses 500)")
@@ -17,6 +20,9 @@ extension AnalyzeCommand {
         }
         guard rankDraws >= 1, rankDraws <= Self.maximumDraws else {
             throw ValidationError("--rank-draws must be between 1 and \(Self.maximumDraws) (got \(rankDraws)); 2000 draws give the rank intervals' ends to about ±1 rank")
+        }
+        guard bootstrap >= 0, bootstrap <= Self.maximumBootstrap else {
+            throw ValidationError("--bootstrap must be between 0 and \(Self.maximumBootstrap) (got \(bootstrap)); 0 turns the refits off")
         }
         if let factors, factors < 1 {
             throw ValidationError("--factors must be at least 1 (got \(factors)); omit it to take Horn's k95")

@@ -51,6 +51,11 @@ public struct AnalyzeCommand: ParsableCommand {
         valueName: "NOISE.csv"))
     public var noise: String?
 
+    @Option(name: .customLong("replicate-group"), help: ArgumentHelp(
+        "Column of the noise file naming the mixture each replicate is a seed of, when it holds seeds of several mixtures: seed noise is then measured per group, pooled, and the groups compared by Bartlett's test (the pooled estimate when p ≥ 0.05, else the noisiest group's, with a warning); each group needs at least 2 runs (default: all replicates are seeds of one mixture).",
+        valueName: "COLUMN"))
+    public var replicateGroup: String?
+
     // MARK: Outputs
 
     @Option(help: ArgumentHelp(
@@ -151,6 +156,11 @@ public struct AnalyzeCommand: ParsableCommand {
         "A provenance column to copy into the leaderboard when present; repeat for several. Replaces the default (the reference sweep's is_qsplit240_core).",
         valueName: "COLUMN"))
     public var leaderboardColumns: [String] = []
+
+    @Option(name: .customLong("bootstrap"), parsing: .unconditional, help: ArgumentHelp(
+        "Refits of the model on runs drawn with replacement, for the fitted model's own uncertainty in the rank intervals and p_best (± model), e.g. 100; 0 leaves it out (default: 0, said in the summary). Complete data only.",
+        valueName: "N"))
+    public var bootstrap: Int = AnalysisOptions.defaultBootstrap
 
     @Option(name: .customLong("loadings"), help: ArgumentHelp(
         "nonnegative (Λ ≥ 0, IRTKit's model) or free (classical ML factor analysis, shown after varimax).",

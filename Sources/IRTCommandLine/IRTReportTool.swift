@@ -3,7 +3,8 @@ import Foundation
 import IRTModel
 
 /// The `irt-report` tool: `analyze` (the default, so `irt-report SWEEP.csv …`
-/// works as it always has) and `score` (new runs against a saved model).
+/// works as it always has), `score` (new runs against a saved model) and
+/// `compare` (is one run really better than another).
 ///
 /// The executable's entry point is ``exitCode(running:)``, which maps errors to
 /// exit codes (0 ok, 1 analysis or input error, 2 usage error).
@@ -12,7 +13,7 @@ public struct IRTReportTool: ParsableCommand {
         commandName: "irt-report",
         abstract: "Aggregate capability scores for a language-model evaluation sweep, by non-negative factor analysis.",
         version: IRTKitVersion.string,
-        subcommands: [AnalyzeCommand.self, ScoreCommand.self],
+        subcommands: [AnalyzeCommand.self, ScoreCommand.self, CompareCommand.self],
         defaultSubcommand: AnalyzeCommand.self)
 
     public init() {}
@@ -20,7 +21,7 @@ public struct IRTReportTool: ParsableCommand {
     /// Parses `arguments`, runs the chosen subcommand and returns the process
     /// exit code: 0 on success (and for `--help`, `--version`), 1 for an
     /// analysis or input error (one line on stderr, `irt-report: error: …`),
-    /// 2 for a usage error.
+    /// 2 for a usage error (a run name `compare` does not know: one line too).
     public static func exitCode(running arguments: [String]) -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
@@ -30,6 +31,9 @@ public struct IRTReportTool: ParsableCommand {
             return fail(error.description)
         } catch let error as ReportError {
             return fail(error.description)
+        } catch let error as RunComparisonError {
+            let code = fail(error.description)
+            return error.isUsageError ? 2 : code
         } catch let error as SelectionUsageError {
             FileHandle.standardError.write(Data("irt-report: \(error.description)\n".utf8))
             return 2

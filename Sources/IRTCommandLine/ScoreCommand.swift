@@ -14,7 +14,8 @@ public struct ScoreCommand: ParsableCommand {
             run, with some or all of the model's task columns). Each run is standardized with the sweep's means \
             and sds and scored from the tasks it has (exact Gaussian posterior); runs with no task are skipped \
             and listed. Prints each run's aggregate ± sd, the rank it would take among the model's sweep with a \
-            95% interval (conditional on the fitted loadings), and its coverage.
+            95% interval, and its coverage; ± sd and the interval are the seed noise the model measured on \
+            replicate runs, or the model's posterior (with a warning) when it has none.
 
             Example:
               irt-report score irt-report-output/model.json new_runs.csv --json scores.json
@@ -110,7 +111,9 @@ public struct ScoreCommand: ParsableCommand {
     /// The terminal table: run, aggregate ± sd, rank among the sweep [interval], coverage.
     static func table(_ r: ScoreReport) -> String {
         var lines = ["Scored \(r.runNames.count) run(s) of \(r.source) with \(r.model) (k = \(r.factorLabels.count)); "
-            + "rank among the model's sweep, 95% interval from \(r.rankDraws) draws, given the fitted loadings:"]
+            + "rank among the model's sweep, 95% interval from \(r.rankDraws) draws; ± sd and intervals are "
+            + (r.uncertaintySource == .seedReplicates ? "seed noise measured on the model's replicate runs:"
+                : "model-based (the posterior given the fitted loadings, not seed noise):")]
         let header = ["run", "aggregate", "± sd", "rank", "95% interval", "coverage"]
         let rows = r.runNames.indices.map { i in
             [Summary.truncate(r.runNames[i], 40), Summary.fixed(r.aggregate[i]), Summary.fixed(r.aggregateSD[i]),

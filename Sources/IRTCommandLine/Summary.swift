@@ -115,11 +115,14 @@ public enum Summary {
     /// The top of the leaderboard as an aligned table.
     static func leaderboard(_ r: AnalysisResult, top: Int) -> [String] {
         let entries = r.leaderboard.prefix(top)
-        let header = ["rank", "95% interval", "p_best", "run", "aggregate", "± sd"] + (0..<r.k).map { "θ\($0 + 1)" }
+        let model = entries.contains { $0.aggregateSDModel != nil }
+        let header = ["rank", "95% interval", "p_best", "run", "aggregate", "± sd"] + (model ? ["± model", "larger"] : [])
+            + (0..<r.k).map { "θ\($0 + 1)" }
         let rows = entries.map { e in
             let interval = e.rankInterval.count == 2 ? "\(e.rankInterval[0])–\(e.rankInterval[1])" : ""
+            let modelCells = model ? [e.aggregateSDModel.map(fixed) ?? "", e.aggregateSDModel.map { $0 > e.aggregateSD ? "model" : "seed" } ?? ""] : []
             return ["\(e.rank)", interval, NumberFormat.fixed(e.pBest, decimals: 2), truncate(e.runName, 40), fixed(e.aggregate),
-                    fixed(e.aggregateSD)] + e.theta.map(fixed)
+                    fixed(e.aggregateSD)] + modelCells + e.theta.map(fixed)
         }
         var widths = header.map(\.count)
         for row in rows { for (j, cell) in row.enumerated() { widths[j] = max(widths[j], cell.count) } }
@@ -128,7 +131,8 @@ public enum Summary {
                 .joined(separator: "  ")
         }
         let source = r.uncertainty?.source == .seedReplicates
-            ? "± sd, rank intervals and p_best are seed noise measured on replicate runs, from \(r.rankDraws) joint draws"
+            ? (model ? "± sd is seed noise measured on replicate runs; rank intervals and p_best add the model's refits (± model), from \(r.rankDraws) joint draws"
+                : "± sd, rank intervals and p_best are seed noise measured on replicate runs, from \(r.rankDraws) joint draws")
             : "± sd, rank intervals and p_best are model-based (posterior given the fitted loadings, not seed noise), from \(r.rankDraws) draws"
         return ["Top \(entries.count) of \(r.leaderboard.count) runs by aggregate (mean of θ; \(source)):", "  " + format(header)]
             + rows.map { "  " + format($0) } + uncertainty(r)
@@ -140,16 +144,43 @@ public enum Summary {
         var lines: [String] = []
         if u.source == .seedReplicates, let sd = u.aggregateSeedSD, let df = u.seedCovarianceDF,
            let m = u.seedReplicates {
-            lines.append("  Seed noise: aggregate sd \(sig(sd)) from \(m) replicate runs scored with the model (\(df) df; the same seed noise assumed for every run; runs missing tasks add the posterior's extra)")
+            lines.append(seedNoiseLine(u, sd: sd, df: df, replicates: m))
         } else {
             lines.append("  Model-based: no seed noise measured (see warnings); the posterior takes each task's noise as independent")
         }
-        lines.append("  Not included: the fitted loadings' own uncertainty")
+        if let b = u.bootstrap {
+            lines.append("  Model's own uncertainty: \(b.n - b.failed) refits on runs drawn with replacement (± model; included in the intervals and p_best); their aggregates correlate at least r = \(NumberFormat.fixed(b.lowestAggregateR, decimals: 4)) with the full fit's\(u.bootstrapNote.map { "; \($0)" } ?? "")")
+        } else {
+            let remedy = u.bootstrapNote == ScoreUncertainty.notRequested
+                ? " — --bootstrap 100 adds it to the intervals (about 1–2 s on 242 runs × 43 tasks)" : ""
+            lines.append("  Model's own uncertainty: \(u.bootstrapNote ?? "not measured")\(remedy)")
+        }
         let share = u.minDetectableShare.isFinite ? " (\(NumberFormat.fixed(100 * u.minDetectableShare, decimals: 1))% of the sweep's aggregate sd)" : ""
         lines.append("  Differences below \(sig(u.minDetectableDifference))\(share) between two complete runs are \(u.source == .seedReplicates ? "seed noise" : "within the posterior's noise") (95%)")
-        let tie = u.tieGroup
-        lines.append("  Tie group: \(tie.count) run(s) cannot be told apart from the best at 95%: \(AnalysisWarning.list(tie, limit: 8))")
+        lines.append("  Tie group: " + UncertaintyWording.tieGroup(u))
         return lines
+    }
+
+    /// The seed-noise line: from how many replicates, and with replicate
+    /// groups how many groups and which estimate Bartlett's test chose.
+    static func seedNoiseLine(_ u: ScoreUncertainty, sd: Double, df: Int, replicates m: Int) -> String {
+        let extra = "runs missing tasks add the posterior's extra"
+        guard let groups = u.seedGroups else {
+            return "  Seed noise: aggregate sd \(sig(sd)) from \(m) replicate runs scored with the model (\(df) df; the same seed noise assumed for every run; \(extra))"
+        }
+        let total = groups.reduce(0) { $0 + $1.runs }
+        guard let test = u.bartlett else {
+            return "  Seed noise: aggregate sd \(sig(sd)) from \(total) replicate runs of 1 replicate group scored with the model (\(df) df; the same seed noise assumed for every run; \(extra))"
+        }
+        let bartlett = "Bartlett p = \(sig(test.p))"
+        switch test.rule {
+        case .pooled:
+            return "  Seed noise: aggregate sd \(sig(sd)) pooled over \(groups.count) replicate groups (\(total) runs scored with the model, \(df) df; \(bartlett) ≥ 0.05: the same seed noise assumed for every run; \(extra))"
+        case .largestGroup:
+            return "  Seed noise: aggregate sd \(sig(sd)) of the noisiest of \(groups.count) replicate groups, \(test.largestGroup) (\(m) runs, \(df) df; \(bartlett) < 0.05: the groups differ, so the largest is used for every run, conservative; \(extra))"
+        case .pooledLargestTooFew:
+            return "  Seed noise: aggregate sd \(sig(sd)) pooled over \(groups.count) replicate groups (\(total) runs, \(df) df; \(bartlett) < 0.05: the groups differ, but the noisiest, \(test.largestGroup), has too few runs for intervals, so the pooled estimate is used and may be too small; \(extra))"
+        }
     }
 
     /// Three significant digits.

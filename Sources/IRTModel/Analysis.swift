@@ -73,6 +73,7 @@ public struct Analysis: Sendable {
         }
         let noise = replicates?.0
         warnings.append(contentsOf: replicates?.1 ?? [])
+        if let noise, let column = options.replicateGroupColumn { _ = try Self.replicateGroups(noise, column: column) }
         let p = prepared.tasks.count
         let draws = options.draws
         let horn = try ParallelAnalysis(
@@ -166,18 +167,22 @@ public struct Analysis: Sendable {
         } else {
             snr = nil
         }
-        let (seedNoise, modelBased) = Self.seedNoise(noise, model: fitted)
-        if let modelBased { warnings.append(modelBased) }
+        let (seedNoise, seedWarnings) = try Self.seedNoise(noise, model: fitted, groupColumn: options.replicateGroupColumn)
+        warnings.append(contentsOf: seedWarnings)
         fitted.seedNoise = seedNoise
         let validation = try Validation(sweep: runs, metrics: heldOut.metrics, scores: theta)
-        let aggregateNoise = fitted.sweepNoise
+        let (bootstrap, bootstrapNote) = Self.bootstrap(prepared: prepared, model: model, anchors: anchors,
+                                                        fitted: fitted, options: options)
+        let aggregateNoise = fitted.sweepNoise.adding(modelDeviations: bootstrap?.deviations)
         let ranks = RankIntervals(noise: aggregateNoise, draws: options.rankDraws, seed: options.seed,
                                   threads: options.threads)
         let comparison = PairwiseComparison(noise: aggregateNoise, top: 20, draws: options.rankDraws, seed: options.seed)
         let uncertainty = ScoreUncertainty(noise: aggregateNoise, seedNoise: seedNoise,
-                                           runNames: fitted.sweep.runNames, comparison: comparison)
+                                           runNames: fitted.sweep.runNames, comparison: comparison,
+                                           bootstrap: bootstrap, bootstrapNote: bootstrapNote)
         let leaderboard = Leaderboard(sweep: runs, model: fitted, ranks: ranks,
-                                      heldOutMetrics: validation.metrics, extraColumns: options.leaderboardColumns)
+                                      heldOutMetrics: validation.metrics, extraColumns: options.leaderboardColumns,
+                                      modelSDs: bootstrap?.aggregateSD)
 
         return AnalysisResult(
             source: runs.source, noiseSource: noise?.source, skippedRuns: skipped, prepared: prepared, horn: horn,
@@ -239,7 +244,6 @@ public struct Analysis: Sendable {
     /// (``EvalMatrix/filteringStatus(_:column:)``). `nil` keeps every row.
     public static func filterStatus(_ sweep: EvalMatrix, required: String?) -> (EvalMatrix, [SkippedRun]) {
         guard let required else { return (sweep, []) }
-        let (kept, skipped) = sweep.filteringStatus(required)
-        return (kept, skipped)
+        return sweep.filteringStatus(required)
     }
 }

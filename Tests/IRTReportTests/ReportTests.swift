@@ -79,7 +79,7 @@ struct HTMLReportTests {
         #expect(count("<svg", in: leaderboard) == 0)
         #expect(count("<svg", in: try #require(section(sampleHTML, "ranks"))) == 1)
         #expect(count("<svg", in: try #require(section(sampleHTML, "residuals"))) == 1)
-        #expect(count("<svg", in: sampleHTML) == 6 + sample.leaderboardHeldOut.count)
+        #expect(count("<svg", in: sampleHTML) == 7 + sample.leaderboardHeldOut.count)
     }
 
     @Test("the leaderboard has a header row and one row per run, baselines marked")

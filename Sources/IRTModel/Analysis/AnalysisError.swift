@@ -74,6 +74,12 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The p × p steps would need more memory than the limit (``MemoryEstimate``):
     /// the estimate and the limit in bytes, and the most tasks that fit.
     case tooManyTasks(file: String, tasks: Int, runs: Int, bytes: Double, limit: Double, maximumTasks: Int)
+    /// A group of the noise file's replicate-group column
+    /// (``AnalysisOptions/replicateGroupColumn``) has fewer than 2 replicate
+    /// runs the model could score: its seed noise cannot be measured.
+    case replicateGroupTooSmall(file: String, column: String, group: String, runs: Int)
+    /// A row of the noise file has an empty cell in its replicate-group column.
+    case missingReplicateGroup(file: String, line: Int, run: String, column: String)
 
     public var description: String {
         switch self {
@@ -160,6 +166,10 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): held-out metric \"\(column)\" is a task column, so it is not held out (the scores are fitted to it); validate against a column that is not a task, or exclude it from the tasks"
         case let .tooManyTasks(file, tasks, runs, bytes, limit, maximumTasks):
             return "\(file): \(tasks) tasks × \(runs) runs need about \(MemoryEstimate.text(bytes: bytes)) for the p × p steps (the task correlation matrix, Horn's per-thread workspaces and the fit statistics), more than the memory limit of \(MemoryEstimate.text(bytes: limit)) (by default half the physical memory); at most \(maximumTasks) tasks fit: select fewer tasks"
+        case let .replicateGroupTooSmall(file, column, group, runs):
+            return "\(file): replicate group \"\(group)\" (column \"\(column)\") has \(runs) replicate run(s) the model can score; each group needs at least 2 to measure its seed noise: add seeds of that mixture, or drop its rows"
+        case let .missingReplicateGroup(file, line, run, column):
+            return "\(file):\(line): run \"\(run)\" has no replicate group (column \"\(column)\" is empty); expected the label of the mixture it is a seed of"
         }
     }
 }

@@ -40,6 +40,13 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var startCheck: Int
     /// Fit k − 1, k + 1 and free loadings too, for the fit card's neighbours and the cost of non-negativity.
     public var assessFit: Bool
+    /// Refits of the bootstrap over runs behind the model's own uncertainty
+    /// (``ModelBootstrap``); 0 leaves it out. Complete data only.
+    public var bootstrap: Int = AnalysisOptions.defaultBootstrap
+    /// The default number of bootstrap refits: 0, so that the default analysis
+    /// stays within its speed guard (a tenth of the NumPy reference's time);
+    /// 100 refits add about 1–2 s on the bundled sample.
+    public static let defaultBootstrap = 0
 
     /// These options without the start check and the k ± 1 and free-loading
     /// fits: the fit itself is unchanged, only the fit card's extras are skipped.
@@ -65,6 +72,15 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// Runs, then tasks, observed on less than this share are dropped (and
     /// listed in ``PreparedSweep/selectionReport``); 0.5 by default.
     public var minCoverage: Double
+    /// The noise file's column naming the mixture each replicate run is a seed
+    /// of; `nil` takes every replicate as a seed of one mixture. With it, the
+    /// seed noise is estimated per group, pooled, and the groups' aggregate
+    /// variances are compared by Bartlett's test (``SeedNoise/init(theta:posteriors:groups:)``,
+    /// METHOD.md §7a); the noise floor and the signal-to-noise still take all
+    /// replicates as one mixture (said in the `seed_noise_grouped` warning).
+    /// A column missing from the noise file, an empty cell in it, or a group
+    /// with fewer than 2 scorable runs is an ``AnalysisError``.
+    public var replicateGroupColumn: String? = nil
 
     /// The default held-out metrics: the reference's (``ReferencePreset/heldOutMetrics``).
     public static let defaultHeldOutMetrics = ReferencePreset.heldOutMetrics

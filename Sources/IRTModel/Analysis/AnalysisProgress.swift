@@ -13,4 +13,10 @@ extension AnalysisProgress {
         guard let progress else { return nil }
         return { done in progress(.hornDraws(done: done, total: total)) }
     }
+
+    /// The EM's per-evaluation callback that reports ``emIterations(_:step:)`` to `progress`, or `nil` without one.
+    static func emIterations(reportingTo progress: (@Sendable (AnalysisProgress) -> Void)?) -> (@Sendable (Int, Double) -> Void)? {
+        guard let progress else { return nil }
+        return { iterations, step in progress(.emIterations(iterations, step: step)) }
+    }
 }

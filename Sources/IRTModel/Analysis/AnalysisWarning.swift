@@ -78,6 +78,14 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         /// The scores' uncertainty is the model's posterior, not seed noise
         /// measured on replicate runs (none, too few, or not scorable).
         case uncertaintyModelBased = "uncertainty_model_based"
+        /// The replicates are seeds of several mixtures (a replicate-group
+        /// column): seed noise was estimated per group and compared; the noise
+        /// floor and the signal-to-noise still take all of them as one mixture.
+        case seedNoiseGrouped = "seed_noise_grouped"
+        /// The replicate groups' aggregate seed variances differ (Bartlett's
+        /// p < 0.05): the same seed noise for every run does not hold, and the
+        /// largest group's estimate is used.
+        case seedNoiseUnequal = "seed_noise_unequal"
     }
 
     /// What a user can do about a warning, in the library's terms; a front end

@@ -41,15 +41,13 @@ struct FitStage {
          options: AnalysisOptions, progress: (@Sendable (AnalysisProgress) -> Void)?, fit: @escaping Fit,
          spread: (FactorModel, MultiStartFit) throws(AnalysisError) -> ScoreSpread? = { _, _ in nil }
     ) throws(AnalysisError) {
-        var emProgress: (@Sendable (Int, Double) -> Void)? = nil
-        if let progress { emProgress = { iterations, step in progress(.emIterations(iterations, step: step)) } }
         var mainOptions = options.fit
         mainOptions.factors = k
         let plan = FitAssessment.AuxiliaryPlan(s: s, n: n, p: tasks.count, k: k, anchors: anchors, options: mainOptions,
                                                neighbours: options.assessFit, cost: options.assessFit,
                                                pairwise: pairwise)
         multiStart = try MultiStartFit(options: mainOptions, starts: options.starts, check: options.startCheck,
-                                       progress: emProgress, threads: IndependentFits.workers(options.threads),
+                                       progress: AnalysisProgress.emIterations(reportingTo: progress), threads: IndependentFits.workers(options.threads),
                                        companions: plan.jobs, fit: fit)
         let model = multiStart.model
         let spread = try spread(model, multiStart)

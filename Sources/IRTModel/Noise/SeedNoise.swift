@@ -23,7 +23,9 @@ import Linalg
 ///
 /// Assumption: every run of the sweep has the same seed noise as the
 /// replicated mixture. Σ̂ is an estimate with ν degrees of freedom; intervals
-/// draw σ²_a from its scaled inverse-χ² law (``AggregateNoise``).
+/// draw σ²_a from its scaled inverse-χ² law (``AggregateNoise``). Replicates
+/// of several mixtures test the assumption: ``init(theta:posteriors:groups:)``
+/// estimates per group, pools, and compares the groups (``GroupTest``).
 public struct SeedNoise: Sendable, Codable, Equatable {
     /// Σ̂ (k × k, rows).
     public let covariance: [[Double]]
@@ -33,6 +35,13 @@ public struct SeedNoise: Sendable, Codable, Equatable {
     public let replicates: Int
     /// V̄, the replicates' mean posterior covariance (k × k, rows), already inside Σ̂.
     public let posteriorCovariance: [[Double]]
+    /// The groups of replicates (one mixture each) the estimate was made from,
+    /// in the order they first occur; `nil` when the replicates are one
+    /// mixture (``init(theta:posteriors:)``). See ``init(theta:posteriors:groups:)``.
+    public private(set) var groups: [Group]? = nil
+    /// Bartlett's test of the groups' aggregate variances and the rule it
+    /// decided; `nil` without groups or with one group.
+    public private(set) var groupTest: GroupTest? = nil
 
     /// The fewest replicate runs that give intervals (ν ≥ 2: with ν = 1 the
     /// scaled inverse-χ² law of σ² has no mean).
@@ -41,6 +50,7 @@ public struct SeedNoise: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case covariance, degreesOfFreedom = "degrees_of_freedom", replicates
         case posteriorCovariance = "posterior_covariance"
+        case groups, groupTest = "bartlett"
     }
 
     /// The number of factors k.
@@ -89,9 +99,16 @@ public struct SeedNoise: Sendable, Codable, Equatable {
         replicates = m
     }
 
-    /// The seed variance of the aggregate of a run with posterior covariance `v`.
+    /// The seed variance of the aggregate of a run with posterior covariance `v`:
+    /// `σ̂²_a` plus ``extraVariance(posterior:)``.
     public func aggregateVariance(posterior v: [[Double]]) -> Double {
-        aggregateVariance + Swift.max(0, Self.aggregate(v) - Self.aggregate(posteriorCovariance))
+        aggregateVariance + extraVariance(posterior: v)
+    }
+
+    /// The extra variance of the aggregate of a run with posterior covariance `v`
+    /// over the replicates' own: `max(0, 1ᵀ(V − V̄)1) / k²` (runs missing tasks).
+    public func extraVariance(posterior v: [[Double]]) -> Double {
+        Swift.max(0, Self.aggregate(v) - Self.aggregate(posteriorCovariance))
     }
 
     /// The seed variances of θ_1…θ_k of a run with posterior covariance `v`.
@@ -102,18 +119,199 @@ public struct SeedNoise: Sendable, Codable, Equatable {
         }
     }
 
-    /// The law of aggregates whose posterior covariances are `posteriors`:
-    /// σ̂²_a with ν df, and each run's extra over the replicates' own.
-    public func law(posteriors: [[[Double]]]) -> AggregateNoise.Law {
-        let reference = Self.aggregate(posteriorCovariance)
-        return .seed(variance: aggregateVariance, degreesOfFreedom: degreesOfFreedom,
-                     extra: posteriors.map { Swift.max(0, Self.aggregate($0) - reference) })
-    }
-
     /// `1ᵀM1/k²`.
     static func aggregate(_ m: [[Double]]) -> Double {
         let k = Double(m.count)
         guard k > 0 else { return 0 }
         return m.reduce(0) { $0 + $1.reduce(0, +) } / (k * k)
+    }
+}
+
+// MARK: - Replicates of several mixtures
+
+extension SeedNoise {
+    /// One group of replicate runs: seeds of one mixture.
+    public struct Group: Sendable, Codable, Equatable {
+        /// The group's label in the noise file's group column.
+        public let name: String
+        /// Its replicate runs scored, m_g.
+        public let runs: Int
+        /// Its aggregate's seed sd, `σ̂_a,g = √(1ᵀΣ̂_g1) / k`.
+        public let aggregateSD: Double
+
+        public init(name: String, runs: Int, aggregateSD: Double) {
+            self.name = name
+            self.runs = runs
+            self.aggregateSD = aggregateSD
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, runs, aggregateSD = "aggregate_sd"
+        }
+    }
+
+    /// Bartlett's test that the groups' aggregates have the same seed
+    /// variance, and the estimate its outcome chose (METHOD.md §7a).
+    ///
+    /// With `s²_g` the aggregate's seed variance of group g and `ν_g = m_g − 1`:
+    ///
+    /// ```
+    /// ν = Σ_g ν_g,   s²_p = Σ_g ν_g s²_g / ν
+    /// T = (ν ln s²_p − Σ_g ν_g ln s²_g) / C,   C = 1 + (Σ_g 1/ν_g − 1/ν) / (3(G − 1))
+    /// p = Pr(χ²_{G−1} > T)
+    /// ```
+    ///
+    /// Rule: p ≥ ``level`` uses the pooled estimate; p < ``level`` the
+    /// group with the largest aggregate variance, with its own ν_g
+    /// (conservative: every run gets the noisiest mixture's seed noise).
+    public struct GroupTest: Sendable, Codable, Equatable {
+        /// Which estimate of the seed noise is used.
+        public enum Rule: String, Sendable, Codable, CaseIterable {
+            /// p ≥ ``GroupTest/level``: the pooled estimate, with ν = Σ_g (m_g − 1).
+            case pooled
+            /// p < ``GroupTest/level``: the group with the largest aggregate
+            /// variance, with its own ν_g = m_g − 1.
+            case largestGroup = "largest_group"
+            /// p < ``GroupTest/level``, but the group with the largest aggregate
+            /// variance has fewer than ``SeedNoise/minimumReplicates`` runs (too
+            /// few degrees of freedom for intervals): the pooled estimate, which
+            /// may understate that group's seed noise.
+            case pooledLargestTooFew = "pooled_largest_too_few"
+        }
+
+        /// The level below which the groups' variances are taken to differ.
+        public static let level = 0.05
+
+        /// Bartlett's statistic T (with its correction C); +∞ when some group's
+        /// replicates agree exactly and another's do not.
+        public let statistic: Double
+        /// G − 1.
+        public let degreesOfFreedom: Int
+        /// `Pr(χ²_{G−1} > T)`.
+        public let p: Double
+        /// The estimate used.
+        public let rule: Rule
+        /// The group with the largest aggregate variance (the first of equals)…
+        public let largestGroup: String
+        /// …and the one with the smallest.
+        public let smallestGroup: String
+
+        enum CodingKeys: String, CodingKey {
+            case statistic, degreesOfFreedom = "degrees_of_freedom", p, rule
+            case largestGroup = "largest_group", smallestGroup = "smallest_group"
+        }
+
+        /// Bartlett's statistic T and its p-value for sample variances
+        /// `variances` with `degreesOfFreedom` (see ``GroupTest``).
+        ///
+        /// - Parameters:
+        ///   - variances: `s²_g ≥ 0`, one per group.
+        ///   - degreesOfFreedom: `ν_g ≥ 1`, one per group.
+        /// - Returns: `(0, 1)` when every variance is 0 (nothing differs);
+        ///   `(+∞, 0)` when some are 0 and others not; NaN with fewer than 2 groups.
+        /// - Complexity: O(G).
+        public static func bartlett(variances: [Double], degreesOfFreedom: [Int]) -> (statistic: Double, p: Double) {
+            precondition(variances.count == degreesOfFreedom.count && degreesOfFreedom.allSatisfy { $0 >= 1 },
+                         "one variance per group, each with at least 1 degree of freedom")
+            let g = variances.count
+            guard g >= 2 else { return (.nan, .nan) }
+            let nu = degreesOfFreedom.map(Double.init)
+            let total = nu.reduce(0, +)
+            let pooled = zip(nu, variances).reduce(0) { $0 + $1.0 * $1.1 } / total
+            if variances.allSatisfy({ $0 == 0 }) { return (0, 1) }
+            if variances.contains(0) { return (.infinity, 0) }
+            var t = total * Foundation.log(pooled)
+            for (n, s2) in zip(nu, variances) { t -= n * Foundation.log(s2) }
+            let c = 1 + (nu.reduce(0) { $0 + 1 / $1 } - 1 / total) / (3 * Double(g - 1))
+            let statistic = Swift.max(0, t / c)
+            return (statistic, ChiSquare.upperTail(statistic, degreesOfFreedom: Double(g - 1)))
+        }
+    }
+
+    /// Estimates the seed noise from replicates of several mixtures: per group
+    /// (deviations from each group's own mean), pooled, and tested for equal
+    /// aggregate variances (``GroupTest``).
+    ///
+    /// ```
+    /// Σ̂ = Σ_g (m_g − 1) Σ̂_g / Σ_g (m_g − 1),   ν = Σ_g (m_g − 1)      pooled
+    /// V̄ = mean_i V_i                                                    over every replicate
+    /// ```
+    ///
+    /// When Bartlett's p ≥ ``GroupTest/level`` the pooled estimate is used;
+    /// below, the group with the largest `σ̂²_a,g` (Σ̂_g, V̄_g, ν_g = m_g − 1),
+    /// unless it has fewer than ``minimumReplicates`` runs
+    /// (``GroupTest/Rule/pooledLargestTooFew``). With one group the estimate
+    /// is ``init(theta:posteriors:)``'s, and ``groupTest`` is `nil`.
+    ///
+    /// - Parameters:
+    ///   - theta: the replicate runs' scores, m rows of k.
+    ///   - posteriors: their posterior covariances, m matrices k × k (rows).
+    ///   - groups: each run's group label; groups are listed in the order they first occur.
+    /// - Returns: `nil` when there are no runs or a group has fewer than 2 runs.
+    /// - Precondition: one posterior and one label per run, every row and matrix of size k.
+    /// - Complexity: O(m k²).
+    public init?(theta: [[Double]], posteriors: [[[Double]]], groups labels: [String]) {
+        precondition(labels.count == theta.count && posteriors.count == theta.count,
+                     "one group label and one posterior covariance per replicate")
+        var order: [String] = []
+        var members: [String: [Int]] = [:]
+        for (i, label) in labels.enumerated() {
+            if members[label] == nil { order.append(label) }
+            members[label, default: []].append(i)
+        }
+        var estimates: [SeedNoise] = []
+        for label in order {
+            let rows = members[label]!
+            guard let e = SeedNoise(theta: rows.map { theta[$0] }, posteriors: rows.map { posteriors[$0] }) else {
+                return nil
+            }
+            estimates.append(e)
+        }
+        guard let first = estimates.first else { return nil }
+        let described = zip(order, estimates).map {
+            Group(name: $0, runs: $1.replicates, aggregateSD: $1.aggregateVariance.squareRoot())
+        }
+        guard estimates.count >= 2 else {
+            self = first
+            groups = described
+            return
+        }
+        let k = first.factorCount, m = theta.count
+        let nu = estimates.reduce(0) { $0 + $1.degreesOfFreedom }
+        var sigma = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+        var v = sigma
+        for e in estimates {
+            for a in 0..<k {
+                for b in 0..<k {
+                    sigma[a][b] += Double(e.degreesOfFreedom) * e.covariance[a][b] / Double(nu)
+                    v[a][b] += Double(e.replicates) * e.posteriorCovariance[a][b] / Double(m)
+                }
+            }
+        }
+        let variances = estimates.map(\.aggregateVariance)
+        var largest = 0, smallest = 0
+        for g in variances.indices {
+            if variances[g] > variances[largest] { largest = g }
+            if variances[g] < variances[smallest] { smallest = g }
+        }
+        let (t, p) = GroupTest.bartlett(variances: variances, degreesOfFreedom: estimates.map(\.degreesOfFreedom))
+        let rule: GroupTest.Rule = p >= GroupTest.level || p.isNaN ? .pooled
+            : estimates[largest].replicates >= Self.minimumReplicates ? .largestGroup : .pooledLargestTooFew
+        if rule == .largestGroup {
+            self = estimates[largest]
+        } else {
+            self.init(covariance: sigma, degreesOfFreedom: nu, replicates: m, posteriorCovariance: v)
+        }
+        groups = described
+        groupTest = GroupTest(statistic: t, degreesOfFreedom: estimates.count - 1, p: p, rule: rule,
+                              largestGroup: order[largest], smallestGroup: order[smallest])
+    }
+
+    /// An estimate from its parts.
+    private init(covariance: [[Double]], degreesOfFreedom: Int, replicates: Int, posteriorCovariance: [[Double]]) {
+        self.covariance = covariance
+        self.degreesOfFreedom = degreesOfFreedom
+        self.replicates = replicates
+        self.posteriorCovariance = posteriorCovariance
     }
 }

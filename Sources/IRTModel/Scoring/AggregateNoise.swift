@@ -10,6 +10,9 @@ import Linalg
 /// seed:       x_i = â_i + √(c_d σ̂²_a + e_i) ε_i,   c_d = ν / χ²_ν        e_i ≥ 0 a run's extra for missing tasks
 /// ```
 ///
+/// With a bootstrap of the fit (``ModelBootstrap``), draw d also adds refit
+/// `b = d mod B`'s deviations `a_{b,i} − ā_i` to every run at once.
+///
 /// `c_d σ̂²_a` is a draw of σ²_a from its scaled inverse-χ² law given ν degrees
 /// of freedom (so each run's margin is a Student t with ν df); it is shared by
 /// every run in draw d, because all runs share the one estimate. Draw d uses
@@ -30,17 +33,27 @@ public struct AggregateNoise: Sendable, Equatable {
     public let law: Law
     /// Seed of the per-draw χ² scale (seed law only).
     public let scaleSeed: UInt64
+    /// Per refit of the model, every run's deviation (refits × runs), or `nil`.
+    public let modelDeviations: [[Double]]?
 
     /// - Precondition: one sd or extra per aggregate, all ≥ 0; ν ≥ 1.
-    public init(aggregates: [Double], law: Law, scaleSeed: UInt64 = 0x5EED_0F_5CA1E) {
+    public init(aggregates: [Double], law: Law, scaleSeed: UInt64 = 0x5EED_0F_5CA1E, modelDeviations: [[Double]]? = nil) {
         switch law {
         case let .posterior(sds): precondition(sds.count == aggregates.count, "one sd per aggregate")
         case let .seed(variance, nu, extra):
             precondition(extra.count == aggregates.count && variance >= 0 && nu >= 1, "one extra per aggregate, σ² ≥ 0, ν ≥ 1")
         }
+        precondition(modelDeviations.map { $0.allSatisfy { $0.count == aggregates.count } && !$0.isEmpty } ?? true,
+                     "one deviation per run in every refit")
         self.aggregates = aggregates
         self.law = law
         self.scaleSeed = scaleSeed
+        self.modelDeviations = modelDeviations
+    }
+
+    /// This law with the model's refits added (``ModelBootstrap/deviations``).
+    public func adding(modelDeviations: [[Double]]?) -> AggregateNoise {
+        AggregateNoise(aggregates: aggregates, law: law, scaleSeed: scaleSeed, modelDeviations: modelDeviations)
     }
 
     /// Each run's sd at the point estimate of the seed variance (`c_d = 1`).
@@ -73,6 +86,10 @@ public struct AggregateNoise: Sendable, Equatable {
             for i in aggregates.indices {
                 out[i] = aggregates[i] + (v + extra[i]).squareRoot() * normal.next(using: &rng)
             }
+        }
+        if let modelDeviations {
+            let refit = modelDeviations[d % modelDeviations.count]
+            for i in aggregates.indices { out[i] += refit[i] }
         }
     }
 

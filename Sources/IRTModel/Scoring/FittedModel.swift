@@ -143,32 +143,6 @@ public struct FittedModel: Sendable, Codable, Equatable {
         try Posterior(loadings: loadings, psi: psi, observed: observed)
     }
 
-    /// The joint law of the sweep's aggregates: seed noise (``seedNoise``) with
-    /// each run's extra for missing tasks, or the model's posterior sds.
-    public var sweepNoise: AggregateNoise {
-        guard let seedNoise else {
-            return AggregateNoise(aggregates: sweep.aggregate, law: .posterior(sds: sweep.aggregateSD))
-        }
-        return AggregateNoise(aggregates: sweep.aggregate, law: seedNoise.law(posteriors: sweep.covarianceIndex.map { sweep.covariances[$0] }))
-    }
-    /// The joint law of scored runs' aggregates under this model's uncertainty
-    /// (seed noise when the model has it, else the posterior).
-    public func noise(of scores: RunScores) -> AggregateNoise {
-        guard let seedNoise else {
-            return AggregateNoise(aggregates: scores.aggregate, law: .posterior(sds: scores.aggregateSD))
-        }
-        return AggregateNoise(aggregates: scores.aggregate,
-                              law: seedNoise.law(posteriors: scores.covarianceIndex.map { scores.covariances[$0].rowArrays }))
-    }
-    /// The sds of θ_1…θ_k of scored runs under this model's uncertainty (rows follow the runs).
-    public func thetaSDs(of scores: RunScores) -> [[Double]] {
-        guard let seedNoise else { return scores.thetaSD }
-        return scores.covarianceIndex.map { g in
-            seedNoise.thetaVariances(posterior: scores.covariances[g].rowArrays).map { $0.squareRoot() }
-        }
-    }
-    /// Where this model's uncertainty comes from.
-    public var uncertaintySource: ScoreUncertainty.Source { seedNoise == nil ? .modelPosterior : .seedReplicates }
     /// The complete-data posterior (every task observed).
     public func posterior() throws(AnalysisError) -> Posterior {
         try posterior(observed: Array(tasks.indices))

@@ -16,9 +16,12 @@ public struct Leaderboard: Sendable, Equatable {
         public let thetaSD: [Double]
         /// sd of the aggregate, likewise (``ScoreUncertainty/source``).
         public let aggregateSD: Double
+        /// The aggregate's sd across refits of the model (``ModelBootstrap``), when it ran:
+        /// the fitted model's own uncertainty, beside the seed noise of ``aggregateSD``.
+        public var aggregateSDModel: Double? = nil
         /// 1-based rank of the aggregate (1 = best).
         public let rank: Int
-        /// 95% interval `[low, high]` of the rank (``ScoreUncertainty``), conditional on the fitted loadings.
+        /// 95% interval `[low, high]` of the rank, from the joint draws of ``AggregateNoise`` (``ScoreUncertainty``).
         public let rankInterval: [Int]
         /// Probability of ranking first.
         public let pBest: Double
@@ -32,7 +35,7 @@ public struct Leaderboard: Sendable, Equatable {
         public let extra: [String]
 
         enum CodingKeys: String, CodingKey {
-            case runName = "run_name", aggregate, theta, thetaSD = "theta_sd", aggregateSD = "aggregate_sd", rank
+            case runName = "run_name", aggregate, theta, thetaSD = "theta_sd", aggregateSD = "aggregate_sd", aggregateSDModel = "aggregate_sd_model", rank
             case rankInterval = "rank_interval", pBest = "p_best", coverage, isBaseline = "is_baseline"
             case heldOut = "held_out", extra
         }
@@ -46,26 +49,27 @@ public struct Leaderboard: Sendable, Equatable {
     public let entries: [Entry]
 
     /// Ranks the sweep's runs of `model` (rows of `sweep` in the same order).
+    ///
+    /// - Parameter modelSDs: per run, the aggregate's sd across refits of the model, when measured.
     public init(sweep: EvalMatrix, model: FittedModel, ranks: RankIntervals, heldOutMetrics: [String],
-                extraColumns: [String]) {
+                extraColumns: [String], modelSDs: [Double]? = nil) {
         let scored = model.sweep
         let present = extraColumns.filter(sweep.hasColumn)
         let extras = present.map { sweep.strings($0) ?? [] }
         let metrics = heldOutMetrics.map { (try? sweep.numbers($0)) ?? [] }
-        let thetaSDs = scored.covariances.map { v in
-            model.seedNoise.map { $0.thetaVariances(posterior: v).map { $0.squareRoot() } }
-                ?? v.indices.map { v[$0][$0].squareRoot() }
-        }
+        let thetaSDs = scored.covariances.map(model.thetaSD(posterior:))
         let aggregateSDs = model.sweepNoise.sds
         var entries: [Entry] = []
         for i in scored.runNames.indices {
-            entries.append(Entry(
+            var entry = Entry(
                 runName: scored.runNames[i], aggregate: scored.aggregate[i], theta: scored.theta[i],
                 thetaSD: thetaSDs[scored.covarianceIndex[i]], aggregateSD: aggregateSDs[i],
                 rank: ranks.rank[i], rankInterval: ranks.interval[i], pBest: ranks.pBest[i],
                 coverage: scored.coverage[i], isBaseline: EvalMatrix.isBaseline(run: scored.runNames[i]),
                 heldOut: metrics.map { i < $0.count ? $0[i] : nil },
-                extra: extras.map { i < $0.count ? $0[i] : "" }))
+                extra: extras.map { i < $0.count ? $0[i] : "" })
+            entry.aggregateSDModel = modelSDs?[i]
+            entries.append(entry)
         }
         self.entries = entries.indices.sorted { ranks.rank[$0] < ranks.rank[$1] }.map { entries[$0] }
         self.heldOutMetrics = heldOutMetrics

@@ -2,8 +2,9 @@ import Foundation
 
 /// Where new runs would rank among a model's sweep, with the uncertainty of
 /// both: in draw d the sweep's aggregates are drawn as in ``RankIntervals``
-/// (same seeded streams) and each new run's own from `N(â, s²)`; its rank is
-/// 1 + the number of sweep runs above it. Conditional on the fitted loadings.
+/// (same seeded streams) and each new run's own from its law (``AggregateNoise``);
+/// its rank is 1 + the number of sweep runs above it. The uncertainty of the
+/// fitted loadings themselves is not included.
 public struct RankAmongSweep: Sendable, Equatable {
     /// Per new run: the rank of its point estimate among the sweep's point estimates (1 = best).
     public let rank: [Int]

@@ -1,18 +1,14 @@
 import Foundation
 
 /// How certain each run's rank is: the 95% interval of its aggregate rank and
-/// its probability of ranking first, from joint draws of every run's posterior.
+/// its probability of ranking first, from joint draws of every run's aggregate
+/// (``AggregateNoise``: seed noise measured on replicates, or the model's posterior).
 ///
-/// Given the fitted loadings, runs' posteriors are independent and each
-/// aggregate is Gaussian, `a_i ~ N(â_i, s_i²)` with `s_i = sqrt(1ᵀV_i1)/k`; so
-/// a joint draw of every θ_i gives the same aggregates as drawing each `a_i`
-/// directly. In draw d every run is ranked (rank 1 = highest aggregate);
+/// In draw d every run is ranked (rank 1 = highest aggregate);
 /// `rank_interval` is the [2.5%, 97.5%] range of its ranks over the draws
 /// (order statistics, rounded outward), `p_best` the share of draws in which it
-/// ranked first (so `Σ p_best = 1`).
-///
-/// The intervals are **conditional on the fitted loadings**: the uncertainty of
-/// Λ and ψ themselves is not included.
+/// ranked first (so `Σ p_best = 1`). The uncertainty of the fitted loadings
+/// themselves is not included.
 ///
 /// Draw d uses its own generator, seeded from `(seed, d)`, so the result
 /// depends on the seed and never on the thread count.

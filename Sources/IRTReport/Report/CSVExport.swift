@@ -37,7 +37,14 @@ public enum CSVExport {
 
     /// The leaderboard, best first: `rank, rank_low, rank_high, p_best, run_name, <extra columns>,
     /// <held-out metrics>, aggregate, aggregate_sd, coverage, theta_1 [label]…theta_k [label],
-    /// theta_sd_1…theta_sd_k, is_baseline` (rank interval and p_best conditional on the fitted loadings).
+    /// theta_sd_1…theta_sd_k, is_baseline`.
+    ///
+    /// `aggregate_sd`, `theta_sd_*`, the rank interval and `p_best` are what `result.json`'s
+    /// `uncertainty.source` says (METHOD.md §7a): with replicate runs, seed noise measured on them in score
+    /// space (how far the run's score would move if it were retrained with another seed, plus the posterior's
+    /// extra variance where it misses tasks), the rank interval and `p_best` drawing the seed variance from its
+    /// estimate's law; without, the factor model's posterior given the fitted loadings (model-based). Neither
+    /// includes the fitted loadings' own uncertainty.
     public static func leaderboard(_ result: AnalysisResult) -> String {
         let r = result
         var rows = [["rank", "rank_low", "rank_high", "p_best", "run_name"] + r.leaderboardExtra.map(text)

@@ -9,7 +9,9 @@ import IRTModel
 /// The page holds a header block (files, n, p, k and how it was chosen,
 /// Horn's k95/k_mean, the EM fit, the factor labels, warnings) and the views,
 /// each in a `<section>` with a stable id: `fit`, `scree`, `loadings`,
-/// `residuals`, `ceiling`, `validation`, `snr`, `ranks` and `leaderboard`.
+/// `residuals`, `ceiling`, `validation`, `snr`, `ranks`, `pbetter` and
+/// `leaderboard`. The header says in one line where the scores' uncertainty
+/// comes from and the smallest difference it lets the page tell apart.
 /// Titles are computed from the result (never a hard-coded factor count), and
 /// every string from the data is escaped by one function.
 ///
@@ -41,8 +43,8 @@ public enum HTMLReport {
         if r.input == .correlation {
             body.append(section(id: "runs", title: "Views that need runs", caption: nil, content:
                 "<p class=\"note\">The input is a correlation matrix of n = \(r.nRuns) runs, not the runs themselves: "
-                + "factor scores, the leaderboard and its rank intervals, the noise ceiling, signal-to-noise and held-out "
-                + "validation all need the runs' values, so they are left out.</p>"))
+                + "factor scores, the leaderboard, its rank intervals and P(A &gt; B) between runs, the noise ceiling, "
+                + "signal-to-noise and held-out validation all need the runs' values, so they are left out.</p>"))
         } else {
             runViews(r, into: &body)
         }
@@ -72,7 +74,7 @@ public enum HTMLReport {
             """
     }
 
-    /// The views that need runs: noise ceiling, validation, SNR, rank intervals, leaderboard.
+    /// The views that need runs: noise ceiling, validation, SNR, rank intervals, P(A > B), leaderboard.
     private static func runViews(_ r: AnalysisResult, into body: inout [String]) {
         var ceiling = CeilingBars.svg(r).map(figure) ?? ("<p class=\"note\">No task has a noise ceiling, so there "
             + "is nothing to compare h² with: a noise file with the same task columns gives one.</p>")
@@ -110,7 +112,16 @@ public enum HTMLReport {
                             content: snr))
         body.append(section(id: "ranks", title: RankIntervalChart.title(r), caption: RankIntervalChart.caption(r),
                             content: figure(RankIntervalChart.svg(r))))
-        body.append(section(id: "leaderboard", title: LeaderboardTable.title(r), caption: LeaderboardTable.caption,
+        if let svg = PBetterHeatmap.svg(r) {
+            body.append(section(id: "pbetter", title: PBetterHeatmap.title(r), caption: PBetterHeatmap.caption(r),
+                                content: figure(svg)))
+        } else {
+            let why = r.uncertainty == nil ? "this result holds no pairwise probabilities"
+                : "fewer than two runs were compared, so there is no pair"
+            body.append(section(id: "pbetter", title: "Is A really better than B?", caption: nil,
+                                content: "<p class=\"note\">No P(A &gt; B) heatmap: \(why).</p>"))
+        }
+        body.append(section(id: "leaderboard", title: LeaderboardTable.title(r), caption: LeaderboardTable.caption(r),
                             content: LeaderboardTable.html(r)))
 
     }
@@ -161,6 +172,7 @@ public enum HTMLReport {
             items.append(item("M-step", "\(fallback.requested.rawValue) \(fallback.cycles ? "cycled at the bound" : "crawled") without a fixed point; finished with nnls from evaluation \(fallback.atEvaluation)", wide: true))
         }
         if let snr = r.snr { items.append(item("noise runs", "\(snr.noiseRuns)")) }
+        items.append(item("uncertainty", UncertaintyWording.headline(r), wide: true))
         for (j, label) in r.factorLabels.enumerated() { items.append(item("factor \(j + 1)", label, wide: true)) }
         return "<dl class=\"summary\">\n" + items.joined(separator: "\n") + "\n</dl>"
     }
@@ -174,7 +186,7 @@ public enum HTMLReport {
     private static func navigation(_ r: AnalysisResult) -> String {
         let links = [("fit", "Model fit"), ("scree", "Scree"), ("loadings", "Loadings"), ("residuals", "Residuals"),
                      ("ceiling", "h² vs ceiling"), ("validation", "Validation"), ("snr", "Signal-to-noise"),
-                     ("ranks", "Rank intervals"), ("leaderboard", "Leaderboard")]
+                     ("ranks", "Rank intervals"), ("pbetter", "A vs B"), ("leaderboard", "Leaderboard")]
         return "<nav>" + links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>"
     }
 

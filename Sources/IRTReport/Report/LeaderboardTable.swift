@@ -13,16 +13,18 @@ enum LeaderboardTable {
         return s
     }
 
-    static let caption = """
+    static func caption(_ r: AnalysisResult) -> String {
+        """
         Runs ranked by the aggregate, the mean of the factor scores θ (higher = better; scores are in standard \
         units across the sweep, so 1 is one standard deviation above the average run). Baselines are highlighted \
         and starred. Held-out metrics are \
-        shown as they are in the file (for a loss, lower is better). "rank 95%" is the interval of the run's \
-        rank over joint draws of every run's posterior, and p_best the share of draws in which it ranked first; \
-        both are conditional on the fitted loadings (the uncertainty of the loadings themselves is not included). \
+        shown as they are in the file (for a loss, lower is better). "± sd", "rank 95%" (the interval of the \
+        run's rank over joint draws of every run's aggregate) and p_best (the share of draws in which it ranked \
+        first) come from \(UncertaintyWording.source(r)). \(UncertaintyWording.notIncluded(r)) \
         Coverage is the share of tasks the run was observed on. Click a column header to sort by it; click \
         again to reverse.
         """
+    }
 
     private static func numberCell(_ v: Double?, decimals: Int) -> String {
         guard let v, v.isFinite else { return "<td class=\"num missing\" data-v=\"\"></td>" }
@@ -40,13 +42,13 @@ enum LeaderboardTable {
     static func html(_ r: AnalysisResult) -> String {
         var out = "<div class=\"table-wrap\"><table class=\"sortable leaderboard\">\n<thead>\n<tr>"
         out += header("rank", numeric: true)
-        out += header("rank 95%", numeric: true, tip: "95% interval of the rank, given the fitted loadings")
-        out += header("p_best", numeric: true, tip: "probability of ranking first, given the fitted loadings")
+        out += header("rank 95%", numeric: true, tip: "95% interval of the rank (see the caption for what it includes)")
+        out += header("p_best", numeric: true, tip: "probability of ranking first (see the caption for what it includes)")
         out += header("run_name", numeric: false)
         for name in r.leaderboardExtra { out += header(name, numeric: false) }
         for name in r.leaderboardHeldOut { out += header(name, numeric: true, tip: "held-out metric") }
         out += header("aggregate", numeric: true, tip: "mean of θ1…θ\(r.k)")
-        out += header("± sd", numeric: true, tip: "posterior sd of the aggregate")
+        out += header("± sd", numeric: true, tip: UncertaintyWording.sdTip(r))
         out += header("coverage", numeric: true, tip: "share of tasks observed")
         for j in 0..<r.k {
             let label = j < r.factorLabels.count ? r.factorLabels[j] : "factor \(j + 1)"

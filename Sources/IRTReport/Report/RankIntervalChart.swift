@@ -1,6 +1,6 @@
 import IRTModel
 
-/// The top runs with the 95% interval of their rank (conditional on the fitted loadings).
+/// The top runs with the 95% interval of their rank (``UncertaintyWording``).
 enum RankIntervalChart {
     /// Runs shown.
     static let count = 20
@@ -13,11 +13,16 @@ enum RankIntervalChart {
     static func caption(_ r: AnalysisResult) -> String {
         """
         Each dot is a run's rank by its aggregate score; the bar is the 95% interval of that rank over \
-        \(r.rankDraws) joint draws of every run's score from its posterior, and p(best) the share of draws in which \
-        it ranked first. Runs whose bars overlap cannot be told apart by this sweep. The intervals are conditional \
-        on the fitted loadings: the uncertainty of the loadings themselves is not included, so the true \
-        uncertainty is larger.
+        \(r.rankDraws) joint draws of every run's aggregate from \(UncertaintyWording.source(r)), and p(best) the \
+        share of draws in which it ranked first. Runs whose bars overlap cannot be told apart by this sweep. \
+        \(UncertaintyWording.notIncluded(r))\(tieSentence(r))
         """
+    }
+
+    /// The tie group and the minimum detectable difference, when known.
+    static func tieSentence(_ r: AnalysisResult) -> String {
+        guard let u = r.uncertainty else { return "" }
+        return " " + UncertaintyWording.minimumDetectable(u) + " " + UncertaintyWording.tieGroup(u)
     }
 
     static func svg(_ r: AnalysisResult) -> String {
