@@ -55,20 +55,8 @@ public struct CompareCommand: ParsableCommand {
         guard rankDraws >= 1, rankDraws <= 1_000_000 else {
             throw ValidationError("--rank-draws must be between 1 and 1000000 (got \(rankDraws))")
         }
-        let inputs = [("MODEL.json", model)] + (runs.map { [("RUNS.csv", $0)] } ?? [])
-        for (label, path) in inputs {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("\(label): no such file: \(path)")
-            }
-            guard !isDirectory.boolValue else { throw ValidationError("\(label): \(path) is a directory; expected a file") }
-        }
-        if let json {
-            let target = URL(fileURLWithPath: json).standardizedFileURL.resolvingSymlinksInPath().path
-            for (_, input) in inputs where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
-                throw ValidationError("--json \(json) is an input file; writing there would overwrite it")
-            }
-        }
+        try FileArguments.check(inputs: [("MODEL.json", model)] + (runs.map { [("RUNS.csv", $0)] } ?? []),
+                                outputs: [("--json", json)])
     }
 
     /// Reads the files, scores RUNS.csv if given, and compares; writes nothing.

@@ -49,20 +49,8 @@ public struct ScoreCommand: ParsableCommand {
         guard rankDraws >= 1, rankDraws <= 1_000_000 else {
             throw ValidationError("--rank-draws must be between 1 and 1000000 (got \(rankDraws))")
         }
-        for (label, path) in [("MODEL.json", model), ("RUNS.csv", runs)] {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("\(label): no such file: \(path)")
-            }
-            guard !isDirectory.boolValue else { throw ValidationError("\(label): \(path) is a directory; expected a file") }
-        }
-        for (label, path) in [("--csv", csv), ("--json", json)] {
-            guard let path else { continue }
-            let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-            for input in [model, runs] where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
-                throw ValidationError("\(label) \(path) is an input file; writing there would overwrite it")
-            }
-        }
+        try FileArguments.check(inputs: [("MODEL.json", model), ("RUNS.csv", runs)],
+                                outputs: [("--csv", csv), ("--json", json)])
         if let csv, let json, csv == json { throw ValidationError("--csv and --json name the same file \(csv)") }
     }
 

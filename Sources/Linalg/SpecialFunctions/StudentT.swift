@@ -49,25 +49,24 @@ public enum StudentT {
     /// `A(t | ν) = P(|T| ≤ t)` for `t ≥ 0`.
     static func twoSided(_ t: Double, nu: Int) -> Double {
         let theta = Foundation.atan(t / Double(nu).squareRoot())
-        let s = Foundation.sin(theta), c = Foundation.cos(theta), c2 = c * c
+        let s = Foundation.sin(theta), c = Foundation.cos(theta)
         if nu % 2 == 1 {
             guard nu > 1 else { return 2 * theta / Double.pi }
-            var term = 1.0, sum = 1.0
-            var j = 2
-            while j <= nu - 3 {
-                term *= Double(j) / Double(j + 1) * c2
-                sum += term
-                j += 2
-            }
-            return Swift.min(1, 2 / Double.pi * (theta + s * c * sum))
+            return Swift.min(1, 2 / Double.pi * (theta + s * c * series(c * c, from: 2, to: nu - 3)))
         }
+        return Swift.min(1, s * series(c * c, from: 1, to: nu - 3))
+    }
+
+    /// `1 + Σ_j Π_{i ≤ j} i/(i + 1) · c²`, over `j = first, first + 2, …, ≤ last`: the
+    /// finite sums of both parities.
+    static func series(_ c2: Double, from first: Int, to last: Int) -> Double {
         var term = 1.0, sum = 1.0
-        var j = 1
-        while j <= nu - 3 {
+        var j = first
+        while j <= last {
             term *= Double(j) / Double(j + 1) * c2
             sum += term
             j += 2
         }
-        return Swift.min(1, s * sum)
+        return sum
     }
 }
