@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "BenchSupport",
                 .product(name: "IRTModel", package: irtkit),
+                .product(name: "IRTSynthetic", package: irtkit),
                 .product(name: "Linalg", package: irtkit),
             ]
         ),

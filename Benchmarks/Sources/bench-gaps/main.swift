@@ -7,6 +7,7 @@
 import BenchSupport
 import Foundation
 import IRTModel
+import IRTSynthetic
 import Linalg
 
 let clock = ContinuousClock()
@@ -25,32 +26,6 @@ func best<R>(runs: Int = 3, _ body: () throws -> R) rethrows -> (seconds: Double
         bestTime = min(bestTime, seconds(clock.now - t0))
     }
     return (bestTime, result!)
-}
-
-/// `fraction` of the cells missing, chosen with `seed`; every column keeps at least 3 cells.
-func randomMask(rows: Int, columns: Int, fraction: Double, seed: UInt64) -> ObservedMask {
-    var rng = Xoshiro256StarStar(seed: seed)
-    var mask = ObservedMask(rows: rows, columns: columns)
-    var cells = Array(0..<(rows * columns))
-    for i in stride(from: cells.count - 1, to: 0, by: -1) { cells.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-    for cell in cells.prefix(Int((fraction * Double(rows * columns)).rounded())) {
-        let (i, j) = (cell % rows, cell / rows)
-        if mask.observedCount(column: j) > 3 { mask[i, j] = false }
-    }
-    return mask
-}
-
-/// `z` re-standardized over the observed cells of `mask`, 0 at missing ones (as PreparedSweep does).
-func masked(_ z: Matrix, _ mask: ObservedMask) -> Matrix {
-    var out = z
-    for j in 0..<z.columns {
-        let rows = (0..<z.rows).filter { mask[$0, j] }
-        let values = rows.map { z[$0, j] }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
-        for i in 0..<z.rows { out[i, j] = mask[i, j] ? (z[i, j] - mean) / sd : 0 }
-    }
-    return out
 }
 
 /// The sample's completed runs with `fraction` of their task cells emptied (a seeded shuffle).
@@ -74,8 +49,8 @@ print("| Horn, 1 thread | draws | complete | 15% masked | ratio |")
 print("|---|---:|---:|---:|---:|")
 for (n, p) in [(242, 43), (1000, 200)] {
     let z = Inputs.syntheticZ(n: n, p: p, k: 3, seed: 1)
-    let mask = randomMask(rows: n, columns: p, fraction: 0.15, seed: 2)
-    let gappy = masked(z, mask)
+    let mask = SyntheticGaps.randomMask(rows: n, columns: p, fraction: 0.15, seed: 2)
+    let gappy = SyntheticGaps.masked(z, mask)
     let draws = n > 500 ? 40 : 200
     let complete = try best { try ParallelAnalysis(z: z, draws: draws, seed: 42, threads: 1) }.seconds
     let withGaps = try best { try ParallelAnalysis(z: gappy, observed: mask, draws: draws, seed: 42, threads: 1) }.seconds

@@ -12,32 +12,6 @@ struct ParallelAnalysisGapsTests {
         try SyntheticSweep(runs: runs, tasks: tasks, factors: factors, seed: seed).signedScores().standardized(ddof: 0).z
     }
 
-    /// `fraction` of the cells missing, chosen with `seed`; every column keeps at least 3 cells.
-    static func randomMask(rows: Int, columns: Int, fraction: Double, seed: UInt64) -> ObservedMask {
-        var rng = Xoshiro256StarStar(seed: seed)
-        var mask = ObservedMask(rows: rows, columns: columns)
-        var cells = Array(0..<(rows * columns))
-        for i in stride(from: cells.count - 1, to: 0, by: -1) { cells.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-        for cell in cells.prefix(Int((fraction * Double(rows * columns)).rounded())) {
-            let (i, j) = (cell % rows, cell / rows)
-            if mask.observedCount(column: j) > 3 { mask[i, j] = false }
-        }
-        return mask
-    }
-
-    /// `z` re-standardized over the observed cells of `mask`, 0 at missing ones (as PreparedSweep does).
-    static func masked(_ z: Matrix, _ mask: ObservedMask) -> Matrix {
-        var out = z
-        for j in 0..<z.columns {
-            let rows = (0..<z.rows).filter { mask[$0, j] }
-            let values = rows.map { z[$0, j] }
-            let mean = values.reduce(0, +) / Double(values.count)
-            let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
-            for i in 0..<z.rows { out[i, j] = mask[i, j] ? (z[i, j] - mean) / sd : 0 }
-        }
-        return out
-    }
-
     /// Pearson's r of every pair over the rows observing both, one pair at a time.
     static func naivePairwise(_ x: Matrix, _ mask: ObservedMask) throws -> Matrix {
         let p = x.columns
@@ -129,7 +103,7 @@ struct ParallelAnalysisGapsTests {
 
     @Test func pairwiseCorrelationIsPearsonOverTheRowsObservingBoth() throws {
         let x = ParallelAnalysisTests.randomMatrix(rows: 40, columns: 6, seed: 3, signal: 1, loaded: 3)
-        let mask = Self.randomMask(rows: 40, columns: 6, fraction: 0.3, seed: 4)
+        let mask = SyntheticGaps.randomMask(rows: 40, columns: 6, fraction: 0.3, seed: 4)
         var poisoned = x   // missing cells must not matter, whatever they hold
         for (i, j) in mask.missingCells { poisoned[i, j] = 1e6 }
         let r = try MaskedNullDraw.pairwiseCorrelation(poisoned, observed: mask)
@@ -148,8 +122,8 @@ struct ParallelAnalysisGapsTests {
     @Test("Masked Horn: real and null curves equal an independent recomputation")
     func maskedCurvesRecomputed() throws {
         let n = 30, p = 8, draws = 12
-        let mask = Self.randomMask(rows: n, columns: p, fraction: 0.2, seed: 21)
-        let z = Self.masked(ParallelAnalysisTests.randomMatrix(rows: n, columns: p, seed: 5, signal: 1.2, loaded: 4), mask)
+        let mask = SyntheticGaps.randomMask(rows: n, columns: p, fraction: 0.2, seed: 21)
+        let z = SyntheticGaps.masked(ParallelAnalysisTests.randomMatrix(rows: n, columns: p, seed: 5, signal: 1.2, loaded: 4), mask)
         let horn = try ParallelAnalysis(z: z, observed: mask, draws: draws, seed: 42, threads: 2)
         #expect(horn.masked)
         let real = Array(Reference.jacobiEigenvalues(try Self.naivePairwise(z, mask)).reversed())
@@ -172,8 +146,8 @@ struct ParallelAnalysisGapsTests {
     }
 
     @Test func maskedHornIsBitIdenticalAcrossThreadCounts() throws {
-        let mask = Self.randomMask(rows: 60, columns: 10, fraction: 0.15, seed: 8)
-        let z = Self.masked(try Self.syntheticZ(runs: 60, tasks: 10, factors: 2, seed: 4), mask)
+        let mask = SyntheticGaps.randomMask(rows: 60, columns: 10, fraction: 0.15, seed: 8)
+        let z = SyntheticGaps.masked(try Self.syntheticZ(runs: 60, tasks: 10, factors: 2, seed: 4), mask)
         let one = try ParallelAnalysis(z: z, observed: mask, draws: 20, seed: 42, threads: 1)
         let three = try ParallelAnalysis(z: z, observed: mask, draws: 20, seed: 42, threads: 3)
         #expect(one.p95.map(\.bitPattern) == three.p95.map(\.bitPattern))
@@ -194,9 +168,9 @@ struct ParallelAnalysisGapsTests {
     @Test("15% gaps keep a clear 2-factor structure at k95 = 2")
     func gapsKeepAClearStructure() throws {
         let z = try Self.syntheticZ(runs: 200, tasks: 12, factors: 2, seed: 12)
-        let mask = Self.randomMask(rows: 200, columns: 12, fraction: 0.15, seed: 13)
+        let mask = SyntheticGaps.randomMask(rows: 200, columns: 12, fraction: 0.15, seed: 13)
         let complete = try ParallelAnalysis(z: z, draws: 100, seed: 42, threads: 2)
-        let gaps = try ParallelAnalysis(z: Self.masked(z, mask), observed: mask, draws: 100, seed: 42, threads: 2)
+        let gaps = try ParallelAnalysis(z: SyntheticGaps.masked(z, mask), observed: mask, draws: 100, seed: 42, threads: 2)
         #expect(complete.k95 == 2)
         #expect(gaps.k95 == 2)
         #expect(gaps.masked && gaps.countedRanks == 12)
