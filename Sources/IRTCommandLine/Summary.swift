@@ -166,7 +166,7 @@ public enum Summary {
     static func seedNoiseLine(_ u: ScoreUncertainty, sd: Double, df: Int, replicates m: Int) -> String {
         let extra = "runs missing tasks add the posterior's extra"
         guard let groups = u.seedGroups else {
-            return "  Seed noise: aggregate sd \(sig(sd)) from \(m) replicate runs scored with the model (\(df) df; the same seed noise assumed for every run; \(extra))"
+            return "  Seed noise: aggregate sd \(sig(sd)) from \(m) replicate runs scored with the model, each with the noise anchors of the others (\(df) df; the same seed noise assumed for every run; \(extra))"
         }
         let total = groups.reduce(0) { $0 + $1.runs }
         guard let test = u.bartlett else {

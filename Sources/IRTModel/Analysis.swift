@@ -167,7 +167,8 @@ public struct Analysis: Sendable {
         } else {
             snr = nil
         }
-        let (seedNoise, seedWarnings) = try Self.seedNoise(noise, model: fitted, groupColumn: options.replicateGroupColumn)
+        let (seedNoise, seedWarnings) = try Self.seedNoise(noise, model: fitted, groupColumn: options.replicateGroupColumn,
+                                                          anchorClamp: options.fit.anchorClamp)
         warnings.append(contentsOf: seedWarnings)
         fitted.seedNoise = seedNoise
         let validation = try Validation(sweep: runs, metrics: heldOut.metrics, scores: theta)

@@ -18,13 +18,20 @@ extension Analysis {
     ///   - noise: the replicate runs as the analysis keeps them; `nil` for none.
     ///   - model: the fitted model that scores them.
     ///   - groupColumn: the noise file's replicate-group column; `nil`: one mixture.
+    ///   - anchorClamp: the fit's range for anchored uniquenesses.
     /// - Throws: ``AnalysisError/missingColumn(file:column:)`` when the noise file
     ///   has no `groupColumn`; ``AnalysisError/missingReplicateGroup(file:line:run:column:)``
     ///   for an empty label; ``AnalysisError/replicateGroupTooSmall(file:column:group:runs:)``
     ///   for a group with fewer than 2 runs the model can score.
-    /// - Complexity: one scoring of the replicates, O(m p k).
-    static func seedNoise(_ noise: EvalMatrix?, model: FittedModel,
-                          groupColumn: String? = nil) throws(AnalysisError) -> (SeedNoise?, [AnalysisWarning]) {
+    /// The replicates are scored with leave-one-out weights
+    /// (``SeedNoise/leaveOneOutDeviations(z:model:groups:anchorClamp:)``): the
+    /// anchors come from the same replicates, and in-sample weights would
+    /// understate the noise of a new seed.
+    ///
+    /// - Complexity: one scoring of the replicates and m leave-one-out
+    ///   posteriors, O(m p k² + m k³).
+    static func seedNoise(_ noise: EvalMatrix?, model: FittedModel, groupColumn: String? = nil,
+                          anchorClamp: ClosedRange<Double> = 1e-3...0.999) throws(AnalysisError) -> (SeedNoise?, [AnalysisWarning]) {
         guard let noise else { return (nil, [modelBasedWarning("there are no replicate runs")]) }
         let labels = try groupColumn.map { column throws(AnalysisError) in try replicateGroups(noise, column: column) }
         let scores: RunScores
@@ -34,16 +41,23 @@ extension Analysis {
             return (nil, [modelBasedWarning("the replicate runs of \(noise.source) cannot be scored with the model (\(error))")])
         }
         let m = scores.theta.rows
+        // The scored runs' rows of the noise file (a run with no task of the model is not scored).
+        var rowOfLine: [Int: Int] = [:]
+        for (row, line) in noise.lines.enumerated() where rowOfLine[line] == nil { rowOfLine[line] = row }
+        let scoredRows = scores.lines.map { rowOfLine[$0]! }
+        let z = try model.standardized(noise)
+        let deviations = try SeedNoise.leaveOneOutDeviations(
+            z: scoredRows.map { z[$0] }, model: model, groups: labels.map { l in scoredRows.map { l[$0] } },
+            anchorClamp: anchorClamp)
+        let posteriors = (0..<m).map { scores.covariance(ofRun: $0).rowArrays }
         guard let labels, let groupColumn else {
-            guard m >= SeedNoise.minimumReplicates, let seed = SeedNoise(scores: scores) else {
+            guard m >= SeedNoise.minimumReplicates,
+                  let seed = SeedNoise(deviations: deviations, posteriors: posteriors) else {
                 return (nil, [modelBasedWarning("\(noise.source) has \(m) replicate run(s) the model can score; an estimate of the seed noise needs at least \(SeedNoise.minimumReplicates) (with 2, one degree of freedom, its variance has no finite mean)")])
             }
             return (seed, [])
         }
-        // The scored runs' labels (a run with no task of the model is not scored).
-        var rowOfLine: [Int: Int] = [:]
-        for (row, line) in noise.lines.enumerated() where rowOfLine[line] == nil { rowOfLine[line] = row }
-        let scored = scores.lines.map { labels[rowOfLine[$0]!] }
+        let scored = scoredRows.map { labels[$0] }
         var order: [String] = []
         var counts: [String: Int] = [:]
         for label in labels where counts[label] == nil { order.append(label); counts[label] = 0 }
@@ -51,9 +65,7 @@ extension Analysis {
         if let small = order.first(where: { counts[$0]! < 2 }) {
             throw .replicateGroupTooSmall(file: noise.source, column: groupColumn, group: small, runs: counts[small]!)
         }
-        let theta = (0..<m).map { scores.theta.row($0) }
-        let posteriors = (0..<m).map { scores.covariance(ofRun: $0).rowArrays }
-        guard let seed = SeedNoise(theta: theta, posteriors: posteriors, groups: scored),
+        guard let seed = SeedNoise(deviations: deviations, posteriors: posteriors, groups: scored),
               seed.degreesOfFreedom >= SeedNoise.minimumReplicates - 1 else {
             return (nil, [modelBasedWarning("the \(m) replicate run(s) of \(noise.source) the model can score form \(order.count) group(s) by column \"\(groupColumn)\", which leave \(m - order.count) degree(s) of freedom within the groups; an estimate of the seed noise needs at least \(SeedNoise.minimumReplicates - 1) (e.g. \(SeedNoise.minimumReplicates) seeds of one mixture)")])
         }

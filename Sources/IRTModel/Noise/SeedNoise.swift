@@ -77,18 +77,31 @@ public struct SeedNoise: Sendable, Codable, Equatable {
     /// - Precondition: one posterior per run, every row and matrix of size k.
     /// - Complexity: O(m k²).
     public init?(theta: [[Double]], posteriors: [[[Double]]]) {
-        let m = theta.count
+        guard let deviations = Self.centered(theta) else { return nil }
+        self.init(deviations: deviations, posteriors: posteriors)
+    }
+
+    /// Estimates the seed noise from replicate runs' deviations from their
+    /// mixture's mean in score space (m rows of k), already centered:
+    /// `Σ̂ = Σ_i d_i d_iᵀ / (m − 1)`, ν = m − 1.
+    ///
+    /// With `d_i = θ̂_i − θ̄` this is ``init(theta:posteriors:)``; the analysis
+    /// passes the leave-one-out deviations of ``leaveOneOutDeviations(z:model:groups:)``,
+    /// which are those when the model does not depend on the replicates.
+    ///
+    /// - Returns: `nil` when fewer than 2 runs are given (no spread to measure).
+    /// - Precondition: one posterior per run, every row and matrix of size k.
+    /// - Complexity: O(m k²).
+    public init?(deviations: [[Double]], posteriors: [[[Double]]]) {
+        let m = deviations.count
         precondition(posteriors.count == m, "one posterior covariance per replicate")
-        guard m >= 2, let k = theta.first?.count, k >= 1 else { return nil }
-        var mean = [Double](repeating: 0, count: k)
-        for row in theta { for j in 0..<k { mean[j] += row[j] / Double(m) } }
+        guard m >= 2, let k = deviations.first?.count, k >= 1 else { return nil }
         var sigma = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
         var v = sigma
-        for (i, row) in theta.enumerated() {
+        for (i, d) in deviations.enumerated() {
             for a in 0..<k {
-                let da = row[a] - mean[a]
                 for b in 0..<k {
-                    sigma[a][b] += da * (row[b] - mean[b]) / Double(m - 1)
+                    sigma[a][b] += d[a] * d[b] / Double(m - 1)
                     v[a][b] += posteriors[i][a][b] / Double(m)
                 }
             }
@@ -97,6 +110,15 @@ public struct SeedNoise: Sendable, Codable, Equatable {
         posteriorCovariance = v
         degreesOfFreedom = m - 1
         replicates = m
+    }
+
+    /// Each row minus the rows' mean; `nil` for no rows or empty rows.
+    static func centered(_ rows: [[Double]]) -> [[Double]]? {
+        let m = rows.count
+        guard m >= 1, let k = rows.first?.count, k >= 1 else { return nil }
+        var mean = [Double](repeating: 0, count: k)
+        for row in rows { for j in 0..<k { mean[j] += row[j] / Double(m) } }
+        return rows.map { row in (0..<k).map { row[$0] - mean[$0] } }
     }
 
     /// The seed variance of the aggregate of a run with posterior covariance `v`:
@@ -253,18 +275,44 @@ extension SeedNoise {
     public init?(theta: [[Double]], posteriors: [[[Double]]], groups labels: [String]) {
         precondition(labels.count == theta.count && posteriors.count == theta.count,
                      "one group label and one posterior covariance per replicate")
-        var order: [String] = []
-        var members: [String: [Int]] = [:]
-        for (i, label) in labels.enumerated() {
-            if members[label] == nil { order.append(label) }
-            members[label, default: []].append(i)
+        var deviations = theta
+        for rows in Self.members(labels).rows {
+            guard let centered = Self.centered(rows.map { theta[$0] }) else { return nil }
+            for (i, d) in zip(rows, centered) { deviations[i] = d }
         }
-        var estimates: [SeedNoise] = []
-        for label in order {
-            let rows = members[label]!
-            guard let e = SeedNoise(theta: rows.map { theta[$0] }, posteriors: rows.map { posteriors[$0] }) else {
-                return nil
+        self.init(deviations: deviations, posteriors: posteriors, groups: labels)
+    }
+
+    /// The distinct labels in the order they first occur, and each one's rows.
+    static func members(_ labels: [String]) -> (order: [String], rows: [[Int]]) {
+        var order: [String] = []
+        var index: [String: Int] = [:]
+        var rows: [[Int]] = []
+        for (i, label) in labels.enumerated() {
+            if let g = index[label] { rows[g].append(i) } else {
+                index[label] = order.count
+                order.append(label)
+                rows.append([i])
             }
+        }
+        return (order, rows)
+    }
+
+    /// ``init(theta:posteriors:groups:)`` from deviations already centered
+    /// within each group (m rows of k): the analysis passes the leave-one-out
+    /// deviations of ``leaveOneOutDeviations(z:model:groups:)``.
+    ///
+    /// - Returns: `nil` when there are no runs or a group has fewer than 2 runs.
+    /// - Precondition: one posterior and one label per run, every row and matrix of size k.
+    /// - Complexity: O(m k²).
+    public init?(deviations: [[Double]], posteriors: [[[Double]]], groups labels: [String]) {
+        precondition(labels.count == deviations.count && posteriors.count == deviations.count,
+                     "one group label and one posterior covariance per replicate")
+        let (order, memberRows) = Self.members(labels)
+        var estimates: [SeedNoise] = []
+        for rows in memberRows {
+            guard let e = SeedNoise(deviations: rows.map { deviations[$0] }, posteriors: rows.map { posteriors[$0] })
+            else { return nil }
             estimates.append(e)
         }
         guard let first = estimates.first else { return nil }
@@ -276,7 +324,7 @@ extension SeedNoise {
             groups = described
             return
         }
-        let k = first.factorCount, m = theta.count
+        let k = first.factorCount, m = deviations.count
         let nu = estimates.reduce(0) { $0 + $1.degreesOfFreedom }
         var sigma = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
         var v = sigma

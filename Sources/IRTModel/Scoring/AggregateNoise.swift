@@ -10,6 +10,22 @@ import Linalg
 /// seed:       x_i = â_i + √(c_d σ̂²_a + e_i) ε_i,   c_d = ν / χ²_ν        e_i ≥ 0 a run's extra for missing tasks
 /// ```
 ///
+/// With the sweep's ``Spread`` (what ``FittedModel`` gives), a seed-law draw is
+/// of the runs' *noise-free* aggregates given their estimates, not of the
+/// estimates again: the estimates are the truth plus seed noise, so they spread
+/// more than the truth, and ranks drawn around them are too sure. With the
+/// sweep's aggregates of mean μ and variance S² as the truth's normal prior
+/// (empirical Bayes):
+///
+/// ```
+/// v_i = c_d σ̂²_a + e_i,   τ²_d = max(S² − c_d σ̂²_a − ē, 10⁻⁶ S²),   B_i = τ²_d / (τ²_d + v_i)
+/// x_i = μ + B_i (â_i − μ) + √(B_i v_i) ε_i
+/// ```
+///
+/// (ē the sweep's mean extra). For complete runs (equal v) this ranks like
+/// `â_i + √(v / B) ε_i`: the noise inflated by `1/√B ≈ 1 + (noise share)/2`,
+/// negligible when the seed noise is a small share of the sweep's spread.
+///
 /// With a bootstrap of the fit (``ModelBootstrap``), draw d also adds refit
 /// `b = d mod B`'s deviations `a_{b,i} − ā_i` to every run at once.
 ///
@@ -35,9 +51,37 @@ public struct AggregateNoise: Sendable, Equatable {
     public let scaleSeed: UInt64
     /// Per refit of the model, every run's deviation (refits × runs), or `nil`.
     public let modelDeviations: [[Double]]?
+    /// The sweep's spread, the prior of the noise-free aggregates (seed law
+    /// only); `nil`: the draws are of the estimates (`x_i = â_i + √v_i ε_i`).
+    public let spread: Spread?
+
+    /// The spread of a sweep's aggregates, the normal prior of the runs'
+    /// noise-free aggregates in the seed law's draws.
+    public struct Spread: Sendable, Equatable {
+        /// μ, the sweep's mean aggregate.
+        public let mean: Double
+        /// S², the sample variance of the sweep's aggregates (n − 1).
+        public let variance: Double
+        /// ē, the sweep's mean extra variance for missing tasks.
+        public let extra: Double
+
+        /// The spread of `aggregates` (at least 2) with mean extra `extra`;
+        /// `nil` for fewer than 2 or no spread.
+        public init?(aggregates: [Double], extra: Double = 0) {
+            let n = aggregates.count
+            guard n >= 2 else { return nil }
+            let mean = aggregates.reduce(0, +) / Double(n)
+            let variance = aggregates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)
+            guard variance > 0, variance.isFinite else { return nil }
+            self.mean = mean
+            self.variance = variance
+            self.extra = extra
+        }
+    }
 
     /// - Precondition: one sd or extra per aggregate, all ≥ 0; ν ≥ 1.
-    public init(aggregates: [Double], law: Law, scaleSeed: UInt64 = 0x5EED_0F_5CA1E, modelDeviations: [[Double]]? = nil) {
+    public init(aggregates: [Double], law: Law, scaleSeed: UInt64 = 0x5EED_0F_5CA1E, modelDeviations: [[Double]]? = nil,
+                spread: Spread? = nil) {
         switch law {
         case let .posterior(sds): precondition(sds.count == aggregates.count, "one sd per aggregate")
         case let .seed(variance, nu, extra):
@@ -49,11 +93,13 @@ public struct AggregateNoise: Sendable, Equatable {
         self.law = law
         self.scaleSeed = scaleSeed
         self.modelDeviations = modelDeviations
+        self.spread = spread
     }
 
     /// This law with the model's refits added (``ModelBootstrap/deviations``).
     public func adding(modelDeviations: [[Double]]?) -> AggregateNoise {
-        AggregateNoise(aggregates: aggregates, law: law, scaleSeed: scaleSeed, modelDeviations: modelDeviations)
+        AggregateNoise(aggregates: aggregates, law: law, scaleSeed: scaleSeed, modelDeviations: modelDeviations,
+                       spread: spread)
     }
 
     /// Each run's sd at the point estimate of the seed variance (`c_d = 1`).
@@ -83,8 +129,16 @@ public struct AggregateNoise: Sendable, Equatable {
             for i in aggregates.indices { out[i] = aggregates[i] + sds[i] * normal.next(using: &rng) }
         case let .seed(variance, _, extra):
             let v = scale(draw: d) * variance
-            for i in aggregates.indices {
-                out[i] = aggregates[i] + (v + extra[i]).squareRoot() * normal.next(using: &rng)
+            if let spread {
+                let tau2 = Swift.max(spread.variance - v - spread.extra, 1e-6 * spread.variance)
+                for i in aggregates.indices {
+                    let vi = v + extra[i], b = tau2 / (tau2 + vi)
+                    out[i] = spread.mean + b * (aggregates[i] - spread.mean) + (b * vi).squareRoot() * normal.next(using: &rng)
+                }
+            } else {
+                for i in aggregates.indices {
+                    out[i] = aggregates[i] + (v + extra[i]).squareRoot() * normal.next(using: &rng)
+                }
             }
         }
         if let modelDeviations {

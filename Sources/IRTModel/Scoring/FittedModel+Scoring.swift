@@ -14,15 +14,7 @@ extension FittedModel {
     ///   and ``AnalysisError/nonFiniteCell(file:line:column:value:)`` naming the cell.
     /// - Complexity: O(n p k) plus O(p k² + k³) per distinct pattern of observed tasks.
     public func score(_ runs: EvalMatrix) throws(AnalysisError) -> RunScores {
-        let n = runs.rowCount, p = tasks.count
-        var z = [[Double?]](repeating: [Double?](repeating: nil, count: p), count: n)
-        for (t, task) in tasks.enumerated() where runs.hasColumn(task.name) {
-            let values = try runs.numbers(task.name)
-            let sign = task.direction.sign
-            for i in 0..<n {
-                if let x = values[i] { z[i][t] = (sign * x - task.mean) / task.sd }
-            }
-        }
+        let z = try standardized(runs)
         let observed = z.map { row in row.indices.filter { row[$0] != nil } }
         guard observed.contains(where: { !$0.isEmpty }) else {
             throw .noModelTask(file: runs.source, tasks: tasks.map(\.name))
@@ -33,6 +25,25 @@ extension FittedModel {
 
     /// Scores z-scored rows on every task (n × p, in the model's task order).
     /// Scores z-scored rows (n × p, in the model's task order), on every task or on those `observed` marks.
+    /// Every row of `runs` on the model's tasks, signed and z-scored with the
+    /// sweep's statistics, `(sign · x − mean_t) / sd_t`; `nil` where the cell
+    /// is missing or the file has no such task (rows × p, in ``tasks`` order).
+    ///
+    /// - Throws: ``AnalysisError`` when a task column holds a non-number.
+    /// - Complexity: O(n p).
+    func standardized(_ runs: EvalMatrix) throws(AnalysisError) -> [[Double?]] {
+        let n = runs.rowCount, p = tasks.count
+        var z = [[Double?]](repeating: [Double?](repeating: nil, count: p), count: n)
+        for (t, task) in tasks.enumerated() where runs.hasColumn(task.name) {
+            let values = try runs.numbers(task.name)
+            let sign = task.direction.sign
+            for i in 0..<n {
+                if let x = values[i] { z[i][t] = (sign * x - task.mean) / task.sd }
+            }
+        }
+        return z
+    }
+
     func score(standardized z: Matrix, runNames: [String], lines: [Int], observed: ObservedMask? = nil) throws(AnalysisError) -> RunScores {
         let all = Array(tasks.indices)
         let patterns = (0..<z.rows).map { r in observed.map { mask in all.filter { mask[r, $0] } } ?? all }

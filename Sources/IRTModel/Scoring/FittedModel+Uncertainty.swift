@@ -38,6 +38,16 @@ extension FittedModel {
         let extra = covariances.map(seedNoise.extraVariance(posterior:))
         return AggregateNoise(aggregates: aggregates,
                               law: .seed(variance: seedNoise.aggregateVariance, degreesOfFreedom: seedNoise.degreesOfFreedom,
-                                         extra: index.map { extra[$0] }))
+                                         extra: index.map { extra[$0] }),
+                              spread: sweepSpread(seedNoise))
+    }
+
+    /// The sweep's aggregates' spread, the prior of the noise-free aggregates
+    /// in the seed law's draws (``AggregateNoise/Spread``).
+    private func sweepSpread(_ seedNoise: SeedNoise) -> AggregateNoise.Spread? {
+        let extras = sweep.covariances.map(seedNoise.extraVariance(posterior:))
+        let n = sweep.covarianceIndex.count
+        let mean = n > 0 ? sweep.covarianceIndex.reduce(0.0) { $0 + extras[$1] } / Double(n) : 0
+        return AggregateNoise.Spread(aggregates: sweep.aggregate, extra: mean)
     }
 }

@@ -31,6 +31,7 @@ struct SeedNoiseCalibrationTests {
         let empirical = Self.sampleSD(scores.aggregate)
         let reported = model.noise(of: scores).sds
         let ratio = empirical / (reported.reduce(0, +) / Double(reported.count))
+        print("sample replicates: empirical aggregate sd \(empirical) / mean reported aggregate_sd = \(ratio)")
         #expect(ratio >= 0.75 && ratio <= 1.33, "empirical sd / mean reported sd = \(ratio)")
         // The model's posterior sd, what ± sd was before: the test tells them apart.
         let posterior = scores.aggregateSD.reduce(0, +) / Double(scores.aggregateSD.count)

@@ -6,16 +6,21 @@ import Testing
 
 /// Intervals true to seed noise where the truth is known: sweeps simulated
 /// with a common seed component in score space (``SyntheticSweep`` with
-/// `seedNoiseTheta`), each with 10 replicate runs of one mixture. A run's
+/// `seedNoiseTheta`), each with replicate runs of one mixture. A run's
 /// noise-free aggregate is what the fitted model gives its noise-free values
 /// `Λθ_r` (no seed component δ_r, no task noise ε_r); its 95% interval
-/// `â_r ± t_ν(0.975) · aggregate_sd_r` should cover that for 95% of runs.
+/// `â_r ± t_ν(0.975) · aggregate_sd_r` should cover that for 95% of runs, and
+/// its rank interval the noise-free rank.
 ///
-/// Measured (20 sweeps of 100 runs × 24 tasks, k = 2, σ_s = 0.3): with 40
-/// replicates per sweep the aggregate intervals cover 93.5% and the rank
-/// intervals 92.6% of the noise-free ranks; the model's posterior alone covers
-/// 82.7%. With 10 replicates the aggregate intervals cover only 84%: see
-/// Docs/METHOD.md §7a (open: why the 10-replicate estimate runs low here).
+/// The per-sweep coverage varies with that sweep's estimate σ̂_a (9 df with 10
+/// replicates: a sd of 5.8 points between sweeps), so the mean is taken over
+/// 200 sweeps (Monte Carlo se ≈ 0.4 points). Measured (200 sweeps of 100 runs ×
+/// 24 tasks, k = 2, σ_s = 0.3): 10 replicates, aggregate 94.2%, rank 94.9%;
+/// 40 replicates, aggregate 94.4%, rank 95.4%; the model's posterior alone
+/// covers 76.8% and 83.3%. Before the leave-one-out weights
+/// (``SeedNoise/leaveOneOutDeviations(z:model:groups:anchorClamp:)``) the
+/// 10-replicate aggregate coverage was 84% (first 20 sweeps), and before the
+/// draws' shrinkage (``AggregateNoise/Spread``) rank coverage was 93.6%.
 @Suite("Seed noise: coverage on simulated sweeps with a known truth")
 struct SeedNoiseCoverageTests {
     struct Coverage { var aggregate = 0, rank = 0, runs = 0, posteriorAggregate = 0 }
@@ -72,23 +77,26 @@ struct SeedNoiseCoverageTests {
         return coverage
     }
 
-    @Test("2,000 simulated runs, 40 replicates per sweep: 95% aggregate intervals cover the noise-free aggregate 93–97%")
-    func coverage() throws {
+    /// Simulated sweeps per replicate count.
+    static let sweeps = 200
+
+    @Test("20,000 simulated runs: 95% intervals cover the noise-free aggregate 93–97%, rank intervals the rank", arguments: [10, 40])
+    func coverage(replicates: Int) throws {
         var total = Coverage()
-        for s in 0..<20 {
-            let c = try Self.simulate(seed: 9_000 + UInt64(s), replicates: 40)
+        for s in 0..<Self.sweeps {
+            let c = try Self.simulate(seed: 9_000 + UInt64(s), replicates: replicates)
             total.aggregate += c.aggregate; total.rank += c.rank; total.runs += c.runs
             total.posteriorAggregate += c.posteriorAggregate
         }
         let aggregate = Double(total.aggregate) / Double(total.runs)
         let rank = Double(total.rank) / Double(total.runs)
         let posterior = Double(total.posteriorAggregate) / Double(total.runs)
-        print("coverage over \(total.runs) simulated runs: aggregate \(aggregate), rank \(rank), posterior-only aggregate \(posterior)")
-        #expect(total.runs == 2000)
+        print("\(replicates) replicates: coverage over \(total.runs) simulated runs: aggregate \(aggregate), rank \(rank), posterior-only aggregate \(posterior)")
+        #expect(total.runs == 100 * Self.sweeps)
         #expect(aggregate >= 0.93 && aggregate <= 0.97, "aggregate coverage \(aggregate)")
-        // Below the 95% asked for (92.6% measured): rank intervals centred on noisy
-        // estimates under-cover the noise-free ranks of a dense middle field.
-        #expect(rank >= 0.90, "rank coverage \(rank)")
+        // 95.4% with 40 replicates; 94.9% with 10 (the sweep's own runs move
+        // about 3% more in variance than a new seed: the fit is in-sample for them).
+        #expect(rank >= (replicates >= 40 ? 0.95 : 0.94), "rank coverage \(rank)")
         // The model's posterior alone (independent task noise) misses the shared seed component.
         #expect(posterior < 0.9, "posterior-only coverage \(posterior)")
     }
