@@ -45,6 +45,7 @@ extension AnalyzeCommand {
             minCoverage: minCoverage, starts: starts, startCheck: noStartCheck ? 0 : 8)
         options.bootstrap = bootstrap
         options.replicateGroupColumn = replicateGroup
+        options.psiModel = psi
         return options
     }
 

@@ -143,9 +143,9 @@ public struct AnalyzeCommand: ParsableCommand {
     public var emInit: String?
 
     @Option(name: .customLong("m-step"), help: ArgumentHelp(
-        "M-step for the loadings: projected (the reference: unconstrained update clipped at 0) or nnls (exact non-negative least squares per task, monotone likelihood).",
-        valueName: "projected|nnls"))
-    public var mStep: MStep = .projected
+        "M-step for the loadings, and so the estimator: nnls (default; exact non-negative least squares per task, EM monotone in the likelihood: the constrained maximum likelihood) or projected (the reference notebook's unconstrained update clipped at 0, run to its own fixed point; an error when it cycles without one).",
+        valueName: "nnls|projected"))
+    public var mStep: MStep = .nnls
 
     @Option(name: .customLong("validate"), help: ArgumentHelp(
         "A held-out metric column to correlate with the scores; repeat for several. Replaces the defaults (eval/uncheatable_eval/macro_loss, eval/paloma/macro_loss). Not a task column.",
@@ -166,6 +166,11 @@ public struct AnalyzeCommand: ParsableCommand {
         "nonnegative (Λ ≥ 0, IRTKit's model) or free (classical ML factor analysis, shown after varimax).",
         valueName: "nonnegative|free"))
     public var loadings: LoadingConstraint = .nonnegative
+
+    @Option(name: .customLong("psi"), help: ArgumentHelp(
+        "How a task's uniqueness ψ relates to its noise floor (tasks in the noise file): floor (default: estimated at or above it), anchored (fixed at the floor, the reference notebook's model) or free (estimated; tasks without an anchor are free under all three).",
+        valueName: "floor|anchored|free"))
+    public var psi: PsiModel = .floor
 
     @Option(name: .customLong("starts"), parsing: .unconditional, help: ArgumentHelp(
         "EM starts; start 1 is the default Λ0, the others are seeded; the highest log-likelihood is reported.",

@@ -2,8 +2,9 @@ import ArgumentParser
 import IRTModel
 
 // The library's option enums are the command line's values: their raw values
-// are the spellings of `--m-step`, `--missing` and `--loadings`.
+// are the spellings of `--m-step`, `--missing`, `--loadings` and `--psi`.
 
 extension MStep: ExpressibleByArgument {}
 extension MissingPolicy: ExpressibleByArgument {}
 extension LoadingConstraint: ExpressibleByArgument {}
+extension PsiModel: ExpressibleByArgument {}

@@ -14,7 +14,7 @@ public enum Summary {
     }
 
     /// What the fit says of the loadings' identification, the quantity the stop
-    /// rule measured and an M-step fallback, in one line (`nil` for free loadings
+    /// rule measured, in one line (`nil` for free loadings
     /// and for results written before these were recorded).
     public static func identificationLine(_ em: AnalysisResult.EM) -> String? {
         var parts: [String] = []
@@ -25,9 +25,6 @@ public enum Summary {
         }
         if em.stopQuantity == .covariance {
             parts.append("stopped on Σ = ΛΛᵀ + Ψ" + (em.covarianceDistance.map { " (estimated distance \(sci($0)))" } ?? ""))
-        }
-        if let fallback = em.mStepFallback {
-            parts.append("\(fallback.requested.rawValue) M-step \(fallback.cycles ? "cycled at the bound" : "crawled") without a fixed point, finished with nnls from evaluation \(fallback.atEvaluation)")
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
@@ -54,8 +51,11 @@ public enum Summary {
         case .anderson: "Anderson acceleration"
         }
         lines.append("EM: \(r.em.iterations) iterations, \(r.em.converged ? "converged" : "NOT converged"), \(distance)")
-        lines.append("    (\(acceleration), \(r.em.mStep.rawValue) M-step, stop rule \(r.em.stopRule.name) < \(sci(r.em.stopRule.tolerance)), log-likelihood \(NumberFormat.fixed(r.em.logLikelihood, decimals: 4, ascii: true)))")
+        lines.append("    (\(acceleration), \(r.em.mStep.rawValue) M-step: \(r.em.mStep.estimator), stop rule \(r.em.stopRule.name) < \(sci(r.em.stopRule.tolerance)), log-likelihood \(NumberFormat.fixed(r.em.logLikelihood, decimals: 4, ascii: true)))")
         if let identification = identificationLine(r.em) { lines.append("    " + identification) }
+        if let psiModel = r.psiModel, r.noiseSource != nil {
+            lines.append("    " + psiModel.sentence(atFloor: r.tasksAtNoiseFloor ?? 0, tasks: r.tasks.count))
+        }
 
         if !r.warnings.isEmpty {
             lines.append("")

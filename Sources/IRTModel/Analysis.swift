@@ -93,7 +93,10 @@ public struct Analysis: Sendable {
         }
         let floor = try noise.map { noise throws(AnalysisError) in try NoiseFloor(sweep: prepared, noise: noise) }
             ?? NoiseFloor(unanchored: prepared.tasks)
-        let freeUniquenesses = floor.noiseShare.filter { $0 == nil }.count
+        let uniquenesses = options.psiModel.uniquenesses(noiseShare: floor.noiseShare, clamp: options.fit.anchorClamp)
+        var stageOptions = options
+        stageOptions.fit.taskPsiFloors = uniquenesses.floors
+        let freeUniquenesses = uniquenesses.anchors.filter { $0 == nil }.count
         let kChoice = try Self.chooseK(options: options.fit, horn: horn, tasks: p, freeUniquenesses: freeUniquenesses)
         warnings.append(contentsOf: Self.factorCountWarnings(kChoice, tasks: p, freeUniquenesses: freeUniquenesses))
         let k = kChoice.k
@@ -112,7 +115,7 @@ public struct Analysis: Sendable {
         let n = prepared.z.rows
         let dataSpace = !prepared.hasGaps && DataSpaceEMMap.isCheaper(runs: n, tasks: p)
         let s: Matrix? = dataSpace ? nil : try Self.correlation(prepared)
-        let anchors = floor.noiseShare
+        let anchors = uniquenesses.anchors
         let fitModel: FitStage.Fit = { (o: FitOptions, progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) -> FactorModel in
             var o = o
             o.factors = o.factors ?? k
@@ -128,7 +131,7 @@ public struct Analysis: Sendable {
         }
         let stage = try FitStage(
             k: k, s: s, n: n, tasks: prepared.tasks, anchors: anchors, pairwise: prepared.hasGaps, runs: true,
-            options: options, progress: progress, fit: fitModel,
+            options: stageOptions, progress: progress, fit: fitModel,
             spread: { model, multiStart throws(AnalysisError) in
                 try Self.scoreSpread(model: model, multiStart: multiStart, prepared: prepared,
                                      anchored: anchors.map { $0 != nil })
@@ -156,9 +159,10 @@ public struct Analysis: Sendable {
             hornDraws: draws, hornSeed: options.seed, mStep: d.mStep, stopRule: d.stopRule,
             acceleration: d.acceleration, maxIterations: d.maxIterations, initSeed: options.fit.initSeed,
             iterations: d.iterations, converged: d.converged, logLikelihood: d.logLikelihood,
-            stopQuantity: d.stopQuantity, identification: d.identification, mStepFallback: d.mStepFallback)
-        var fitted = try FittedModel(prepared: prepared, fit: model, anchored: floor.noiseShare.map { $0 != nil },
-                                     provenance: provenance)
+            stopQuantity: d.stopQuantity, identification: d.identification)
+        let restsOnFloor = options.psiModel.restsOnNoiseFloor(psi: model.psi, noiseShare: floor.noiseShare,
+                                                             clamp: options.fit.anchorClamp)
+        var fitted = try FittedModel(prepared: prepared, fit: model, anchored: restsOnFloor, provenance: provenance)
         let theta = try numerical { () throws(LinalgError) in try Matrix(rows: fitted.sweep.theta) }
         let snr: SignalToNoiseSummary?
         if let noise {
@@ -173,7 +177,7 @@ public struct Analysis: Sendable {
         fitted.seedNoise = seedNoise
         let validation = try Validation(sweep: runs, metrics: heldOut.metrics, scores: theta)
         let (bootstrap, bootstrapNote) = Self.bootstrap(prepared: prepared, model: model, anchors: anchors,
-                                                        fitted: fitted, options: options)
+                                                        fitted: fitted, options: stageOptions)
         let aggregateNoise = fitted.sweepNoise.adding(modelDeviations: bootstrap?.deviations)
         let ranks = RankIntervals(noise: aggregateNoise, draws: options.rankDraws, seed: options.seed,
                                   threads: options.threads)
@@ -185,11 +189,14 @@ public struct Analysis: Sendable {
                                       heldOutMetrics: validation.metrics, extraColumns: options.leaderboardColumns,
                                       modelSDs: bootstrap?.aggregateSD)
 
-        return AnalysisResult(
+        var result = AnalysisResult(
             source: runs.source, noiseSource: noise?.source, skippedRuns: skipped, prepared: prepared, horn: horn,
             kChoice: kChoice, model: model, fitted: fitted, floor: floor, snr: snr, validation: validation,
             leaderboard: leaderboard, warnings: warnings, rankDraws: options.rankDraws, fit: modelFit,
             uncertainty: uncertainty)
+        result.psiModel = options.psiModel
+        result.tasksAtNoiseFloor = restsOnFloor.filter { $0 }.count
+        return result
     }
 
     /// With weakly identified loadings, how much the runs' aggregate scores

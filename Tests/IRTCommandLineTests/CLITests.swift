@@ -41,7 +41,7 @@ struct CLIParsingTests {
         #expect(command.seed == 42)
         #expect(command.maxIterations == nil)
         #expect(command.emInit == nil)
-        #expect(command.mStep == .projected)
+        #expect(command.mStep == .nnls)
         #expect(command.heldOutMetrics.isEmpty)
         #expect(!command.plainEM && !command.referenceStop && !command.open && !command.quiet)
         // The defaults are the library's, with the reference sweep's leaderboard columns.
@@ -114,10 +114,10 @@ struct CLIParsingTests {
     @Test func helpDocumentsEveryOptionAndItsDefault() {
         let help = AnalyzeCommand.helpMessage(columns: 200)
         for option in ["--noise", "--out", "--json", "--factors", "--draws", "--seed", "--max-iterations", "--em-init",
-                       "--m-step", "--validate", "--plain-em", "--reference-stop", "--open", "--quiet"] {
+                       "--m-step", "--psi", "--validate", "--plain-em", "--reference-stop", "--open", "--quiet"] {
             #expect(help.contains(option), "\(option) missing from --help")
         }
-        for text in ["(default: irt-report-output)", "(default: 500)", "(default: 42)", "default: projected",
+        for text in ["(default: irt-report-output)", "(default: 500)", "(default: 42)", "default: nnls", "default: floor",
                      "default: 200000", "Examples:"] {
             #expect(help.contains(text), "\(text) missing from --help")
         }
@@ -252,10 +252,12 @@ struct InitialLoadingsTests {
     @Test func aSingularStartNamesTheOption() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
-        // Two identical columns of 10⁶: within bounds, but the first E-step is singular.
+        // Two identical columns of 10⁶: within bounds, but with ψ anchored (down to 1e-3) the
+        // first E-step is singular. (Floored ψ start at 1, where the same start is harmless.)
         let rows = Array(repeating: "[1e6, 1e6]", count: 43).joined(separator: ", ")
         let initial = try scratch.write("[\(rows)]", to: "init.json")
-        let command = try AnalyzeCommand.parse(["--em-init", initial, "--draws", "5", "--out", scratch.path("out"), "-q"])
+        let command = try AnalyzeCommand.parse(["--em-init", initial, "--psi", "anchored", "--draws", "5",
+                                                "--out", scratch.path("out"), "-q"])
         let r = try #require(refusal(command))
         #expect(r.file == initial && r.reason.hasPrefix("the analysis failed starting from these loadings"))
         #expect(try scratch.entries() == ["init.json"])

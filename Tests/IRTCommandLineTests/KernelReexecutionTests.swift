@@ -105,6 +105,9 @@ struct KernelReexecutionTests {
         let generic = try runReport(coreType: "Prescott", ["--draws", "20"])
         let automatic = try runReport(coreType: nil, ["--draws", "20"])
         #expect(automatic.k == generic.k)
-        #expect(maxDifference(automatic.loadings, generic.loadings) <= 1e-6)
+        // 1e-5: the default fit (nnls, ψ floored) stops within 1e-7 of its fixed point in the
+        // estimated distance, but its slowest direction is flat enough that two kernels'
+        // paths end 7e-6 apart (measured); the projected fit of before agreed to 1e-6.
+        #expect(maxDifference(automatic.loadings, generic.loadings) <= 1e-5)
     }
 }

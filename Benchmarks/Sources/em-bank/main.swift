@@ -40,10 +40,8 @@ struct Record {
     let logLikelihood: Double
     let estimatedDistance: Double
     let failure: String?
-    /// The projected M-step reached no fixed point within its budget and the fit was finished with nnls.
-    var fallback = false
-    /// The projected map was found cycling at the bound (not just crawling).
-    var fallbackCycles = false
+    /// The projected map was found cycling between clipped points (no fixed point): the fit ended with an error.
+    var cycles = false
     /// The fit stopped on Σ = ΛΛᵀ + Ψ (weakly identified loadings), not on Λ.
     var stoppedOnCovariance = false
     /// `pinned` or `weak(d)` for non-negative loadings, `–` otherwise.
@@ -159,8 +157,6 @@ for bankCase in bank {
             var fit = Record(bankCase: bankCase, variant: variant, evaluations: d.iterations, converged: d.converged,
                              seconds: seconds(clock.now - start), logLikelihood: d.logLikelihood,
                              estimatedDistance: d.estimatedDistance, failure: nil)
-            fit.fallback = d.mStepFallback != nil
-            fit.fallbackCycles = d.mStepFallback?.cycles ?? false
             fit.stoppedOnCovariance = d.stopQuantity == .covariance
             switch d.identification {
             case .pinned: fit.identification = "pinned"
@@ -169,14 +165,20 @@ for bankCase in bank {
             }
             record = fit
         } catch {
-            record = Record(bankCase: bankCase, variant: variant, evaluations: 0, converged: false,
-                            seconds: seconds(clock.now - start), logLikelihood: .nan, estimatedDistance: .nan,
-                            failure: "\(error)")
+            var failed = Record(bankCase: bankCase, variant: variant, evaluations: 0, converged: false,
+                                seconds: seconds(clock.now - start), logLikelihood: .nan, estimatedDistance: .nan,
+                                failure: "\(error)")
+            if case let .projectedMapCycles(evaluations, _, _)? = error as? AnalysisError {
+                failed = Record(bankCase: bankCase, variant: variant, evaluations: evaluations, converged: false,
+                                seconds: failed.seconds, logLikelihood: .nan, estimatedDistance: .nan, failure: "\(error)")
+                failed.cycles = true
+            }
+            record = failed
         }
         records.append(record)
         log(String(format: "[%d/%d] %@ %@: %d evaluations, %@%@%@, %.3f s%@", records.count, total, bankCase.name,
                    variant.rawValue, record.evaluations, record.converged ? "converged" : "NOT converged",
-                   record.fallback ? " (nnls fallback)" : "", record.stoppedOnCovariance ? " (on Σ)" : "", record.seconds,
+                   record.cycles ? " (cycles: no fixed point)" : "", record.stoppedOnCovariance ? " (on Σ)" : "", record.seconds,
                    record.failure.map { " — \($0)" } ?? ""))
     }
 }
@@ -199,10 +201,10 @@ func count(_ x: Double) -> String {
     return digits + out + (x > x.rounded(.down) ? ".5" : "")   // a median of an even count
 }
 
-// "converged" counts a fit finished by the nnls fallback (projected map without a
-// fixed point) as converged; "fallback" says how many of them there are, "on Σ"
-// how many stopped on Σ = ΛΛᵀ + Ψ with weakly identified loadings.
-print("| family | M-step | cases | converged | fallback | on Σ | median evals | max evals | median wall | max wall |")
+// "cycles" counts the projected fits that ended with the cycle error (no fixed
+// point of the clipped map); "on Σ" how many stopped on Σ = ΛΛᵀ + Ψ with weakly
+// identified loadings.
+print("| family | M-step | cases | converged | cycles | on Σ | median evals | max evals | median wall | max wall |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 var rows: [(String, [Record])] = []
 for family in Family.allCases {
@@ -216,7 +218,7 @@ for (label, group) in rows where !group.isEmpty {
     let evals = group.map { Double($0.evaluations) }, walls = group.map(\.seconds)
     let converged = group.filter(\.converged).count
     print("| \(label) | \(variant) | \(group.count) | \(converged == group.count ? "\(converged)" : "**\(converged)**") | "
-          + "\(group.filter(\.fallback).count) | \(group.filter(\.stoppedOnCovariance).count) | "
+          + "\(group.filter(\.cycles).count) | \(group.filter(\.stoppedOnCovariance).count) | "
           + "\(count(median(evals))) | \(count(evals.max() ?? .nan)) | \(time(median(walls))) | \(time(walls.max() ?? .nan)) |")
 }
 let within = records.filter { $0.converged && $0.evaluations <= 5000 }.count
@@ -225,7 +227,7 @@ print("\nConverged within 5,000 evaluations: \(within) of \(records.count) fits.
 print("\nHardest fits (most map evaluations):\n")
 print("| case | M-step | p | n | k | evals | converged | wall | ℓ |")
 print("|---|---|---:|---:|---:|---:|---|---:|---:|")
-func marker(_ r: Record) -> String { r.fallback ? " (nnls fallback)" : (r.stoppedOnCovariance ? " (on Σ)" : "") }
+func marker(_ r: Record) -> String { r.cycles ? " (cycles)" : (r.stoppedOnCovariance ? " (on Σ)" : "") }
 for r in records.sorted(by: { ($0.converged ? 0 : 1, $0.evaluations) > ($1.converged ? 0 : 1, $1.evaluations) }).prefix(12) {
     let c = r.bankCase
     print("| \(c.name) | \(r.variant.rawValue) | \(c.p) | \(c.n) | \(c.k) | \(count(Double(r.evaluations))) | "
@@ -249,11 +251,11 @@ if printCases {
 }
 
 if let csvPath {
-    var text = "case,family,variant,p,n,k,evaluations,converged,seconds,log_likelihood,estimated_distance,nnls_fallback,fallback_cycles,stop_quantity,identification,error\n"
+    var text = "case,family,variant,p,n,k,evaluations,converged,seconds,log_likelihood,estimated_distance,projected_cycles,stop_quantity,identification,error\n"
     for r in records {
         let c = r.bankCase
         text += "\(c.name),\(c.family.letter),\(r.variant.rawValue),\(c.p),\(c.n),\(c.k),\(r.evaluations),\(r.converged),"
-            + "\(r.seconds),\(r.logLikelihood),\(r.estimatedDistance),\(r.fallback),\(r.fallbackCycles),\(r.stoppedOnCovariance ? "covariance" : "loadings"),"
+            + "\(r.seconds),\(r.logLikelihood),\(r.estimatedDistance),\(r.cycles),\(r.stoppedOnCovariance ? "covariance" : "loadings"),"
             + "\(r.identification),\(r.failure.map { "\"\($0)\"" } ?? "")\n"
     }
     do { try Data(text.utf8).write(to: URL(fileURLWithPath: csvPath)) } catch { fail("writing \(csvPath): \(error)") }

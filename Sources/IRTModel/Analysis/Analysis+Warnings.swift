@@ -53,11 +53,6 @@ extension Analysis {
                             starts: Int, runs: Bool = false, spread: ScoreSpread? = nil) -> [AnalysisWarning] {
         var warnings: [AnalysisWarning] = []
         let d = model.diagnostics
-        if let fallback = d.mStepFallback {
-            warnings.append(AnalysisWarning(
-                .mStepFallback,
-                "\(fallback.reason); the fit was finished with the nnls M-step (exact, monotone in ℓ, its fixed point the constrained maximum likelihood) from the projected map's best point, and its answer is reported (m_step nnls) — not the reference's projected fixed point, which was not reached"))
-        }
         if case let .weaklyIdentified(free)? = d.identification {
             warnings.append(Self.weakIdentificationWarning(d, freeRotations: free, k: model.factorCount, runs: runs,
                                                            spread: spread, starts: multiStart.starts))
@@ -71,10 +66,16 @@ extension Analysis {
         }
         if multiStart.checkFoundBetter, let gain = multiStart.starts.checkGain,
            let better = multiStart.starts.checkBestLogLikelihood {
-            warnings.append(AnalysisWarning(
-                .betterOptimumFound,
-                "the EM's default start stopped at a local optimum: one of \(multiStart.starts.checkStarts) extra seeded starts reached log-likelihood \(better), higher by \(gain)",
-                remedies: [.moreStarts(16)]))
+            func g(_ x: Double) -> String { String(format: "%.6g", x) }
+            let found = "the EM's default start stopped at a local optimum: one of \(multiStart.starts.checkStarts) extra seeded starts reached log-likelihood \(g(better)), higher by \(g(gain))"
+            if let adopted = multiStart.starts.adoptedCheckStart {
+                warnings.append(AnalysisWarning(
+                    .betterOptimumFound,
+                    "\(found); that fit (check start \(adopted), converged) is the one reported — other starts may reach higher still",
+                    remedies: [.moreStarts(16)]))
+            } else {
+                warnings.append(AnalysisWarning(.betterOptimumFound, found, remedies: [.moreStarts(16)]))
+            }
         }
         if multiStart.checkInconclusive, let unconverged = multiStart.starts.checkUnconverged {
             let best = multiStart.starts.checkBestLogLikelihood.map { " (the best check start reached log-likelihood \($0))" } ?? ""

@@ -43,6 +43,10 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingColumn(file: String, column: String)
     /// A numerical failure in the linear algebra.
     case numerical(LinalgError)
+    /// The projected M-step (the reference's clipped update) cycles between
+    /// clipped points and has no fixed point on this data: the set of loadings
+    /// at 0 kept returning to earlier sets while the residual stalled.
+    case projectedMapCycles(evaluations: Int, activeSetReturns: Int, residual: Double)
     /// Starting loadings (from a file or ``FitOptions/initialLoadings``) do not fit the problem.
     case invalidInitialLoadings(reason: String)
     /// A correlation or covariance matrix given as input cannot be used.
@@ -122,6 +126,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): no column named \"\(column)\""
         case let .numerical(error):
             return "numerical failure: \(error)"
+        case let .projectedMapCycles(evaluations, returns, residual):
+            return "the projected M-step has no fixed point on this data: after \(evaluations) map evaluations the set of loadings clipped at 0 had returned to earlier sets \(returns) times while its residual max |F(x) − x| stalled at \(residual); use --m-step nnls (the default: exact EM, whose fixed point is the constrained maximum likelihood)"
         case let .invalidInitialLoadings(reason):
             return "initial loadings \(reason)"
         case let .invalidCorrelation(file, reason):

@@ -81,6 +81,9 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// A column missing from the noise file, an empty cell in it, or a group
     /// with fewer than 2 scorable runs is an ``AnalysisError``.
     public var replicateGroupColumn: String? = nil
+    /// How ψ relates to the noise floor (``PsiModel``): ψ ≥ the floor, estimated, by default
+    /// (the choice and its evidence: METHOD.md §6, "The ψ model"); the reference anchors it.
+    public var psiModel: PsiModel = .floor
 
     /// The default held-out metrics: the reference's (``ReferencePreset/heldOutMetrics``).
     public static let defaultHeldOutMetrics = ReferencePreset.heldOutMetrics

@@ -6,7 +6,7 @@ import Linalg
 /// Arrays over tasks follow ``tasks``; arrays over runs follow ``runNames`` (file order).
 public struct AnalysisResult: Sendable, Codable, Equatable {
     /// The `result.json` schema this version writes (METHOD.md §10); bumped on every change.
-    public static let currentSchemaVersion = 3
+    public static let currentSchemaVersion = 4
 
     /// The EM fit as written to JSON.
     public struct EM: Sendable, Codable, Equatable {
@@ -29,15 +29,11 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         /// `{"status": "pinned"}` or `{"status": "weakly_identified", "free_rotations": d}`
         /// for non-negative loadings. Absent for free loadings and in older files.
         public var identification: LoadingIdentification? = nil
-        /// Present when the projected M-step cycled at the bound and the fit was
-        /// finished with nnls (`m_step` is then `nnls`).
-        public var mStepFallback: MStepFallback? = nil
         enum CodingKeys: String, CodingKey {
             case iterations, converged, mStep = "m_step", logLikelihood = "log_likelihood", `init`
             case maxIterations = "max_iterations", stopRule = "stop_rule", acceleration
             case finalStep = "final_step", estimatedDistance = "estimated_distance"
             case stopQuantity = "stop_quantity", covarianceDistance = "covariance_distance", identification
-            case mStepFallback = "m_step_fallback"
         }
 
         /// The JSON form of a fit's diagnostics.
@@ -55,7 +51,6 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
             stopQuantity = d.stopQuantity
             covarianceDistance = d.covarianceDistance.flatMap { $0.isFinite ? $0 : nil }
             identification = d.identification
-            mStepFallback = d.mStepFallback
         }
     }
 
@@ -127,6 +122,11 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     public var uncertainty: ScoreUncertainty? = nil
     /// The fitted model (what `model.json` holds); `nil` only in a result decoded from JSON.
     public var model: FittedModel? = nil
+    /// How ψ related to the noise floor in the fit (``PsiModel``); `nil` for a
+    /// correlation input or a result written before it was recorded.
+    public var psiModel: PsiModel? = nil
+    /// Tasks whose fitted ψ rests on the noise floor (anchored, or at the floor under `--psi floor`).
+    public var tasksAtNoiseFloor: Int? = nil
 
     /// This result with every warning passed through `transform` (e.g. a front
     /// end saying each ``AnalysisWarning/remedies`` in its own terms).
@@ -145,6 +145,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         case snr, validation, runNames = "run_names", theta, leaderboard
         case leaderboardHeldOut = "leaderboard_held_out", leaderboardExtra = "leaderboard_extra"
         case noiseTheta = "noise_theta", warnings, rankDraws = "rank_draws", fit, uncertainty
+        case psiModel = "psi_model", tasksAtNoiseFloor = "tasks_at_noise_floor"
     }
 
 

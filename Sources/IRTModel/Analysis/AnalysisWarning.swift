@@ -65,9 +65,6 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         /// likelihood unchanged): the EM stopped on Σ, and the message says how much
         /// the leaderboard moves across starts.
         case weaklyIdentified = "weakly_identified"
-        /// The projected M-step cycled at the bound without a fixed point; the
-        /// fit was finished with the nnls M-step.
-        case mStepFallback = "m_step_fallback"
         /// The free-loading fit of the assessment ended below the non-negative
         /// fit's likelihood (a local optimum of the free model): the cost of
         /// non-negativity is not measured.

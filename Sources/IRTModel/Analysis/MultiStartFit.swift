@@ -101,22 +101,36 @@ struct MultiStartFit {
         var checkBest: Double? = nil
         var checkFits: [FactorModel] = []
         var unconverged = 0
-        for extra in extras {
+        // The best converged check start, adopted when it beats the default start.
+        var adopt: (start: Int, fit: FactorModel)? = nil
+        var adoptedIndex = -1
+        for (i, extra) in extras.enumerated() {
             guard let extra else { unconverged += 1; continue }
             if !extra.diagnostics.converged { unconverged += 1 }
-            checkBest = Swift.max(checkBest ?? -.infinity, extra.diagnostics.logLikelihood)
+            let l = extra.diagnostics.logLikelihood
+            checkBest = Swift.max(checkBest ?? -.infinity, l)
             checkFits.append(extra)
+            if extra.diagnostics.converged, l > top + Self.sameOptimum * Swift.abs(top),
+               l > (adopt?.fit.diagnostics.logLikelihood ?? -.infinity) {
+                adopt = (i + 1, extra)
+                adoptedIndex = checkFits.count - 1
+            }
         }
-        model = fits[best]
-        sameOptimumFits = (fits.indices.filter { $0 != best }.map { fits[$0] } + checkFits).filter {
+        model = adopt?.fit ?? fits[best]
+        let reported = model.diagnostics.logLikelihood
+        // Every other fit, the default start's included when a check start is reported.
+        let others = fits.indices.filter { $0 != best || adopt != nil }.map { fits[$0] }
+            + checkFits.enumerated().filter { adopt == nil || $0.offset != adoptedIndex }.map(\.element)
+        sameOptimumFits = others.filter {
             $0.diagnostics.converged
-                && Swift.abs($0.diagnostics.logLikelihood - top) <= Self.sameOptimum * Swift.abs(top)
+                && Swift.abs($0.diagnostics.logLikelihood - reported) <= Self.sameOptimum * Swift.abs(reported)
         }
         starts = FitAssessment.Starts(
             requested: Swift.max(1, count), best: best + 1, reachedBest: reached, logLikelihoods: ll,
             iterations: fits.map(\.diagnostics.iterations), checkStarts: count <= 1 ? check : 0,
             checkBestLogLikelihood: checkBest, checkGain: checkBest.map { $0 - top })
         if starts.checkStarts > 0 { starts.checkUnconverged = unconverged }
+        starts.adoptedCheckStart = adopt?.start
     }
 
     /// Whether the check found nothing better while some of its starts stopped
@@ -127,8 +141,8 @@ struct MultiStartFit {
 
     /// Whether the check found an optimum better than the reported one by more than rounding.
     var checkFoundBetter: Bool {
-        guard let gain = starts.checkGain else { return false }
-        return gain > Self.sameOptimum * Swift.abs(model.diagnostics.logLikelihood)
+        guard let gain = starts.checkGain, let first = starts.logLikelihoods.max() else { return false }
+        return gain > Self.sameOptimum * Swift.abs(first)
     }
 }
 

@@ -63,11 +63,15 @@ public struct FitAssessment: Sendable, Codable, Equatable {
         /// failed (`nil` when no check ran, and in files written before it was
         /// recorded): their ℓ is only a lower bound of where they were going.
         public internal(set) var checkUnconverged: Int? = nil
+        /// The check start (1-based) whose fit is reported: it converged to a
+        /// higher ℓ than the default start's (`nil`: the default start's fit).
+        public internal(set) var adoptedCheckStart: Int? = nil
 
         enum CodingKeys: String, CodingKey {
             case requested, best, reachedBest = "reached_best", logLikelihoods = "log_likelihoods", iterations
             case checkStarts = "check_starts", checkBestLogLikelihood = "check_best_log_likelihood"
             case checkGain = "check_gain", checkUnconverged = "check_unconverged"
+            case adoptedCheckStart = "adopted_check_start"
         }
     }
 

@@ -76,15 +76,12 @@ public struct FittedModel: Sendable, Codable, Equatable {
         public var stopQuantity: StopQuantity? = nil
         /// Pinned or weakly identified loadings (absent: free loadings, or an older file).
         public var identification: LoadingIdentification? = nil
-        /// The projected M-step's fallback to nnls, when it happened (``mStep`` is then `nnls`).
-        public var mStepFallback: MStepFallback? = nil
 
         enum CodingKeys: String, CodingKey {
             case sweepSource = "sweep_source", noiseSource = "noise_source", selection, kChoice = "k_choice"
             case hornDraws = "horn_draws", hornSeed = "horn_seed", mStep = "m_step", stopRule = "stop_rule"
             case acceleration, maxIterations = "max_iterations", initSeed = "init_seed", iterations, converged
             case logLikelihood = "log_likelihood", stopQuantity = "stop_quantity", identification
-            case mStepFallback = "m_step_fallback"
         }
     }
 
@@ -190,7 +187,6 @@ extension FittedModel {
             kChoice: FactorCountChoice(rule: .fixed, k: fit.factorCount, k95: nil, kMean: nil), hornDraws: 0,
             hornSeed: 0, mStep: d.mStep, stopRule: d.stopRule, acceleration: d.acceleration,
             maxIterations: d.maxIterations, initSeed: 0, iterations: d.iterations, converged: d.converged,
-            logLikelihood: d.logLikelihood, stopQuantity: d.stopQuantity, identification: d.identification,
-            mStepFallback: d.mStepFallback))
+            logLikelihood: d.logLikelihood, stopQuantity: d.stopQuantity, identification: d.identification))
     }
 }

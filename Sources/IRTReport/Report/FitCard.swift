@@ -89,7 +89,9 @@ enum FitCard {
         if s.checkStarts > 0 {
             if let gain = s.checkGain, let best = s.checkBestLogLikelihood, gain > 1e-7 * Swift.abs(best) {
                 text += " A check of \(s.checkStarts) extra seeded starts found a better optimum (log-likelihood "
-                    + "\(NumberFormat.significant(best, digits: 8)), higher by \(NumberFormat.significant(gain, digits: 3))): rerun with --starts 16."
+                    + "\(NumberFormat.significant(best, digits: 8)), higher by \(NumberFormat.significant(gain, digits: 3)))"
+                    + (s.adoptedCheckStart.map { "; check start \($0)'s fit is the one reported (more starts, --starts 16, may reach higher still)." }
+                        ?? ": rerun with --starts 16.")
             } else if let unconverged = s.checkUnconverged, unconverged > 0 {
                 text += " A check of \(s.checkStarts) extra seeded starts found no better optimum, but \(unconverged) of them "
                     + "stopped unconverged at their cap or failed: inconclusive (rerun with --starts 9)."

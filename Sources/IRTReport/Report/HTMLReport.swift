@@ -155,7 +155,7 @@ public enum HTMLReport {
         if let how = r.horn.nullDrawsNote { items.append(item("Horn's null", how, wide: true)) }
         let em = r.em
         items.append(item("EM", "\(em.iterations) iterations, \(em.converged ? "converged" : "not converged") "
-            + "(\(em.mStep.rawValue) M-step, \(em.acceleration.rawValue), stop: \(em.stopRule.name) < \(NumberFormat.significant(em.stopRule.tolerance)))"))
+            + "(\(em.mStep.rawValue) M-step: \(em.mStep.estimator), \(em.acceleration.rawValue), stop: \(em.stopRule.name) < \(NumberFormat.significant(em.stopRule.tolerance)))"))
         items.append(item("estimated distance to the fixed point",
                           em.estimatedDistance.map { NumberFormat.significant($0, digits: 2) } ?? "unknown (steps not contracting)"))
         items.append(item("log-likelihood", NumberFormat.significant(em.logLikelihood, digits: 6)))
@@ -168,8 +168,8 @@ public enum HTMLReport {
                     : "")))
         case nil: break
         }
-        if let fallback = em.mStepFallback {
-            items.append(item("M-step", "\(fallback.requested.rawValue) \(fallback.cycles ? "cycled at the bound" : "crawled") without a fixed point; finished with nnls from evaluation \(fallback.atEvaluation)", wide: true))
+        if let psiModel = r.psiModel, r.noiseSource != nil {
+            items.append(item("ψ model", psiModel.sentence(atFloor: r.tasksAtNoiseFloor ?? 0, tasks: r.tasks.count), wide: true))
         }
         if let snr = r.snr { items.append(item("noise runs", "\(snr.noiseRuns)")) }
         items.append(item("uncertainty", UncertaintyWording.headline(r), wide: true))

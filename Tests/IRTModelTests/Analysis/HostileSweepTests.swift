@@ -63,7 +63,9 @@ struct HostileSweepTests {
         let scaled = try Self.analyse(scaledBy: factor, gaps: gaps)
         #expect(scaled.droppedTasks.isEmpty)
         #expect(scaled.tasks == reference.tasks)
-        let tolerance = 1e-9
+        // The EM's own stop tolerance (estimated distance 1e-7): rounding of the scaled input moves
+        // the floored ψ's fit along its slowest direction by up to 2e-8 (measured at 1e155).
+        let tolerance = 1e-7
         for (a, b) in zip(reference.horn.eigenvalues, scaled.horn.eigenvalues) { #expect(abs(a - b) <= tolerance) }
         for (a, b) in zip(reference.loadings, scaled.loadings) {
             for (x, y) in zip(a, b) { #expect(abs(x - y) <= tolerance, "loading \(x) vs \(y)") }

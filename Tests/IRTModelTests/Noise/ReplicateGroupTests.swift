@@ -219,6 +219,12 @@ struct ReplicateGroupTests {
         try Analysis(sweep: files.sweep, noise: noise, options: options(group: group)).run()
     }
 
+    /// The replicates' leave-one-out deviations under `model` (what the analysis estimates from), in file order.
+    static func leaveOneOut(_ noise: EvalMatrix, model: FittedModel, grouped: Bool = true) throws -> [[Double]] {
+        try SeedNoise.leaveOneOutDeviations(z: model.standardized(noise), model: model,
+                                            groups: grouped ? noise.strings(groupColumn) : nil)
+    }
+
     /// The replicates of `noise` scored with `model`, split by group (file order of groups).
     static func scoredGroups(_ noise: EvalMatrix, model: FittedModel) throws -> [(name: String, theta: [[Double]], posteriors: [[[Double]]])] {
         let scores = try model.score(noise)
@@ -243,16 +249,19 @@ struct ReplicateGroupTests {
         #expect(test.rule == .pooled && test.p >= 0.05 && test.degreesOfFreedom == 1)
         #expect(u.seedGroups?.map(\.name) == ["run_00001", "run_00002"] && u.seedGroups?.map(\.runs) == [12, 12])
         #expect(u.seedCovarianceDF == 22 && u.seedReplicates == 24 && seed.degreesOfFreedom == 22)
-        // Σ̂ is the per-group formula on the replicates scored with the same model.
-        let groups = try Self.scoredGroups(Self.files.noise, model: model)
+        // Σ̂ is the per-group formula on the replicates' leave-one-out deviations under the same model.
+        let deviations = try Self.leaveOneOut(Self.files.noise, model: model)
+        let labels = Self.files.noise.strings(Self.groupColumn)!
         var direct = [[Double]](repeating: [0, 0], count: 2)
-        for g in groups {
-            let mean = (0..<2).map { j in g.theta.reduce(0) { $0 + $1[j] } / Double(g.theta.count) }
-            for row in g.theta { for a in 0..<2 { for b in 0..<2 { direct[a][b] += (row[a] - mean[a]) * (row[b] - mean[b]) / 22 } } }
-        }
+        for d in deviations { for a in 0..<2 { for b in 0..<2 { direct[a][b] += d[a] * d[b] / 22 } } }
         #expect(maxAbsDifference(seed.covariance, direct) < 1e-12)
         // Bartlett's statistic on the groups' own aggregate variances.
-        let own = groups.map { g in Self.sampleVariance(g.theta.map { ($0[0] + $0[1]) / 2 }) }
+        let own = ["run_00001", "run_00002"].map { name in
+            labels.indices.filter { labels[$0] == name }.reduce(0.0) { sum, i in
+                let a = (deviations[i][0] + deviations[i][1]) / 2
+                return sum + a * a / 11
+            }
+        }
         let expected = SeedNoise.GroupTest.bartlett(variances: own, degreesOfFreedom: [11, 11])
         #expect(abs(test.statistic - expected.statistic) < 1e-9 && abs(test.p - expected.p) < 1e-9)
         let kinds = result.warnings.map(\.kind)
@@ -300,14 +309,18 @@ struct ReplicateGroupTests {
         #expect(warning.subjects == ["run_00002", "run_00001"])
         #expect(warning.message.contains("p = ") && warning.message.contains("\"run_00002\" (the largest)")
                 && warning.message.contains("\"run_00001\" (the smallest)"))
-        // The estimate used is run_00002's own, and the model scores deviations linearly:
-        // its aggregate sd is 3× that of the unscaled replicates under the same model.
+        // The estimate used is run_00002's own (its leave-one-out deviations under the same model).
         let groups = try Self.scoredGroups(scaled, model: model)
-        let own = try #require(SeedNoise(theta: groups[1].theta, posteriors: groups[1].posteriors))
+        let deviations = try Self.leaveOneOut(scaled, model: model)
+        let rows = labels.indices.filter { labels[$0] == "run_00002" }
+        let own = try #require(SeedNoise(deviations: rows.map { deviations[$0] }, posteriors: groups[1].posteriors))
         #expect(maxAbsDifference(seed.covariance, own.covariance) < 1e-12)
+        // The model scores deviations linearly: in-sample, the scaled group's aggregate sd is
+        // 3× that of the unscaled replicates under the same model.
+        let inSample = try #require(SeedNoise(theta: groups[1].theta, posteriors: groups[1].posteriors))
         let unscaled = try Self.scoredGroups(noise, model: model)[1]
         let before = Self.sampleVariance(unscaled.theta.map { ($0[0] + $0[1]) / 2 }).squareRoot()
-        #expect(abs(seed.aggregateVariance.squareRoot() - 3 * before) < 1e-9 * before)
+        #expect(abs(inSample.aggregateVariance.squareRoot() - 3 * before) < 1e-9 * before)
     }
 
     @Test("A group column missing from the noise file, or an empty label: errors naming file, column and line")
@@ -355,7 +368,11 @@ struct ReplicateGroupTests {
         let result = SharedRuns.defaults[.fixed]!
         let model = try #require(result.model)
         let kept = SharedRuns.fixedNoise.completedRuns()
-        let today = try #require(SeedNoise(scores: try model.score(kept)))
+        let scores = try model.score(kept)
+        let loo = try SeedNoise.leaveOneOutDeviations(z: model.standardized(kept), model: model)
+        let today = try #require(SeedNoise(deviations: loo, posteriors: (0..<scores.theta.rows).map {
+            scores.covariance(ofRun: $0).rowArrays
+        }))
         #expect(model.seedNoise == today)
         #expect(today.groups == nil && today.groupTest == nil && today.replicates == 10 && today.degreesOfFreedom == 9)
         let (again, warnings) = try Analysis.seedNoise(kept, model: model)

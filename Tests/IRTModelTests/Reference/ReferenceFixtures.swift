@@ -75,8 +75,23 @@ enum SharedRuns {
             var fit = FitOptions.reference
             fit.initialLoadings = ref.em.`init`
             // The reference path is about parity: the fit card's extra fits are skipped.
-            out[c] = try! Analysis(sweep: sweep, noise: noise(c), options: AnalysisOptions(
-                fit: fit, leaderboardColumns: ReferencePreset.leaderboardColumns).withoutFitChecks).run()
+            var options = AnalysisOptions(fit: fit, leaderboardColumns: ReferencePreset.leaderboardColumns).withoutFitChecks
+            options.psiModel = .anchored
+            out[c] = try! Analysis(sweep: sweep, noise: noise(c), options: options).run()
+        }
+        return out
+    }()
+
+    /// IRTKit's defaults with the reference's estimator and ψ model,
+    /// `--m-step projected --psi anchored` (converged to the clipped map's fixed point, our seed).
+    static let projected: [ReferenceCase: AnalysisResult] = {
+        var out: [ReferenceCase: AnalysisResult] = [:]
+        for c in ReferenceCase.allCases {
+            var fit = FitOptions()
+            fit.mStep = .projected
+            var options = AnalysisOptions(fit: fit)
+            options.psiModel = .anchored
+            out[c] = try! Analysis(sweep: sweep, noise: noise(c), options: options).run()
         }
         return out
     }()

@@ -58,7 +58,7 @@ extension EMRun {
         let memory = options.tuning.quasiNewtonMemory
         let tolerance = options.stopRule.tolerance * options.tuning.quasiNewtonMargin
         let lower = (0..<count).map { i -> Double in
-            i < pk ? (map.nonNegative ? 0 : -.infinity) : Foundation.log(map.psiFloor)
+            i < pk ? (map.nonNegative ? 0 : -.infinity) : Foundation.log(map.psiFloors[i - pk])
         }
         var frozen = (0..<count).map { $0 >= pk && map.anchored[$0 - pk] }
         var x = start

@@ -27,10 +27,8 @@ struct EMRun {
     private var burstIsWeak = false
     /// The projected M-step's cycle detector (``BoundCycleWatch``), when it applies.
     var boundWatch: BoundCycleWatch?
-    /// Set when ``boundWatch`` fired: the projected map reached no fixed point within its budget.
-    var boundCycle: MStepFallback?
-    /// Where the projected map came closest to a fixed point (`F(x)` at the best residual).
-    var boundRestart: FactorParameters?
+    /// Set when ``boundWatch`` fired: the projected map cycles and has no fixed point.
+    var boundCycle: AnalysisError?
     /// The quasi-Newton polish's `H₀` for this fit (``PolishMetric``).
     var polishMetric = PolishMetric.fisherBlocks
 
@@ -39,7 +37,7 @@ struct EMRun {
         self.progress = progress
         covariance = ContractionEstimate(window: options.tuning.rateWindow)
         if options.mStep == .projected, options.loadings == .nonnegative, case .estimatedDistance = options.stopRule {
-            boundWatch = BoundCycleWatch(budget: options.tuning.projectedBudget)
+            boundWatch = BoundCycleWatch(stall: options.tuning.projectedStall)
         }
     }
 
@@ -71,10 +69,8 @@ struct EMRun {
         let step = map.step(from: x, to: next)
         // The watch runs for the projected M-step (Λ ≥ 0), whose step measure is max |ΔΛ|.
         if boundWatch?.observe(evaluation: iterations, from: x, to: next, loadingStep: step) == true, let watch = boundWatch {
-            boundCycle = MStepFallback(requested: options.mStep, atEvaluation: iterations, bestResidual: watch.best,
-                                       stalledFor: iterations - watch.bestAt, activeSetReturns: watch.returnCount,
-                                       cycles: watch.cycles)
-            boundRestart = watch.bestPoint
+            boundCycle = .projectedMapCycles(evaluations: iterations, activeSetReturns: watch.returnCount,
+                                             residual: watch.best)
             boundWatch = nil
             options.maxIterations = iterations
         }

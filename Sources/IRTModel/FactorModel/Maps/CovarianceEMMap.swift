@@ -33,10 +33,11 @@ struct CovarianceEMMap: FactorEMUpdateMap {
     ///   - mStep: the M-step for Λ.
     ///   - psiFloor: the floor of a free ψ.
     ///   - nonNegative: whether Λ ≥ 0 (`false`: classical free loadings).
-    init(s: Matrix, n: Int, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double, nonNegative: Bool = true) {
+    init(s: Matrix, n: Int, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double, taskFloors: [Double]? = nil,
+         nonNegative: Bool = true) {
         self.s = s
         update = FactorEMUpdate(sDiagonal: s.diagonalElements, n: n, k: k, anchors: anchors, mStep: mStep,
-                                psiFloor: psiFloor, nonNegative: nonNegative)
+                                psiFloor: psiFloor, taskFloors: taskFloors, nonNegative: nonNegative)
     }
 
     /// Writes A and `S A = S · A` into the update.

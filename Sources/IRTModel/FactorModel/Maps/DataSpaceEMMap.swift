@@ -43,7 +43,8 @@ struct DataSpaceEMMap: FactorEMUpdateMap {
     ///   - psiFloor: the floor of a free ψ.
     ///   - nonNegative: whether Λ ≥ 0 (`false`: classical free loadings).
     /// - Complexity: O(np) (the diagonal of S, `Σ_r z_rt² / n`).
-    init(z: Matrix, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double, nonNegative: Bool = true) {
+    init(z: Matrix, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double, taskFloors: [Double]? = nil,
+         nonNegative: Bool = true) {
         self.z = z
         let n = z.rows, p = z.columns
         let inverseN = 1 / Double(Swift.max(n, 1))
@@ -57,7 +58,7 @@ struct DataSpaceEMMap: FactorEMUpdateMap {
         }
         za = Matrix(rows: n, columns: k)
         update = FactorEMUpdate(sDiagonal: diagonal, n: n, k: k, anchors: anchors, mStep: mStep,
-                                psiFloor: psiFloor, nonNegative: nonNegative)
+                                psiFloor: psiFloor, taskFloors: taskFloors, nonNegative: nonNegative)
     }
 
     /// Writes A and `S A = Zᵀ(Z A)/n` into the update, without S.

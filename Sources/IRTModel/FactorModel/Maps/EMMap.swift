@@ -28,8 +28,8 @@ protocol EMMap {
     var observationCount: Int { get }
     /// Whether loadings are constrained to `Λ ≥ 0`.
     var nonNegative: Bool { get }
-    /// The floor of a free uniqueness.
-    var psiFloor: Double { get }
+    /// Per task, the floor of a free uniqueness (the ψ floor, or a task's noise floor under `--psi floor`).
+    var psiFloors: [Double] { get }
     /// Per task, whether its uniqueness is fixed at an anchor.
     var anchored: [Bool] { get }
 

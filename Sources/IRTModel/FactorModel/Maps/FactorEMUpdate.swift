@@ -40,7 +40,8 @@ struct FactorEMUpdate {
     let anchored: [Bool]
     let anchors: [Double]
     let mStep: MStep
-    let psiFloor: Double
+    /// Per task, the floor of a free ψ: `max(psiFloor, taskFloors[t])`.
+    let psiFloors: [Double]
     /// Whether loadings are constrained to Λ ≥ 0 (`false`: classical free loadings).
     let nonNegative: Bool
 
@@ -73,8 +74,10 @@ struct FactorEMUpdate {
     ///   - anchors: per task, the fixed ψ or `nil` for a free one.
     ///   - mStep: the M-step for Λ.
     ///   - psiFloor: the floor of a free ψ.
+    ///   - taskFloors: per task, a higher floor of its free ψ (`--psi floor`: its noise floor); `nil`: none.
     ///   - nonNegative: whether Λ ≥ 0.
-    init(sDiagonal: [Double], n: Int, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double, nonNegative: Bool) {
+    init(sDiagonal: [Double], n: Int, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double,
+         taskFloors: [Double]? = nil, nonNegative: Bool) {
         let p = sDiagonal.count
         self.p = p
         self.k = k
@@ -83,7 +86,7 @@ struct FactorEMUpdate {
         anchored = anchors.map { $0 != nil }
         self.anchors = anchors.map { $0 ?? .nan }
         self.mStep = mStep
-        self.psiFloor = psiFloor
+        psiFloors = taskFloors.map { $0.map { Swift.max($0, psiFloor) } } ?? [Double](repeating: psiFloor, count: p)
         self.nonNegative = nonNegative
         a = Matrix(rows: p, columns: k)
         sa = Matrix(rows: p, columns: k)
@@ -102,7 +105,7 @@ struct FactorEMUpdate {
 
     /// The anchor of an anchored task, `max(floor, value)` for a free one.
     func constrainUniqueness(_ value: Double, task: Int) -> Double {
-        anchored[task] ? anchors[task] : Swift.max(psiFloor, value)
+        anchored[task] ? anchors[task] : Swift.max(psiFloors[task], value)
     }
 
     /// Writes `A = Ψ⁻¹Λ M⁻¹` of `x` into ``a``, with M's factor, `log|M|` and `V = M⁻¹`.
@@ -379,7 +382,7 @@ struct FactorEMUpdate {
             }
         }
         for i in 0..<p {
-            out.psi[i] = anchored[i] ? anchors[i] : Swift.max(psiFloor, sDiagonal[i] - 2 * cross[i] + quad[i])
+            out.psi[i] = anchored[i] ? anchors[i] : Swift.max(psiFloors[i], sDiagonal[i] - 2 * cross[i] + quad[i])
         }
     }
 

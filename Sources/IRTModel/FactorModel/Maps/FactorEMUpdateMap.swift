@@ -18,7 +18,7 @@ extension FactorEMUpdateMap {
     var factorCount: Int { update.k }
     var observationCount: Int { update.n }
     var nonNegative: Bool { update.nonNegative }
-    var psiFloor: Double { update.psiFloor }
+    var psiFloors: [Double] { update.psiFloors }
     var anchored: [Bool] { update.anchored }
 
     /// Applies one EM map `x ↦ F(x)` into `out` and returns `ℓ(x)`.

@@ -43,7 +43,8 @@ struct MissingDataEMMap: EMMap {
     let anchored: [Bool]
     let anchors: [Double]
     let mStep: MStep
-    let psiFloor: Double
+    /// Per task, the floor of a free ψ.
+    let psiFloors: [Double]
     let nonNegative: Bool
     /// The patterns, flat: pattern g has `patternRuns[g]` runs and observes the tasks
     /// `patternTasks[taskStart[g] ..< taskStart[g + 1]]`; its runs' z on them are
@@ -78,14 +79,14 @@ struct MissingDataEMMap: EMMap {
     /// - Parameters:
     ///   - z: n × p z-scores; cells that `observed` marks missing are ignored.
     ///   - observed: which cells are observed.
-    init(z: Matrix, observed: ObservedMask, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double,
+    init(z: Matrix, observed: ObservedMask, k: Int, anchors: [Double?], mStep: MStep, psiFloor: Double, taskFloors: [Double]? = nil,
          nonNegative: Bool = true) {
         p = z.columns
         self.k = k
         anchored = anchors.map { $0 != nil }
         self.anchors = anchors.map { $0 ?? .nan }
         self.mStep = mStep
-        self.psiFloor = psiFloor
+        psiFloors = taskFloors.map { $0.map { Swift.max($0, psiFloor) } } ?? [Double](repeating: psiFloor, count: z.columns)
         self.nonNegative = nonNegative
         var index: [[Int]: Int] = [:]
         var groups: [(tasks: [Int], runs: Int, z: [Double])] = []
@@ -129,7 +130,7 @@ struct MissingDataEMMap: EMMap {
     var likelihoodIsMerit: Bool { !nonNegative || mStep == .nnls }
 
     func constrainUniqueness(_ value: Double, task: Int) -> Double {
-        anchored[task] ? anchors[task] : Swift.max(psiFloor, value)
+        anchored[task] ? anchors[task] : Swift.max(psiFloors[task], value)
     }
 
     mutating func evaluate(_ x: FactorParameters, into out: inout FactorParameters) throws(AnalysisError) -> Double {
@@ -331,7 +332,7 @@ struct MissingDataEMMap: EMMap {
                 cross += c[tIndex + a * p] * la
                 for bIndex in 0..<k { quad += la * tt[a + bIndex * k] * out.lambda[tIndex + bIndex * p] }
             }
-            out.psi[tIndex] = Swift.max(psiFloor, (zSquares[tIndex] - 2 * cross + quad) / counts[tIndex])
+            out.psi[tIndex] = Swift.max(psiFloors[tIndex], (zSquares[tIndex] - 2 * cross + quad) / counts[tIndex])
         }
     }
 }

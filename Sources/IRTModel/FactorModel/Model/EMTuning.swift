@@ -51,10 +51,6 @@ public struct EMTuning: Sendable, Equatable, Codable {
     public var quasiNewtonRate: Double = 0.999
     /// Gradients one quasi-Newton polish may use before Anderson resumes.
     public var quasiNewtonBudget: Int = 3000
-    /// ``quasiNewtonAfter`` for the nnls fit that finishes a projected fit
-    /// after ``projectedBudget``: it starts from the projected map's best point,
-    /// near a fixed point already, so the polish may come sooner.
-    public var fallbackQuasiNewtonAfter: Int = 200
     /// Quasi-Newton polishes per fit at most. Where the polish works in γI
     /// (``PolishMetric``: a fit with hundreds of flat rotations) each polish
     /// spends its budget climbing and Anderson alone crawls after the last
@@ -91,14 +87,13 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// smaller margin buys nothing: the last digit costs the polish hundreds
     /// of steps along flat directions.
     public var quasiNewtonMargin: Double = 1
-    /// Map evaluations the projected M-step gets to meet the stop rule before
-    /// the fit is finished with the nnls M-step (BoundCycleWatch.swift; a
-    /// warning says so). The projected map may have no fixed point, and no
-    /// rule tried tells a fit that settles late from one that never does;
-    /// 2,000 is well above what the reference's projected fits need, and low
-    /// enough that a fit that falls back keeps room for its nnls finish
-    /// (Docs/decisions/projected-budget.md).
-    public var projectedBudget: Int = 2000
+    /// Map evaluations without progress (the residual's block median not
+    /// halved) after which a projected fit whose set of loadings at 0 keeps
+    /// returning to earlier sets is declared cycling, and ends with
+    /// ``AnalysisError/projectedMapCycles(evaluations:activeSetReturns:residual:)``
+    /// (BoundCycleWatch.swift; Docs/decisions/projected-estimator.md). A projected
+    /// fit that crawls (its active set settled) runs on to its fixed point or the cap.
+    public var projectedStall: Int = 20_000
     /// Evaluations between certification bursts that Anderson starts near a
     /// point (residual below ``nearResidual``) even when the residual has not
     /// fallen below the certification bar: on a drift along a flat rotation of
@@ -132,7 +127,6 @@ extension EMTuning {
         try take(.squaremCertifyBelow, &squaremCertifyBelow)
         try take(.squaremCertifyEvery, &squaremCertifyEvery)
         try take(.quasiNewtonAfter, &quasiNewtonAfter)
-        try take(.fallbackQuasiNewtonAfter, &fallbackQuasiNewtonAfter)
         try take(.quasiNewtonRate, &quasiNewtonRate)
         try take(.quasiNewtonBudget, &quasiNewtonBudget)
         try take(.quasiNewtonPolishes, &quasiNewtonPolishes)
@@ -142,7 +136,7 @@ extension EMTuning {
         try take(.quasiNewtonShortSteps, &quasiNewtonShortSteps)
         try take(.quasiNewtonBacktracks, &quasiNewtonBacktracks)
         try take(.quasiNewtonMargin, &quasiNewtonMargin)
-        try take(.projectedBudget, &projectedBudget)
+        try take(.projectedStall, &projectedStall)
         try take(.certificationProbeEvery, &certificationProbeEvery)
         try take(.progressEvery, &progressEvery)
     }

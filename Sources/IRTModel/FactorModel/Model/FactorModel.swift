@@ -54,7 +54,7 @@ public struct FactorModel: Sendable, Equatable {
         if DataSpaceEMMap.isCheaper(runs: z.rows, tasks: z.columns) {
             let clamped = try Self.validated(k: k, tasks: z.columns, anchors: anchors, options)
             let map = { (mStep: MStep) in
-                DataSpaceEMMap(z: z, k: k, anchors: clamped, mStep: mStep, psiFloor: options.psiFloor,
+                DataSpaceEMMap(z: z, k: k, anchors: clamped, mStep: mStep, psiFloor: options.psiFloor, taskFloors: options.taskPsiFloors,
                                nonNegative: options.loadings == .nonnegative)
             }
             try self.init(map: map, anchors: clamped, options: options, progress: progress)
@@ -84,7 +84,7 @@ public struct FactorModel: Sendable, Equatable {
         let clamped = try Self.validated(k: k, tasks: s.columns, anchors: anchors, options)
         let map = { (mStep: MStep) in
             CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: mStep,
-                            psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
+                            psiFloor: options.psiFloor, taskFloors: options.taskPsiFloors, nonNegative: options.loadings == .nonnegative)
         }
         try self.init(map: map, anchors: clamped, options: options, progress: progress)
     }
@@ -115,10 +115,11 @@ public struct FactorModel: Sendable, Equatable {
         guard anchors.count == p, observed.rows == z.rows, observed.columns == p else {
             throw .invalidOption("anchors (\(anchors.count)) and the mask (\(observed.rows) × \(observed.columns)) must fit the data (\(z.rows) × \(p))")
         }
+        try Self.checkFloors(p: z.columns, options)
         let clamped = Self.clamp(anchors, options)
         let map = { (mStep: MStep) in
             MissingDataEMMap(z: z, observed: observed, k: k, anchors: clamped, mStep: mStep,
-                             psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)
+                             psiFloor: options.psiFloor, taskFloors: options.taskPsiFloors, nonNegative: options.loadings == .nonnegative)
         }
         try self.init(map: map, anchors: clamped, options: options, progress: progress)
     }
@@ -129,7 +130,16 @@ public struct FactorModel: Sendable, Equatable {
         guard anchors.count == p else {
             throw .invalidOption("anchors has \(anchors.count) entries, expected one per task (\(p))")
         }
+        try checkFloors(p: p, options)
         return clamp(anchors, options)
+    }
+
+    /// Checks ``FitOptions/taskPsiFloors``: one finite floor in [0, 1) per task.
+    private static func checkFloors(p: Int, _ options: FitOptions) throws(AnalysisError) {
+        guard let floors = options.taskPsiFloors else { return }
+        guard floors.count == p, floors.allSatisfy({ $0.isFinite && $0 >= 0 && $0 < 1 }) else {
+            throw .invalidOption("taskPsiFloors must be \(p) finite numbers in [0, 1), one per task (got \(floors.count))")
+        }
     }
 
     /// Anchors clamped to the options' range.
@@ -140,9 +150,10 @@ public struct FactorModel: Sendable, Equatable {
     }
 
     /// Drives the map of the options' M-step (`makeMap(options.mStep)`) from the
-    /// options' start to its fixed point, then orders the factors. A projected
-    /// map that cycles at the bound (``BoundCycleWatch``) is left for the nnls
-    /// map from its best point, with the evaluations left under the cap.
+    /// options' start to its fixed point, then orders the factors.
+    ///
+    /// - Throws: ``AnalysisError/projectedMapCycles(evaluations:activeSetReturns:residual:)``
+    ///   when a projected map cycles between clipped points (``BoundCycleWatch``).
     private init<Map: EMMap>(map makeMap: (MStep) -> Map, anchors clamped: [Double?], options: FitOptions,
                              progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) {
         var map = makeMap(options.mStep)
@@ -160,28 +171,8 @@ public struct FactorModel: Sendable, Equatable {
         }
         var run = EMRun(options: options, progress: progress)
         var fitted = try drive(&run, from: x0, &map)
-        var iterations = run.iterations, trace = run.trace, mStep = options.mStep
-        let fallback = run.boundCycle
-        if fallback != nil {
-            let restart = run.boundRestart ?? fitted
-            // The projected map reached no fixed point within its budget: finish with the exact M-step.
-            var exact = options
-            exact.mStep = .nnls
-            exact.maxIterations = Swift.max(options.maxIterations - run.iterations, 1)
-            // It starts next to a fixed point: the polish may come sooner.
-            exact.tuning.quasiNewtonAfter = Swift.min(exact.tuning.quasiNewtonAfter, exact.tuning.fallbackQuasiNewtonAfter)
-            let offset = run.iterations
-            var shifted: (@Sendable (Int, Double) -> Void)? = nil
-            if let progress {
-                shifted = { @Sendable (done: Int, step: Double) in progress(done + offset, step) }
-            }
-            map = makeMap(.nnls)
-            run = EMRun(options: exact, progress: shifted)
-            fitted = try drive(&run, from: restart, &map)
-            iterations += run.iterations
-            trace += run.trace
-            mStep = .nnls
-        }
+        if let cycle = run.boundCycle { throw cycle }
+        let iterations = run.iterations, trace = run.trace, mStep = options.mStep
 
         // Free loadings are shown after varimax (ψ and ℓ do not depend on it).
         if options.loadings == .free {
@@ -221,7 +212,6 @@ public struct FactorModel: Sendable, Equatable {
                 if run.stopQuantity == .covariance { diagnostics.covarianceDistance = run.covariance.distance }
             }
         }
-        diagnostics.mStepFallback = fallback
         self.diagnostics = diagnostics
     }
 

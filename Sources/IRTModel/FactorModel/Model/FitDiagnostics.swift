@@ -15,8 +15,7 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     public let logLikelihood: Double
     /// The Λ0 the iteration started from (p rows of k), for exact reproduction.
     public let initialLoadings: [[Double]]
-    /// The M-step that produced the fit: the one asked for, or ``MStep/nnls``
-    /// after a ``mStepFallback``.
+    /// The M-step that produced the fit (the estimator), the one asked for.
     public let mStep: MStep
     public let stopRule: StopRule
     public let acceleration: Acceleration
@@ -36,9 +35,6 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     /// keeps it non-negative (``RotationCone``), tested at the fitted Λ; `nil`
     /// for free loadings (shown after varimax).
     public var identification: LoadingIdentification? = nil
-    /// Set when the projected M-step cycled at the bound and the fit was
-    /// finished with the nnls M-step (``mStep`` is then `.nnls`).
-    public var mStepFallback: MStepFallback? = nil
 }
 
 extension FitDiagnostics {

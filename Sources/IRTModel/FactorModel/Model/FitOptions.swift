@@ -7,7 +7,8 @@ public struct FitOptions: Sendable, Equatable, Codable {
     public var initialLoadings: [[Double]]?
     /// Seed of the random start.
     public var initSeed: UInt64
-    /// M-step for the loadings.
+    /// M-step for the loadings: ``MStep/nnls`` by default (the constrained
+    /// maximum likelihood); ``MStep/projected`` is the reference's clipped update.
     public var mStep: MStep
     /// Stop rule.
     public var stopRule: StopRule
@@ -18,6 +19,9 @@ public struct FitOptions: Sendable, Equatable, Codable {
     /// Floor of free uniquenesses: the reference's 1e-6 by default; a higher
     /// floor changes the answer in Heywood cases (Docs/decisions/psi-floor.md).
     public var psiFloor: Double
+    /// Per task, a higher floor of its free uniqueness (`--psi floor`: ψ_t ≥ the
+    /// task's noise floor, estimated above it); `nil`: ``psiFloor`` for every task.
+    public var taskPsiFloors: [Double]? = nil
     /// Clamp of anchored uniquenesses: `ψ = clamp(noise_share, lower, upper)`.
     public var anchorClamp: ClosedRange<Double>
     /// Record the log-likelihood of every iterate (for diagnostics and tests).
@@ -27,11 +31,12 @@ public struct FitOptions: Sendable, Equatable, Codable {
     /// Non-negative (default) or free loadings.
     public var loadings: LoadingConstraint = .nonnegative
 
-    /// IRTKit's defaults: the converged answer (estimated distance to the
-    /// fixed point below 1e-7, cap 200,000 map evaluations, Anderson acceleration).
+    /// IRTKit's defaults: the constrained maximum-likelihood estimate (nnls
+    /// M-step), converged (estimated distance to the fixed point below 1e-7,
+    /// cap 200,000 map evaluations, Anderson acceleration).
     public init(
         factors: Int? = nil, initialLoadings: [[Double]]? = nil, initSeed: UInt64 = 0,
-        mStep: MStep = .projected, stopRule: StopRule = .estimatedDistance(tolerance: 1e-7),
+        mStep: MStep = .nnls, stopRule: StopRule = .estimatedDistance(tolerance: 1e-7),
         maxIterations: Int = 200_000, acceleration: Acceleration = .anderson, psiFloor: Double = 1e-6,
         anchorClamp: ClosedRange<Double> = 1e-3...0.999, recordTrace: Bool = false
     ) {
@@ -50,5 +55,5 @@ public struct FitOptions: Sendable, Equatable, Codable {
     /// The reference's EM exactly: plain EM, projected M-step, stop on a step
     /// below 1e-7 or after 5000 iterations.
     public static let reference = FitOptions(
-        stopRule: .step(tolerance: 1e-7), maxIterations: 5000, acceleration: .none)
+        mStep: .projected, stopRule: .step(tolerance: 1e-7), maxIterations: 5000, acceleration: .none)
 }

@@ -1,24 +1,18 @@
-/// Watches a projected-M-step EM that does not reach a fixed point: one that
-/// wanders between clipped points at the zero bound, or crawls with a rate
-/// near 1 (METHOD.md §6, "A projected map without a fixed point").
+/// Watches a projected-M-step EM for a cycle between clipped points: the map
+/// wanders at the zero bound, switching loadings on and off at a flat residual,
+/// and has no fixed point (METHOD.md §6, "The projected M-step").
 ///
 /// The projected map's fixed point is no likelihood maximum, so no
-/// quasi-Newton step can speed it up; IRTKit gives it a budget of
-/// ``EMTuning/projectedBudget`` map evaluations and, when the stop rule is not
-/// met by then, finishes the fit with the exact nnls M-step (whose fixed
-/// point is the constrained maximum of ℓ) and says so. The watch records what
-/// the warning reports: the residual `r = max(max |F(x)_Λ − Λ|, max |F(x)_ψ − ψ|)`
-/// of every map evaluation summarised per block of ``block`` evaluations by
-/// its median (robust to the odd extrapolated point that lands near a fixed
-/// point by chance), and how often the set of loadings at 0 returned to an
-/// earlier set since the median was last halved — a map cycling at the bound
-/// switches loadings on and off at a flat residual, one that crawls (a
-/// uniqueness creeping to its floor) moves its active set a handful of times.
-///
-/// The watch only describes; the budget decides. A projected fit can show the
-/// cycling signature for a long while and still settle, and none of the
-/// rules tried on the residual or the active set tells it from one that never does
-/// (``EMTuning/projectedBudget``; Docs/decisions/projected-budget.md).
+/// quasi-Newton step can speed it up, but it is the reference notebook's
+/// estimator, and a projected fit runs to it. The watch ends the fit only when
+/// it cycles: the residual `r = max(max |F(x)_Λ − Λ|, max |F(x)_ψ − ψ|)` of every
+/// map evaluation, summarised per block of ``block`` evaluations by its median
+/// (robust to the odd extrapolated point that lands near a fixed point by
+/// chance), has not halved for ``EMTuning/projectedStall`` evaluations, and
+/// meanwhile the set of loadings at 0 returned to an earlier set at least
+/// ``cyclingReturns`` times. A map that crawls (a uniqueness creeping to its
+/// floor, ρ → 1) moves its active set a handful of times and runs on to its
+/// fixed point or the cap (Docs/decisions/projected-estimator.md).
 struct BoundCycleWatch {
     /// Evaluations per residual block.
     static let block = 250
@@ -32,20 +26,16 @@ struct BoundCycleWatch {
     /// Distinct active sets remembered since the last progress.
     static let memory = 8
 
-    /// Map evaluations after which the fit leaves the projected M-step.
-    let budget: Int
+    /// Evaluations without progress after which a cycling map is declared cycling.
+    let stall: Int
 
-    init(budget: Int) { self.budget = budget }
+    init(stall: Int) { self.stall = stall }
 
     private var residuals: [Double] = []
     private(set) var best = Double.infinity
     private(set) var bestAt = 0
-    /// The evaluated `F(x)` with the smallest residual in the best block: where the nnls fit starts.
-    private(set) var bestPoint: FactorParameters?
     /// Whether the active set kept returning to earlier sets (see ``cyclingReturns``).
     var cycles: Bool { returnCount >= Self.cyclingReturns }
-    private var blockBest = Double.infinity
-    private var blockPoint: FactorParameters?
     private var pattern: [Bool] = []
     private var seen: [[Bool]] = []
     private(set) var returnCount = 0
@@ -60,7 +50,8 @@ struct BoundCycleWatch {
         }
     }
 
-    /// Records the evaluation `x ↦ F(x) = next`; returns whether the budget is spent.
+    /// Records the evaluation `x ↦ F(x) = next`; returns whether the map is
+    /// cycling: ``cycles`` and no progress for ``stall`` evaluations.
     ///
     /// - Parameter loadingStep: `max |ΔΛ|` of this evaluation (the projected
     ///   map's step measure, which the EM has already taken).
@@ -69,7 +60,6 @@ struct BoundCycleWatch {
                           loadingStep: Double) -> Bool {
         let residual = Swift.max(loadingStep, EMRun.largestChange(x.psi, next.psi))
         residuals.append(residual)
-        if residual < blockBest { blockBest = residual; blockPoint = next }
         if residuals.count == Self.block {
             residuals.sort()
             let median = residuals[Self.block / 2]
@@ -81,9 +71,7 @@ struct BoundCycleWatch {
                     seen.removeAll()
                 }
                 best = median
-                bestPoint = blockPoint
             }
-            blockBest = .infinity
         }
         // The active set of F(x), compared in place (no array per evaluation).
         if pattern.count != next.lambda.count {
@@ -96,6 +84,6 @@ struct BoundCycleWatch {
                 if seen.count > Self.memory { seen.removeFirst() }
             }
         }
-        return evaluation >= budget
+        return cycles && evaluation - bestAt >= stall
     }
 }
