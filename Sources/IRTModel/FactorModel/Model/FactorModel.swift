@@ -67,7 +67,9 @@ public struct FactorModel: Sendable, Equatable {
     }
 
     /// Fits the model to a covariance (or correlation) matrix S of n observations:
-    /// the EM needs the data only through S.
+    /// the EM needs the data only through S. Free loadings are fitted by the
+    /// concentrated likelihood over ψ (``FreeLoadingFit/concentrated``, the
+    /// default of ``FitOptions/freeLoadingFit``) instead of EM.
     ///
     /// - Parameters:
     ///   - s: p × p, symmetric (the lower triangle is read by the products).
@@ -82,6 +84,12 @@ public struct FactorModel: Sendable, Equatable {
         progress: (@Sendable (Int, Double) -> Void)? = nil
     ) throws(AnalysisError) {
         let clamped = try Self.validated(k: k, tasks: s.columns, anchors: anchors, options)
+        if options.loadings == .free, options.freeLoadingFit == .concentrated {
+            try self.init(concentrated: s, observations: n, k: k, anchors: clamped,
+                          lowerBounds: [Double](repeating: options.psiFloor, count: s.rows), options: options,
+                          progress: progress)
+            return
+        }
         let map = { (mStep: MStep) in
             CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: mStep,
                             psiFloor: options.psiFloor, nonNegative: options.loadings == .nonnegative)

@@ -1,6 +1,7 @@
 /// How an EM fit ended.
 public struct FitDiagnostics: Sendable, Equatable, Codable {
-    /// EM map evaluations performed (an accelerated cycle counts each of its evaluations).
+    /// EM map evaluations performed (an accelerated cycle counts each of its
+    /// evaluations), or the concentrated likelihood's evaluations (``concentrated``).
     public let iterations: Int
     /// Whether the stop rule was met before the cap.
     public let converged: Bool
@@ -39,6 +40,11 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     /// Set when the projected M-step cycled at the bound and the fit was
     /// finished with the nnls M-step (``mStep`` is then `.nnls`).
     public var mStepFallback: MStepFallback? = nil
+    /// Set when free loadings were fitted by the concentrated likelihood
+    /// (``FreeLoadingFit/concentrated``) instead of EM: ``iterations`` then counts
+    /// its evaluations, ``finalStep`` and ``estimatedDistance`` measure ψ, and
+    /// ``mStep`` plays no part.
+    public var concentrated: ConcentratedLikelihoodFit? = nil
 }
 
 extension FitDiagnostics {

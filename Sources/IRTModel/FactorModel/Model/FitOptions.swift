@@ -26,6 +26,8 @@ public struct FitOptions: Sendable, Equatable, Codable {
     public var tuning: EMTuning = EMTuning()
     /// Non-negative (default) or free loadings.
     public var loadings: LoadingConstraint = .nonnegative
+    /// How free loadings are fitted from S: the concentrated likelihood (default) or EM.
+    public var freeLoadingFit: FreeLoadingFit = .concentrated
 
     /// IRTKit's defaults: the converged answer (estimated distance to the
     /// fixed point below 1e-7, cap 200,000 map evaluations, Anderson acceleration).
