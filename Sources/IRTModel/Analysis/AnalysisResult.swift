@@ -32,12 +32,16 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         /// Present when the projected M-step cycled at the bound and the fit was
         /// finished with nnls (`m_step` is then `nnls`).
         public var mStepFallback: MStepFallback? = nil
+        /// Present when free loadings were fitted by the concentrated likelihood
+        /// instead of EM (`iterations` then counts its evaluations; `m_step` plays no part).
+        public var concentratedLikelihood: ConcentratedLikelihoodFit? = nil
         enum CodingKeys: String, CodingKey {
             case iterations, converged, mStep = "m_step", logLikelihood = "log_likelihood", `init`
             case maxIterations = "max_iterations", stopRule = "stop_rule", acceleration
             case finalStep = "final_step", estimatedDistance = "estimated_distance"
             case stopQuantity = "stop_quantity", covarianceDistance = "covariance_distance", identification
             case mStepFallback = "m_step_fallback"
+            case concentratedLikelihood = "concentrated_likelihood"
         }
 
         /// The JSON form of a fit's diagnostics.
@@ -56,6 +60,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
             covarianceDistance = d.covarianceDistance.flatMap { $0.isFinite ? $0 : nil }
             identification = d.identification
             mStepFallback = d.mStepFallback
+            concentratedLikelihood = d.concentrated
         }
     }
 
