@@ -1,7 +1,8 @@
 // bench-free: free loadings (`--loadings free`) three ways, side by side, on
-// one synthetic sweep of 1,000 runs × 200 tasks (5 true factors) at
-// k = 4, 5, 6 — the main fit and its neighbours k ± 1, as `irt-report
-// --loadings free` fits them:
+// synthetic sweeps of 1,000 runs × 200 tasks (5 true factors; the default
+// shape, then a harder one: half the cross-loadings near zero and 3 Heywood
+// tasks) at k = 4, 5, 6 — the main fit and its neighbours k ± 1, as
+// `irt-report --loadings free` fits them:
 //
 //   - EM: IRTKit's EM without the non-negativity constraint (FreeLoadingFit.em),
 //   - concentrated: the likelihood concentrated over Λ, maximized over ψ by a
@@ -116,12 +117,7 @@ func factanal(z: Matrix, ks: [Int]) -> (fits: [RFit], blas: String)? {
 
 let n = argument("--runs", default: 1000), p = argument("--tasks", default: 200)
 let ks = [4, 5, 6]
-let sweep = SyntheticSweep(runs: n, tasks: p, factors: 5, seed: 1)
-let z = try sweep.signedScores().standardized(ddof: 0).z
-let anchors = [Double?](repeating: nil, count: p)
-
-print("IRTKit: free loadings on a synthetic sweep, n = \(n), p = \(p) (5 true factors, seed 1), \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS kernels \(BLASThreading.coreName)")
-print("")
+print("IRTKit: free loadings on synthetic sweeps, n = \(n), p = \(p) (5 true factors, seed 1), \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS kernels \(BLASThreading.coreName)")
 
 func options(_ fit: FreeLoadingFit, k: Int) -> FitOptions {
     var o = FitOptions(factors: k)
@@ -129,6 +125,16 @@ func options(_ fit: FreeLoadingFit, k: Int) -> FitOptions {
     o.freeLoadingFit = fit
     return o
 }
+
+for (name, shape) in [("default shape", SyntheticSweep.Shape()),
+                      ("half the cross-loadings near zero, 3 Heywood tasks",
+                       SyntheticSweep.Shape(nearZeroCrossLoadings: 0.5, heywoodTasks: 3))] {
+let sweep = SyntheticSweep(runs: n, tasks: p, factors: 5, seed: 1, noiseRuns: 0, shape: shape)
+let z = try sweep.signedScores().standardized(ddof: 0).z
+let anchors = [Double?](repeating: nil, count: p)
+print("")
+print("### \(name)")
+print("")
 
 var emTotal = 0.0, concentratedTotal = 0.0
 var rows: [(k: Int, em: (Double, FactorModel), concentrated: (Double, FactorModel))] = []
@@ -172,3 +178,4 @@ let rCell = r == nil ? "–" : String(format: "%.3f s", rTotal)
 let rRatio = r == nil ? "–" : String(format: "%.1f×", rTotal / concentratedTotal)
 print("| k = 4, 5, 6 | " + String(format: "%.3f s", emTotal) + " | | " + String(format: "%.3f s", concentratedTotal)
       + " | | " + String(format: "%.1f×", emTotal / concentratedTotal) + " | \(rCell) | | \(rRatio) | | |")
+}
