@@ -259,6 +259,20 @@ struct ConcentratedFitTests {
         #expect(fit.diagnostics.converged)
     }
 
+    @Test("The bootstrap's warm start from a free fit's rotated (partly negative) loadings refits every resample")
+    func bootstrapWarmStart() throws {
+        let n = 200, p = 12
+        let sweep = SyntheticSweep(runs: n, tasks: p, factors: 2, seed: 21, noiseRuns: 0)
+        let z = try sweep.signedScores().standardized(ddof: 0).z
+        var o = Self.options(1e-7)
+        o.factors = 2
+        let model = try FactorModel(covariance: z.gram(alpha: 1 / Double(n)), observations: n, k: 2, anchors: Self.free(p), options: o)
+        #expect(model.loadings.elements.contains { $0 < 0 })
+        let boot = try #require(ModelBootstrap(z: z, model: model, anchors: Self.free(p), options: o,
+                                               aggregates: [Double](repeating: 0, count: n), refits: 4, seed: 3, threads: 1))
+        #expect(boot.failed == 0 && boot.refits == 4)
+    }
+
     @Test("The evaluation cap ends the fit unconverged, and counts evaluations")
     func cap() throws {
         let s = Self.correlation(n: 300, p: 30, factors: 3, seed: 12)

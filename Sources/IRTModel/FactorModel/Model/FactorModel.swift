@@ -9,7 +9,8 @@ import Linalg
 /// ```
 ///
 /// Fitted by EM (see ``FitOptions``) with uniquenesses of tasks that have a
-/// seed-noise estimate fixed at `clamp(noise_share, 1e-3, 0.999)`. After the
+/// seed-noise estimate fixed at `clamp(noise_share, 1e-3, 0.999)`; free
+/// loadings from S by the concentrated likelihood instead (``FreeLoadingFit``). After the
 /// fit the factors are ordered by descending `Σ_t λ_tj²`, and
 ///
 /// ```

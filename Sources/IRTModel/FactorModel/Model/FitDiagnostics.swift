@@ -42,8 +42,9 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     public var mStepFallback: MStepFallback? = nil
     /// Set when free loadings were fitted by the concentrated likelihood
     /// (``FreeLoadingFit/concentrated``) instead of EM: ``iterations`` then counts
-    /// its evaluations, ``finalStep`` and ``estimatedDistance`` measure ψ, and
-    /// ``mStep`` plays no part.
+    /// its evaluations, ``finalStep`` and ``estimatedDistance`` measure ψ,
+    /// ``contractionRate`` is the ratio of the last two steps, and ``mStep`` and
+    /// ``acceleration`` play no part.
     public var concentrated: ConcentratedLikelihoodFit? = nil
 }
 
