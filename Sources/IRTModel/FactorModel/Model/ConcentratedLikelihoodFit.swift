@@ -6,7 +6,8 @@ public struct ConcentratedLikelihoodFit: Sendable, Equatable, Codable {
     /// partial eigendecomposition of `Ψ^(−1/2) S Ψ^(−1/2)`); ``FitDiagnostics/iterations``
     /// counts the same.
     public let evaluations: Int
-    /// `max_t |∂F/∂ln ψ_t|` over the free tasks not held at their bound, at the end.
+    /// `max_t |∂F/∂x_t|` over the free tasks not held at their bound, at the end, in the
+    /// iteration's coordinate x (ln ψ above 0.01, linear in ψ below; METHOD.md §12).
     public let projectedGradient: Double
     /// Free tasks whose ψ ended at its lower bound (Heywood cases).
     public let tasksAtBound: Int
