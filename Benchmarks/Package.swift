@@ -57,6 +57,15 @@ let package = Package(
                 .product(name: "Linalg", package: irtkit),
             ]
         ),
+        // Free loadings: EM against the concentrated likelihood against R's factanal.
+        .executableTarget(
+            name: "bench-free",
+            dependencies: [
+                .product(name: "IRTModel", package: irtkit),
+                .product(name: "IRTSynthetic", package: irtkit),
+                .product(name: "Linalg", package: irtkit),
+            ]
+        ),
         // The EM test bank (issue #11): convergence and cost of the EM over
         // families of hard cases, for each M-step; `scripts/em-bank`.
         .executableTarget(

@@ -29,6 +29,14 @@ public enum Summary {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
+    /// The fit line of free loadings fitted by the concentrated likelihood (no EM ran).
+    static func concentratedLine(_ em: AnalysisResult.EM, _ c: ConcentratedLikelihoodFit) -> String {
+        let distance = em.estimatedDistance.map { "estimated distance of ψ to the optimum \(sci($0))" } ?? "distance unknown"
+        let bound = c.tasksAtBound > 0 ? ", \(c.tasksAtBound) ψ at the lower bound" : ""
+        return "Free loadings by the concentrated likelihood (quasi-Newton over ψ, as R's factanal): \(c.iterations) iterations, \(c.evaluations) evaluations, \(em.converged ? "converged" : "NOT converged"), \(distance)\(bound)\n"
+            + "    (stop rule \(em.stopRule.name) < \(sci(em.stopRule.tolerance)), log-likelihood \(NumberFormat.fixed(em.logLikelihood, decimals: 4, ascii: true)))"
+    }
+
     /// The full summary, ending with the report path. Warnings (every
     /// decision taken for the user and every doubt about the result) come right
     /// after the fit, before the numbers they qualify.
@@ -50,8 +58,12 @@ public enum Summary {
         case .squarem: "SQUAREM"
         case .anderson: "Anderson acceleration"
         }
-        lines.append("EM: \(r.em.iterations) iterations, \(r.em.converged ? "converged" : "NOT converged"), \(distance)")
-        lines.append("    (\(acceleration), \(r.em.mStep.rawValue) M-step: \(r.em.mStep.estimator), stop rule \(r.em.stopRule.name) < \(sci(r.em.stopRule.tolerance)), log-likelihood \(NumberFormat.fixed(r.em.logLikelihood, decimals: 4, ascii: true)))")
+        if let concentrated = r.em.concentratedLikelihood {
+            lines.append(concentratedLine(r.em, concentrated))
+        } else {
+            lines.append("EM: \(r.em.iterations) iterations, \(r.em.converged ? "converged" : "NOT converged"), \(distance)")
+            lines.append("    (\(acceleration), \(r.em.mStep.rawValue) M-step: \(r.em.mStep.estimator), stop rule \(r.em.stopRule.name) < \(sci(r.em.stopRule.tolerance)), log-likelihood \(NumberFormat.fixed(r.em.logLikelihood, decimals: 4, ascii: true)))")
+        }
         if let identification = identificationLine(r.em) { lines.append("    " + identification) }
         if let psiModel = r.psiModel, r.noiseSource != nil {
             lines.append("    " + psiModel.sentence(atFloor: r.tasksAtNoiseFloor ?? 0, tasks: r.tasks.count))

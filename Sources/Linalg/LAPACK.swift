@@ -34,30 +34,32 @@ enum LAPACK {
         return (Swift.max(1, Int(work)), Swift.max(1, Int(iwork)))
     }
 
-    /// Selected eigenvalues `il...iu` (1-based, ascending) of a symmetric matrix by
-    /// relatively robust representations (dsyevr), values only. Returns `(info, m)`.
-    static func syevrValues(
-        _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, il: Int, iu: Int,
-        w: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>, lwork: Int,
-        iwork: UnsafeMutablePointer<Int32>, liwork: Int
+    /// Selected eigenpairs `il...iu` (1-based, ascending) of a symmetric matrix by
+    /// relatively robust representations (dsyevr, range = I). With
+    /// `.valuesAndVectors` the eigenvectors go to `z` (n × (iu − il + 1), leading
+    /// dimension `ldz`) with their support in `isuppz` (2 · (iu − il + 1)); with
+    /// `.valuesOnly` `z` and `isuppz` are not touched. Returns `(info, m)`.
+    static func syevr(
+        _ job: EigenJob, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, il: Int, iu: Int,
+        w: UnsafeMutablePointer<Double>, z: UnsafeMutablePointer<Double>, ldz: Int, isuppz: UnsafeMutablePointer<Int32>,
+        work: UnsafeMutablePointer<Double>, lwork: Int, iwork: UnsafeMutablePointer<Int32>, liwork: Int
     ) -> (info: Int, found: Int) {
         var m: Int32 = 0
-        var z = 0.0
-        var isuppz: Int32 = 0
-        let info = LAPACKE_dsyevr_work(columnMajor, CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "I")),
+        let info = LAPACKE_dsyevr_work(columnMajor, job.lapack, CChar(UInt8(ascii: "I")),
                                        triangle.lapack, blasInt(n), a, leading(lda), 0, 0,
-                                       blasInt(il), blasInt(iu), 0, &m, w, &z, 1, &isuppz,
+                                       blasInt(il), blasInt(iu), 0, &m, w, z, leading(ldz), isuppz,
                                        work, blasInt(lwork), iwork, blasInt(liwork))
         return (checked(info, "dsyevr"), Int(m))
     }
 
-    /// Workspace sizes for ``syevrValues``.
-    static func syevrWorkspace(n: Int) -> (work: Int, iwork: Int) {
+    /// Workspace sizes for ``syevr(_:_:n:a:lda:il:iu:w:z:ldz:isuppz:work:lwork:iwork:liwork:)``.
+    static func syevrWorkspace(_ job: EigenJob, n: Int) -> (work: Int, iwork: Int) {
         var a = 0.0, w = 0.0, work = 0.0, z = 0.0
         var iwork: Int32 = 0, m: Int32 = 0, isuppz: Int32 = 0
-        _ = checked(LAPACKE_dsyevr_work(columnMajor, CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "I")),
+        _ = checked(LAPACKE_dsyevr_work(columnMajor, job.lapack, CChar(UInt8(ascii: "I")),
                                         CChar(UInt8(ascii: "L")), blasInt(n), &a, leading(n), 0, 0, 1,
-                                        blasInt(Swift.max(1, n)), 0, &m, &w, &z, 1, &isuppz, &work, -1, &iwork, -1),
+                                        blasInt(Swift.max(1, n)), 0, &m, &w, &z, leading(n), &isuppz, &work, -1,
+                                        &iwork, -1),
                     "dsyevr")
         return (Swift.max(1, Int(work)), Swift.max(1, Int(iwork)))
     }

@@ -57,7 +57,14 @@ extension Analysis {
             warnings.append(Self.weakIdentificationWarning(d, freeRotations: free, k: model.factorCount, runs: runs,
                                                            spread: spread, starts: multiStart.starts))
         }
-        if !d.converged {
+        if !d.converged, let c = d.concentrated {
+            let distance = d.estimatedDistance.isFinite ? "estimated distance of ψ to the optimum \(d.estimatedDistance)" : "distance of ψ to the optimum unknown"
+            let end = c.evaluations >= d.maxIterations ? "at the cap of \(c.evaluations) evaluations" : "after \(c.evaluations) evaluations without an acceptable step"
+            warnings.append(AnalysisWarning(
+                .emNotConverged,
+                "the free-loading fit did NOT converge: the quasi-Newton iteration over ψ stopped \(end), \(distance); the scores may be wrong",
+                remedies: [.moreIterations]))
+        } else if !d.converged {
             let distance = d.estimatedDistance.isFinite ? "estimated distance to the fixed point \(d.estimatedDistance)" : "distance to the fixed point unknown (steps not contracting)"
             warnings.append(AnalysisWarning(
                 .emNotConverged,

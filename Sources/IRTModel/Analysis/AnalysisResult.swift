@@ -29,11 +29,15 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         /// `{"status": "pinned"}` or `{"status": "weakly_identified", "free_rotations": d}`
         /// for non-negative loadings. Absent for free loadings and in older files.
         public var identification: LoadingIdentification? = nil
+        /// Present when free loadings were fitted by the concentrated likelihood
+        /// instead of EM (`iterations` then counts its evaluations; `m_step` plays no part).
+        public var concentratedLikelihood: ConcentratedLikelihoodFit? = nil
         enum CodingKeys: String, CodingKey {
             case iterations, converged, mStep = "m_step", logLikelihood = "log_likelihood", `init`
             case maxIterations = "max_iterations", stopRule = "stop_rule", acceleration
             case finalStep = "final_step", estimatedDistance = "estimated_distance"
             case stopQuantity = "stop_quantity", covarianceDistance = "covariance_distance", identification
+            case concentratedLikelihood = "concentrated_likelihood"
         }
 
         /// The JSON form of a fit's diagnostics.
@@ -51,6 +55,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
             stopQuantity = d.stopQuantity
             covarianceDistance = d.covarianceDistance.flatMap { $0.isFinite ? $0 : nil }
             identification = d.identification
+            concentratedLikelihood = d.concentrated
         }
     }
 

@@ -154,10 +154,19 @@ public enum HTMLReport {
         items.append(item("Horn: k95 / k_mean", "\(r.horn.k95) / \(r.horn.kMean) (\(r.horn.draws) draws, seed \(r.horn.seed))"))
         if let how = r.horn.nullDrawsNote { items.append(item("Horn's null", how, wide: true)) }
         let em = r.em
-        items.append(item("EM", "\(em.iterations) iterations, \(em.converged ? "converged" : "not converged") "
-            + "(\(em.mStep.rawValue) M-step: \(em.mStep.estimator), \(em.acceleration.rawValue), stop: \(em.stopRule.name) < \(NumberFormat.significant(em.stopRule.tolerance)))"))
-        items.append(item("estimated distance to the fixed point",
-                          em.estimatedDistance.map { NumberFormat.significant($0, digits: 2) } ?? "unknown (steps not contracting)"))
+        if let c = em.concentratedLikelihood {
+            items.append(item("fit", "free loadings by the concentrated likelihood (quasi-Newton over ψ, as R's factanal): "
+                + "\(c.iterations) iterations, \(c.evaluations) evaluations, \(em.converged ? "converged" : "not converged") "
+                + "(stop: \(em.stopRule.name) < \(NumberFormat.significant(em.stopRule.tolerance)))"
+                + (c.tasksAtBound > 0 ? "; \(c.tasksAtBound) ψ at the lower bound" : ""), wide: true))
+            items.append(item("estimated distance of ψ to the optimum",
+                              em.estimatedDistance.map { NumberFormat.significant($0, digits: 2) } ?? "unknown"))
+        } else {
+            items.append(item("EM", "\(em.iterations) iterations, \(em.converged ? "converged" : "not converged") "
+                + "(\(em.mStep.rawValue) M-step: \(em.mStep.estimator), \(em.acceleration.rawValue), stop: \(em.stopRule.name) < \(NumberFormat.significant(em.stopRule.tolerance)))"))
+            items.append(item("estimated distance to the fixed point",
+                              em.estimatedDistance.map { NumberFormat.significant($0, digits: 2) } ?? "unknown (steps not contracting)"))
+        }
         items.append(item("log-likelihood", NumberFormat.significant(em.logLikelihood, digits: 6)))
         switch em.identification {
         case .pinned?: items.append(item("loadings", "pinned by their zeros (stop on Λ)"))

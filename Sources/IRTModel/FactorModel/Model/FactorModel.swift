@@ -9,7 +9,8 @@ import Linalg
 /// ```
 ///
 /// Fitted by EM (see ``FitOptions``) with uniquenesses of tasks that have a
-/// seed-noise estimate fixed at `clamp(noise_share, 1e-3, 0.999)`. After the
+/// seed-noise estimate fixed at `clamp(noise_share, 1e-3, 0.999)`; free
+/// loadings from S by the concentrated likelihood instead (``FreeLoadingFit``). After the
 /// fit the factors are ordered by descending `Σ_t λ_tj²`, and
 ///
 /// ```
@@ -67,7 +68,9 @@ public struct FactorModel: Sendable, Equatable {
     }
 
     /// Fits the model to a covariance (or correlation) matrix S of n observations:
-    /// the EM needs the data only through S.
+    /// the EM needs the data only through S. Free loadings are fitted by the
+    /// concentrated likelihood over ψ (``FreeLoadingFit/concentrated``, the
+    /// default of ``FitOptions/freeLoadingFit``) instead of EM.
     ///
     /// - Parameters:
     ///   - s: p × p, symmetric (the lower triangle is read by the products).
@@ -82,6 +85,13 @@ public struct FactorModel: Sendable, Equatable {
         progress: (@Sendable (Int, Double) -> Void)? = nil
     ) throws(AnalysisError) {
         let clamped = try Self.validated(k: k, tasks: s.columns, anchors: anchors, options)
+        if options.loadings == .free, options.freeLoadingFit == .concentrated {
+            try self.init(concentrated: s, observations: n, k: k, anchors: clamped,
+                          lowerBounds: options.taskPsiFloors.map { $0.map { Swift.max($0, options.psiFloor) } }
+                              ?? [Double](repeating: options.psiFloor, count: s.rows), options: options,
+                          progress: progress)
+            return
+        }
         let map = { (mStep: MStep) in
             CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: mStep,
                             psiFloor: options.psiFloor, taskFloors: options.taskPsiFloors, nonNegative: options.loadings == .nonnegative)

@@ -1,6 +1,7 @@
 /// How an EM fit ended.
 public struct FitDiagnostics: Sendable, Equatable, Codable {
-    /// EM map evaluations performed (an accelerated cycle counts each of its evaluations).
+    /// EM map evaluations performed (an accelerated cycle counts each of its
+    /// evaluations), or the concentrated likelihood's evaluations (``concentrated``).
     public let iterations: Int
     /// Whether the stop rule was met before the cap.
     public let converged: Bool
@@ -35,6 +36,12 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     /// keeps it non-negative (``RotationCone``), tested at the fitted Λ; `nil`
     /// for free loadings (shown after varimax).
     public var identification: LoadingIdentification? = nil
+    /// Set when free loadings were fitted by the concentrated likelihood
+    /// (``FreeLoadingFit/concentrated``) instead of EM: ``iterations`` then counts
+    /// its evaluations, ``finalStep`` and ``estimatedDistance`` measure ψ,
+    /// ``contractionRate`` is the ratio of the last two steps, and ``mStep`` and
+    /// ``acceleration`` play no part.
+    public var concentrated: ConcentratedLikelihoodFit? = nil
 }
 
 extension FitDiagnostics {

@@ -30,6 +30,8 @@ public struct FitOptions: Sendable, Equatable, Codable {
     public var tuning: EMTuning = EMTuning()
     /// Non-negative (default) or free loadings.
     public var loadings: LoadingConstraint = .nonnegative
+    /// How free loadings are fitted from S: the concentrated likelihood (default) or EM.
+    public var freeLoadingFit: FreeLoadingFit = .concentrated
 
     /// IRTKit's defaults: the constrained maximum-likelihood estimate (nnls
     /// M-step), converged (estimated distance to the fixed point below 1e-7,
