@@ -159,6 +159,9 @@ public struct Analysis: Sendable {
             stopQuantity: d.stopQuantity, identification: d.identification, mStepFallback: d.mStepFallback)
         var fitted = try FittedModel(prepared: prepared, fit: model, anchored: floor.noiseShare.map { $0 != nil },
                                      provenance: provenance)
+        let aggregate = try Self.aggregate(options.aggregate, fitted: fitted, noiseShare: floor.noiseShare)
+        fitted = aggregate.model
+        warnings.append(contentsOf: aggregate.warnings)
         let theta = try numerical { () throws(LinalgError) in try Matrix(rows: fitted.sweep.theta) }
         let snr: SignalToNoiseSummary?
         if let noise {
@@ -180,16 +183,20 @@ public struct Analysis: Sendable {
         let comparison = PairwiseComparison(noise: aggregateNoise, top: 20, draws: options.rankDraws, seed: options.seed)
         let uncertainty = ScoreUncertainty(noise: aggregateNoise, seedNoise: seedNoise,
                                            runNames: fitted.sweep.runNames, comparison: comparison,
-                                           bootstrap: bootstrap, bootstrapNote: bootstrapNote)
+                                           bootstrap: bootstrap, bootstrapNote: bootstrapNote,
+                                           aggregate: fitted.aggregateDefinition)
         let leaderboard = Leaderboard(sweep: runs, model: fitted, ranks: ranks,
                                       heldOutMetrics: validation.metrics, extraColumns: options.leaderboardColumns,
                                       modelSDs: bootstrap?.aggregateSD)
 
-        return AnalysisResult(
+        var result = AnalysisResult(
             source: runs.source, noiseSource: noise?.source, skippedRuns: skipped, prepared: prepared, horn: horn,
             kChoice: kChoice, model: model, fitted: fitted, floor: floor, snr: snr, validation: validation,
             leaderboard: leaderboard, warnings: warnings, rankDraws: options.rankDraws, fit: modelFit,
             uncertainty: uncertainty)
+        result.aggregateWeights = aggregate.weights
+        result.aggregateDefinition = aggregate.summary
+        return result
     }
 
     /// With weakly identified loadings, how much the runs' aggregate scores

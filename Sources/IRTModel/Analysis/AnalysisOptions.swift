@@ -81,6 +81,8 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// A column missing from the noise file, an empty cell in it, or a group
     /// with fewer than 2 scorable runs is an ``AnalysisError``.
     public var replicateGroupColumn: String? = nil
+    /// The aggregate's factor weights and the task groups of its make-up (METHOD.md §8a); the mean of θ by default.
+    public var aggregate = AggregateOptions()
 
     /// The default held-out metrics: the reference's (``ReferencePreset/heldOutMetrics``).
     public static let defaultHeldOutMetrics = ReferencePreset.heldOutMetrics

@@ -127,6 +127,12 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     public var uncertainty: ScoreUncertainty? = nil
     /// The fitted model (what `model.json` holds); `nil` only in a result decoded from JSON.
     public var model: FittedModel? = nil
+    /// What the aggregate is made of: each task's weight and share, the effective
+    /// number of tasks, the shares by group (`nil` without runs, and in older files).
+    public var aggregateWeights: AggregateWeights? = nil
+    /// The aggregate's factor weights and how the leaderboard moves to the
+    /// balanced aggregate (`nil` without runs, and in older files).
+    public var aggregateDefinition: AggregateSummary? = nil
 
     /// This result with every warning passed through `transform` (e.g. a front
     /// end saying each ``AnalysisWarning/remedies`` in its own terms).
@@ -145,6 +151,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         case snr, validation, runNames = "run_names", theta, leaderboard
         case leaderboardHeldOut = "leaderboard_held_out", leaderboardExtra = "leaderboard_extra"
         case noiseTheta = "noise_theta", warnings, rankDraws = "rank_draws", fit, uncertainty
+        case aggregateWeights = "aggregate_weights", aggregateDefinition = "aggregate_definition"
     }
 
 
