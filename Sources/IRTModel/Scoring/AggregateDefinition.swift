@@ -100,13 +100,15 @@ public struct AggregateDefinition: Sendable, Codable, Equatable {
 
     /// The equal-risk-contribution weights of a covariance `s` (k × k), summing
     /// to 1 (see ``balanced(theta:)``); `nil` when `s` is not positive definite
-    /// or the descent does not reach `max_j |k c_j (S c)_j / cᵀSc − 1| < 1e-10`.
+    /// (its correlation matrix has a Cholesky pivot below 1e-10: a factor
+    /// combination without spread) or the descent does not reach
+    /// `max_j |k c_j (S c)_j / cᵀSc − 1| < 1e-10`.
     ///
-    /// - Complexity: O(k²) per sweep, at most 100,000 sweeps.
-    static func equalRiskWeights(_ s: Matrix) -> [Double]? {
+    /// - Complexity: O(k³) for the check, O(k²) per sweep, at most 100,000 sweeps.
+    public static func equalRiskWeights(_ s: Matrix) -> [Double]? {
         let k = s.rows
         guard k >= 1, s.columns == k, (0..<k).allSatisfy({ s[$0, $0] > 0 && s[$0, $0].isFinite }),
-              (try? Cholesky(s)) != nil else { return nil }
+              smallestPivot(s) > 1e-10 else { return nil }
         if k == 1 { return [1] }
         let b = 1 / Double(k)
         // y_j = 1/sd_j is the solution when the factors are uncorrelated: start there.
@@ -132,6 +134,28 @@ public struct AggregateDefinition: Sendable, Codable, Equatable {
         }
         let sum = y.reduce(0, +)
         return y.map { $0 / sum }
+    }
+
+    /// The smallest squared pivot of the Cholesky factor of the correlation
+    /// matrix of `s` (≤ 0 when it is not positive definite).
+    static func smallestPivot(_ s: Matrix) -> Double {
+        let k = s.rows
+        let sd = (0..<k).map { s[$0, $0].squareRoot() }
+        var l = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+        var smallest = Double.infinity
+        for j in 0..<k {
+            var d = s[j, j] / (sd[j] * sd[j])
+            for m in 0..<j { d -= l[j][m] * l[j][m] }
+            smallest = Swift.min(smallest, d)
+            guard d > 0, d.isFinite else { return d.isFinite ? d : -1 }
+            l[j][j] = d.squareRoot()
+            for i in (j + 1)..<k {
+                var x = s[i, j] / (sd[i] * sd[j])
+                for m in 0..<j { x -= l[i][m] * l[j][m] }
+                l[i][j] = x / l[j][j]
+            }
+        }
+        return smallest
     }
 
     /// `a = Σ_j c_j θ_j` of one run's scores (`Σ_j θ_j / k` for the mean).

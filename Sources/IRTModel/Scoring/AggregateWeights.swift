@@ -62,7 +62,7 @@ public struct AggregateWeights: Sendable, Codable, Equatable {
 
     /// Whether half of the weight sits on fewer than a quarter of the tasks
     /// (the `aggregate_concentrated` warning).
-    public var isConcentrated: Bool { !tasks.isEmpty && 4 * halfWeightTasks < tasks.count }
+    public var isConcentrated: Bool { halfWeightTasks > 0 && 4 * halfWeightTasks < tasks.count }
 
     /// The tasks that hold half of the weight, largest first.
     public var halfWeight: ArraySlice<Task> { tasks.prefix(halfWeightTasks) }
