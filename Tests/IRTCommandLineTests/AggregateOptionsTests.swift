@@ -3,6 +3,7 @@ import Foundation
 @testable import IRTCommandLine
 import IRTModel
 import IRTReport
+import IRTSampleData
 import Testing
 
 /// `--aggregate`, `--aggregate-weights` and `--task-group`: parsing, usage
@@ -52,12 +53,10 @@ struct AggregateOptionsTests {
     func wrongCount() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
-        let sweep = try scratch.write(smallSweepCSV, to: "s.csv")
         let out = scratch.path("o")
-        #expect(AnalyzeCommand.exitCode(running: [sweep, "--factors", "2", "--draws", "5", "--aggregate-weights", "1,2,3",
-                                                  "--out", out, "-q"]) == 2)
-        let command = try AnalyzeCommand.parse([sweep, "--factors", "2", "--draws", "5", "--aggregate-weights", "1,2,3",
-                                                "--out", out, "-q"])
+        let arguments = ["--factors", "2", "--draws", "5", "--no-start-check", "--aggregate-weights", "1,2,3", "--out", out, "-q"]
+        #expect(AnalyzeCommand.exitCode(running: arguments) == 2)
+        let command = try AnalyzeCommand.parse(arguments)
         #expect(throws: SelectionUsageError("--aggregate-weights: 3 weight(s) given, but k = 2 factor(s) were fitted (θ1…θ2); give one weight per factor, e.g. --aggregate-weights 1,1")) {
             try command.run()
         }
@@ -68,9 +67,8 @@ struct AggregateOptionsTests {
     func weightsEndToEnd() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
-        let sweep = try scratch.write(smallSweepCSV, to: "s.csv")
         let out = scratch.url.appendingPathComponent("o")
-        try AnalyzeCommand.parse([sweep, "--factors", "2", "--draws", "5", "--aggregate-weights", "3,1",
+        try AnalyzeCommand.parse(["--factors", "2", "--draws", "5", "--no-start-check", "--aggregate-weights", "3,1",
                                   "--out", out.path, "-q"]).run()
         let result = try ResultJSON.decoder().decode(AnalysisResult.self,
                                                      from: Data(contentsOf: out.appendingPathComponent("result.json")))
@@ -82,7 +80,7 @@ struct AggregateOptionsTests {
         let model = try FittedModel(contentsOf: out.appendingPathComponent("model.json"))
         #expect(model.aggregateDefinition.factorWeights == [0.75, 0.25])
         #expect(model.tasks.allSatisfy { $0.aggregateWeight != nil })
-        let scored = try model.score(EvalMatrix(contentsOf: URL(fileURLWithPath: sweep)))
+        let scored = try model.score(EvalMatrix(contentsOf: SampleData.sweep))
         for (i, name) in scored.runNames.enumerated() {
             guard let e = result.leaderboard.first(where: { $0.runName == name }) else { continue }
             #expect(abs(scored.aggregate[i] - e.aggregate) < 1e-12)
