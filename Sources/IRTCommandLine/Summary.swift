@@ -142,7 +142,7 @@ public enum Summary {
     /// The aggregate's definition, its make-up and how the top moves under the balanced aggregate.
     static func aggregate(_ r: AnalysisResult) -> [String] {
         guard let d = r.aggregateDefinition, let w = r.aggregateWeights else { return [] }
-        func percent(_ x: Double) -> String { NumberFormat.fixed(100 * x, decimals: 0) + "%" }
+        func percent(_ x: Double) -> String { NumberFormat.percent(x, digits: 2) }
         let weights = d.factorWeights.map { NumberFormat.fixed($0, decimals: 3) }.joined(separator: ", ")
         var lines = ["Aggregate: \(d.formula) (factor weights \(weights))"]
         lines.append("  Made of: \(w.headline)")

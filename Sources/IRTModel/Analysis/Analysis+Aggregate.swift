@@ -46,7 +46,8 @@ extension Analysis {
         var warnings: [AnalysisWarning] = []
         if weights.isConcentrated {
             warnings.append(AnalysisWarning(
-                .aggregateConcentrated, weights.headline + "; the other tasks barely move it",
+                .aggregateConcentrated,
+                weights.headline + "; the other tasks barely move it (within each factor the weights follow 1/ψ, the tasks' own noise)",
                 subjects: weights.halfWeight.map(\.name), remedies: [.otherAggregate]))
         }
         return AggregateOutcome(
