@@ -91,7 +91,7 @@ extension AnalyzeCommand {
         } catch {
             // Aggregate weights of the wrong count are only found once k is known: a usage error.
             if case let .aggregateWeightsCount(given, k) = error {
-                throw SelectionUsageError("--aggregate-weights: \(given) weight(s) given, but k = \(k) factor(s) were fitted (θ1…θ\(k)); give one weight per factor, e.g. --aggregate-weights \(Array(repeating: "1", count: k).joined(separator: ","))")
+                throw SelectionUsageError("--aggregate-weights: \(given) weight(s) given, but the model has k = \(k) factor(s) (θ1…θ\(k)); give one weight per factor, e.g. --aggregate-weights \(Array(repeating: "1", count: k).joined(separator: ","))")
             }
             // A Λ0 of the wrong number of rows is only found once p is known: name the file.
             if case .invalidInitialLoadings = error, let emInit {

@@ -97,6 +97,7 @@ public struct Analysis: Sendable {
         let kChoice = try Self.chooseK(options: options.fit, horn: horn, tasks: p, freeUniquenesses: freeUniquenesses)
         warnings.append(contentsOf: Self.factorCountWarnings(kChoice, tasks: p, freeUniquenesses: freeUniquenesses))
         let k = kChoice.k
+        if case let .weights(w) = options.aggregate.definition, w.count != k { throw .aggregateWeightsCount(given: w.count, factors: k) }
         if noise != nil, !floor.tasksMissingFromNoise.isEmpty {
             warnings.append(AnalysisWarning(
                 .tasksWithoutNoiseAnchor,

@@ -57,7 +57,7 @@ struct AggregateOptionsTests {
         let arguments = ["--factors", "2", "--draws", "5", "--no-start-check", "--aggregate-weights", "1,2,3", "--out", out, "-q"]
         #expect(AnalyzeCommand.exitCode(running: arguments) == 2)
         let command = try AnalyzeCommand.parse(arguments)
-        #expect(throws: SelectionUsageError("--aggregate-weights: 3 weight(s) given, but k = 2 factor(s) were fitted (θ1…θ2); give one weight per factor, e.g. --aggregate-weights 1,1")) {
+        #expect(throws: SelectionUsageError("--aggregate-weights: 3 weight(s) given, but the model has k = 2 factor(s) (θ1…θ2); give one weight per factor, e.g. --aggregate-weights 1,1")) {
             try command.run()
         }
         #expect(!FileManager.default.fileExists(atPath: out))
