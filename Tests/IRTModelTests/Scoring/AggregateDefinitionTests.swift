@@ -134,6 +134,32 @@ struct AggregateDefinitionTests {
         #expect(variance == seed.aggregateVariance(of: c))
     }
 
+    @Test("Replicate groups: each group's sd and Bartlett's test are of cᵀΣ̂_g c")
+    func groupsUseC() throws {
+        var rng = Xoshiro256StarStar(seed: 9)
+        var normal = NormalSampler()
+        // Group b is noisy on θ1 only: the mean of θ sees it, weights on θ2 alone do not.
+        let labels = (0..<24).map { $0 < 12 ? "a" : "b" }
+        let theta = labels.map { g in [(g == "b" ? 4 : 1) * normal.next(using: &rng), normal.next(using: &rng)] }
+        let posteriors = labels.map { _ in [[0.01, 0], [0, 0.01]] }
+        let c = try AggregateDefinition(weights: [0, 1], factors: 2)
+        let mean = try #require(SeedNoise(theta: theta, posteriors: posteriors, groups: labels))
+        let second = try #require(SeedNoise(deviations: theta.indices.map { i in
+            let rows = theta.indices.filter { labels[$0] == labels[i] }
+            return (0..<2).map { j in theta[i][j] - rows.reduce(0.0) { $0 + theta[$1][j] } / Double(rows.count) }
+        }, posteriors: posteriors, groups: labels, aggregate: c))
+        var variances: [Double] = []
+        for (g, name) in ["a", "b"].enumerated() {
+            let rows = theta.indices.filter { labels[$0] == name }
+            let x = rows.map { theta[$0][1] }, m = x.reduce(0, +) / Double(x.count)
+            variances.append(x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1))
+            #expect(abs(try #require(second.groups)[g].aggregateSD - variances[g].squareRoot()) < 1e-12)
+        }
+        let expected = SeedNoise.GroupTest.bartlett(variances: variances, degreesOfFreedom: [11, 11])
+        #expect(abs(try #require(second.groupTest).p - expected.p) < 1e-12)
+        #expect(mean.groupTest?.rule == .largestGroup && mean.groupTest?.largestGroup == "b")
+    }
+
     @Test("model.json keeps the definition; a file without one scores with the mean of θ")
     func modelFile() throws {
         let c = try AggregateDefinition(weights: [1, 0, 0, 1], factors: 4)
