@@ -170,6 +170,10 @@ struct AggregateDefinitionTests {
         object["aggregate"] = nil
         let old = try FittedModel(json: JSONSerialization.data(withJSONObject: object), source: "old.json")
         #expect(old.aggregate == nil && old.aggregateDefinition == .mean(factors: 4))
+        object["aggregate"] = ["kind": "weights", "factor_weights": [0.5, 0.5]]
+        #expect(throws: AnalysisError.invalidModel(file: "bad.json", reason: "aggregate.factor_weights has 2 weight(s), expected 4 finite numbers (one per factor label)")) {
+            try FittedModel(json: JSONSerialization.data(withJSONObject: object), source: "bad.json")
+        }
         #expect(try old.score(SharedRuns.sweep).aggregate == (try Self.model.score(SharedRuns.sweep).aggregate))
     }
 }
