@@ -46,6 +46,7 @@ extension AnalyzeCommand {
         options.bootstrap = bootstrap
         options.replicateGroupColumn = replicateGroup
         options.psiModel = psi
+        options.aggregate = aggregateArguments.options
         return options
     }
 
@@ -89,6 +90,10 @@ extension AnalyzeCommand {
         do throws(AnalysisError) {
             return try analysis.run(progress: progress)
         } catch {
+            // Aggregate weights of the wrong count are only found once k is known: a usage error.
+            if case let .aggregateWeightsCount(given, k) = error {
+                throw SelectionUsageError("--aggregate-weights: \(given) weight(s) given, but the model has k = \(k) factor(s) (θ1…θ\(k)); give one weight per factor, e.g. --aggregate-weights \(Array(repeating: "1", count: k).joined(separator: ","))")
+            }
             // A Λ0 of the wrong number of rows is only found once p is known: name the file.
             if case .invalidInitialLoadings = error, let emInit {
                 throw ReportError.initialLoadings(file: emInit, reason: error.description)

@@ -58,6 +58,9 @@ extension AnalyzeCommand {
             if !tasks.isEmpty || !exclude.isEmpty || selection != nil || runColumn != nil {
                 throw ValidationError("--correlation takes every column of the matrix as a task (higher is better); --tasks, --exclude, --selection and --run-column apply to runs only")
             }
+            if aggregateArguments.aggregateWeights != nil || aggregateArguments.aggregate != .mean {
+                throw ValidationError("--aggregate and --aggregate-weights define how runs are scored; --correlation has no runs")
+            }
             try Self.requireFile(correlation, label: "--correlation")
         }
         if sweep == nil, correlation == nil, !SampleData.isInstalled {

@@ -162,6 +162,8 @@ public struct AnalyzeCommand: ParsableCommand {
         valueName: "N"))
     public var bootstrap: Int = AnalysisOptions.defaultBootstrap
 
+    @OptionGroup(title: "Aggregate") public var aggregateArguments: AggregateArguments
+
     @Option(name: .customLong("loadings"), help: ArgumentHelp(
         "nonnegative (Λ ≥ 0, IRTKit's model) or free (classical ML factor analysis, shown after varimax).",
         valueName: "nonnegative|free"))

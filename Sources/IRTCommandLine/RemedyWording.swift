@@ -40,6 +40,7 @@ enum RemedyWording {
         case .runStartCheck: "rerun without --no-start-check"
         case let .freeLoadingsWithStarts(n): "fit with --loadings free --starts \(n) to compare"
         case let .addReplicates(n): "pass --noise NOISE.csv with at least \(n) replicate runs of one mixture (only the seed differs)"
+        case .otherAggregate: "see the report's card \"What the aggregate is made of\", and compare --aggregate balanced or --aggregate-weights W1,…,Wk"
         }
     }
 }

@@ -98,7 +98,8 @@ public struct ScoreCommand: ParsableCommand {
 
     /// The terminal table: run, aggregate ± sd, rank among the sweep [interval], coverage.
     static func table(_ r: ScoreReport) -> String {
-        var lines = ["Scored \(r.runNames.count) run(s) of \(r.source) with \(r.model) (k = \(r.factorLabels.count)); "
+        let aggregate = r.aggregateDefinition.flatMap { $0.kind == .mean ? nil : "; aggregate \($0.formula)" } ?? ""
+        var lines = ["Scored \(r.runNames.count) run(s) of \(r.source) with \(r.model) (k = \(r.factorLabels.count)\(aggregate)); "
             + "rank among the model's sweep, 95% interval from \(r.rankDraws) draws; ± sd and intervals are "
             + (r.uncertaintySource == .seedReplicates ? "seed noise measured on the model's replicate runs:"
                 : "model-based (the posterior given the fitted loadings, not seed noise):")]

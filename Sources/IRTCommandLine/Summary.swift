@@ -85,6 +85,7 @@ public enum Summary {
 
         lines.append("")
         lines.append(contentsOf: leaderboard(r, top: top))
+        lines.append(contentsOf: aggregate(r))
 
         lines.append("")
         lines.append(contentsOf: signalToNoise(r))
@@ -146,8 +147,27 @@ public enum Summary {
             ? (model ? "± sd is seed noise measured on replicate runs; rank intervals and p_best add the model's refits (± model), from \(r.rankDraws) joint draws"
                 : "± sd, rank intervals and p_best are seed noise measured on replicate runs, from \(r.rankDraws) joint draws")
             : "± sd, rank intervals and p_best are model-based (posterior given the fitted loadings, not seed noise), from \(r.rankDraws) draws"
-        return ["Top \(entries.count) of \(r.leaderboard.count) runs by aggregate (mean of θ; \(source)):", "  " + format(header)]
+        return ["Top \(entries.count) of \(r.leaderboard.count) runs by aggregate (\(r.aggregateDefinition?.formula ?? "mean of θ"); \(source)):", "  " + format(header)]
             + rows.map { "  " + format($0) } + uncertainty(r)
+    }
+
+    /// The aggregate's definition, its make-up and how the top moves under the balanced aggregate.
+    static func aggregate(_ r: AnalysisResult) -> [String] {
+        guard let d = r.aggregateDefinition, let w = r.aggregateWeights else { return [] }
+        func percent(_ x: Double) -> String { NumberFormat.percent(x, digits: 2) }
+        let weights = d.factorWeights.map { NumberFormat.fixed($0, decimals: 3) }.joined(separator: ", ")
+        var lines = ["Aggregate: \(d.formula) (factor weights \(weights))"]
+        lines.append("  Made of: \(w.headline)")
+        lines.append("  By group: " + AnalysisWarning.list(w.byGroup.map { "\($0.name) \(percent($0.share)) (\($0.tasks) tasks)" }, limit: 8))
+        if let c = d.balancedComparison {
+            let balanced = AggregateDefinition.formula(kind: .balanced, factorWeights: c.factorWeights)
+            let moves = c.entering.isEmpty ? "the same runs"
+                : "\(c.entering.count) enter (\(AnalysisWarning.list(c.entering, limit: 5))), \(c.leaving.count) leave (\(AnalysisWarning.list(c.leaving, limit: 5)))"
+            lines.append("  Balanced aggregate (\(balanced)) against the mean of θ: Spearman ρ = \(NumberFormat.fixed(c.spearman, decimals: 4)) over \(r.leaderboard.count) runs; top \(c.top): \(moves); largest rank move \(c.largestRankMove)")
+        } else if let note = d.balancedNote {
+            lines.append("  Balanced aggregate: \(note)")
+        }
+        return lines
     }
 
     /// One line per source of uncertainty, the minimum detectable difference and the tie group.

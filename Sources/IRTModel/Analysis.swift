@@ -100,6 +100,7 @@ public struct Analysis: Sendable {
         let kChoice = try Self.chooseK(options: options.fit, horn: horn, tasks: p, freeUniquenesses: freeUniquenesses)
         warnings.append(contentsOf: Self.factorCountWarnings(kChoice, tasks: p, freeUniquenesses: freeUniquenesses))
         let k = kChoice.k
+        if case let .weights(w) = options.aggregate.definition, w.count != k { throw .aggregateWeightsCount(given: w.count, factors: k) }
         if noise != nil, !floor.tasksMissingFromNoise.isEmpty {
             warnings.append(AnalysisWarning(
                 .tasksWithoutNoiseAnchor,
@@ -163,6 +164,9 @@ public struct Analysis: Sendable {
         let restsOnFloor = options.psiModel.restsOnNoiseFloor(psi: model.psi, noiseShare: floor.noiseShare,
                                                              clamp: options.fit.anchorClamp)
         var fitted = try FittedModel(prepared: prepared, fit: model, anchored: restsOnFloor, provenance: provenance)
+        let aggregate = try Self.aggregate(options.aggregate, fitted: fitted, noiseShare: floor.noiseShare)
+        fitted = aggregate.model
+        warnings.append(contentsOf: aggregate.warnings)
         let theta = try numerical { () throws(LinalgError) in try Matrix(rows: fitted.sweep.theta) }
         let snr: SignalToNoiseSummary?
         if let noise {
@@ -184,7 +188,8 @@ public struct Analysis: Sendable {
         let comparison = PairwiseComparison(noise: aggregateNoise, top: 20, draws: options.rankDraws, seed: options.seed)
         let uncertainty = ScoreUncertainty(noise: aggregateNoise, seedNoise: seedNoise,
                                            runNames: fitted.sweep.runNames, comparison: comparison,
-                                           bootstrap: bootstrap, bootstrapNote: bootstrapNote)
+                                           bootstrap: bootstrap, bootstrapNote: bootstrapNote,
+                                           aggregate: fitted.aggregateDefinition)
         let leaderboard = Leaderboard(sweep: runs, model: fitted, ranks: ranks,
                                       heldOutMetrics: validation.metrics, extraColumns: options.leaderboardColumns,
                                       modelSDs: bootstrap?.aggregateSD)
@@ -196,6 +201,8 @@ public struct Analysis: Sendable {
             uncertainty: uncertainty)
         result.psiModel = options.psiModel
         result.tasksAtNoiseFloor = restsOnFloor.filter { $0 }.count
+        result.aggregateWeights = aggregate.weights
+        result.aggregateDefinition = aggregate.summary
         return result
     }
 

@@ -64,7 +64,7 @@ func count(_ needle: String, in haystack: String) -> Int {
 struct HTMLReportTests {
     @Test("one <svg> per chart view, one per held-out metric in validation, none in the leaderboard")
     func svgPerView() throws {
-        for id in ["scree", "loadings", "ceiling", "snr"] {
+        for id in ["scree", "loadings", "ceiling", "snr", "makeup"] {
             let s = try #require(section(sampleHTML, id), "missing section \(id)")
             #expect(count("<svg", in: s) == 1, "section \(id)")
             #expect(s.contains("<h2>"), "section \(id) has a title")
@@ -79,7 +79,7 @@ struct HTMLReportTests {
         #expect(count("<svg", in: leaderboard) == 0)
         #expect(count("<svg", in: try #require(section(sampleHTML, "ranks"))) == 1)
         #expect(count("<svg", in: try #require(section(sampleHTML, "residuals"))) == 1)
-        #expect(count("<svg", in: sampleHTML) == 7 + sample.leaderboardHeldOut.count)
+        #expect(count("<svg", in: sampleHTML) == 8 + sample.leaderboardHeldOut.count)
     }
 
     @Test("the leaderboard has a header row and one row per run, baselines marked")

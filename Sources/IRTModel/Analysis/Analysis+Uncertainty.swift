@@ -65,7 +65,8 @@ extension Analysis {
         if let small = order.first(where: { counts[$0]! < 2 }) {
             throw .replicateGroupTooSmall(file: noise.source, column: groupColumn, group: small, runs: counts[small]!)
         }
-        guard let seed = SeedNoise(deviations: deviations, posteriors: posteriors, groups: scored),
+        guard let seed = SeedNoise(deviations: deviations, posteriors: posteriors, groups: scored,
+                                   aggregate: model.aggregateDefinition),
               seed.degreesOfFreedom >= SeedNoise.minimumReplicates - 1 else {
             return (nil, [modelBasedWarning("the \(m) replicate run(s) of \(noise.source) the model can score form \(order.count) group(s) by column \"\(groupColumn)\", which leave \(m - order.count) degree(s) of freedom within the groups; an estimate of the seed noise needs at least \(SeedNoise.minimumReplicates - 1) (e.g. \(SeedNoise.minimumReplicates) seeds of one mixture)")])
         }
@@ -140,7 +141,8 @@ extension Analysis {
         var fit = options.fit
         fit.mStep = model.diagnostics.mStep
         guard let b = ModelBootstrap(z: prepared.z, model: model, anchors: anchors, options: fit,
-                                     aggregates: fitted.sweep.aggregate, refits: options.bootstrap,
+                                     aggregates: fitted.sweep.aggregate, aggregate: fitted.aggregateDefinition,
+                                     refits: options.bootstrap,
                                      seed: options.seed, threads: options.threads) else {
             return (nil, "not measured (fewer than 2 of \(options.bootstrap) refits succeeded)")
         }

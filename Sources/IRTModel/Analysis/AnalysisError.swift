@@ -84,6 +84,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case replicateGroupTooSmall(file: String, column: String, group: String, runs: Int)
     /// A row of the noise file has an empty cell in its replicate-group column.
     case missingReplicateGroup(file: String, line: Int, run: String, column: String)
+    /// Aggregate factor weights (``AggregateOptions/Definition/weights(_:)``) of
+    /// another count than the k factors fitted.
+    case aggregateWeightsCount(given: Int, factors: Int)
 
     public var description: String {
         switch self {
@@ -176,6 +179,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): replicate group \"\(group)\" (column \"\(column)\") has \(runs) replicate run(s) the model can score; each group needs at least 2 to measure its seed noise: add seeds of that mixture, or drop its rows"
         case let .missingReplicateGroup(file, line, run, column):
             return "\(file):\(line): run \"\(run)\" has no replicate group (column \"\(column)\" is empty); expected the label of the mixture it is a seed of"
+        case let .aggregateWeightsCount(given, factors):
+            return "\(given) aggregate factor weight(s) given, but the model has k = \(factors) factor(s): give one weight per factor (θ1…θ\(factors))"
         }
     }
 }

@@ -84,6 +84,8 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// How ψ relates to the noise floor (``PsiModel``): ψ ≥ the floor, estimated, by default
     /// (the choice and its evidence: METHOD.md §6, "The ψ model"); the reference anchors it.
     public var psiModel: PsiModel = .floor
+    /// The aggregate's factor weights and the task groups of its make-up (METHOD.md §8a); the mean of θ by default.
+    public var aggregate = AggregateOptions()
 
     /// The default held-out metrics: the reference's (``ReferencePreset/heldOutMetrics``).
     public static let defaultHeldOutMetrics = ReferencePreset.heldOutMetrics

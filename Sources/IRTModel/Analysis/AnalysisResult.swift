@@ -132,6 +132,12 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
     public var psiModel: PsiModel? = nil
     /// Tasks whose fitted ψ rests on the noise floor (anchored, or at the floor under `--psi floor`).
     public var tasksAtNoiseFloor: Int? = nil
+    /// What the aggregate is made of: each task's weight and share, the effective
+    /// number of tasks, the shares by group (`nil` without runs, and in older files).
+    public var aggregateWeights: AggregateWeights? = nil
+    /// The aggregate's factor weights and how the leaderboard moves to the
+    /// balanced aggregate (`nil` without runs, and in older files).
+    public var aggregateDefinition: AggregateSummary? = nil
 
     /// This result with every warning passed through `transform` (e.g. a front
     /// end saying each ``AnalysisWarning/remedies`` in its own terms).
@@ -151,6 +157,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         case leaderboardHeldOut = "leaderboard_held_out", leaderboardExtra = "leaderboard_extra"
         case noiseTheta = "noise_theta", warnings, rankDraws = "rank_draws", fit, uncertainty
         case psiModel = "psi_model", tasksAtNoiseFloor = "tasks_at_noise_floor"
+        case aggregateWeights = "aggregate_weights", aggregateDefinition = "aggregate_definition"
     }
 
 

@@ -83,6 +83,9 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         /// p < 0.05): the same seed noise for every run does not hold, and the
         /// largest group's estimate is used.
         case seedNoiseUnequal = "seed_noise_unequal"
+        /// Half of the aggregate's weight sits on fewer than a quarter of the
+        /// tasks (``AggregateWeights/isConcentrated``).
+        case aggregateConcentrated = "aggregate_concentrated"
     }
 
     /// What a user can do about a warning, in the library's terms; a front end
@@ -100,6 +103,9 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         case freeLoadingsWithStarts(Int)
         /// Give at least this many replicate runs of one mixture (seeds only differ).
         case addReplicates(Int)
+        /// Define the aggregate otherwise: the balanced one, or factor weights of one's own
+        /// (``AggregateOptions/definition``).
+        case otherAggregate
     }
 
     public let kind: Kind

@@ -10,10 +10,13 @@ import Linalg
 ///
 /// ```
 /// Σ̂ = Σ_i (θ̂_i − θ̄)(θ̂_i − θ̄)ᵀ / (m − 1)          k × k, ν = m − 1 degrees of freedom
-/// σ̂²_a = 1ᵀ Σ̂ 1 / k²                                  the aggregate's seed variance
+/// σ̂²_a = cᵀ Σ̂ c                                       the aggregate's seed variance
 /// V̄ = mean_i V_i                                       the replicates' own posterior covariance
-/// Var_seed(a_r) = σ̂²_a + max(0, 1ᵀ(V_r − V̄)1 / k²)     a run with posterior covariance V_r
+/// Var_seed(a_r) = σ̂²_a + max(0, cᵀ(V_r − V̄)c)          a run with posterior covariance V_r
 /// ```
+///
+/// with c the aggregate's factor weights (``AggregateDefinition``; `c_j = 1/k`
+/// for the mean of θ, the default, which the methods without `of:` take).
 ///
 /// Seed noise is not independent across tasks — a lucky seed is better on
 /// many tasks at once — so most of it lands in θ itself, where the model's
@@ -56,8 +59,11 @@ public struct SeedNoise: Sendable, Codable, Equatable {
     /// The number of factors k.
     public var factorCount: Int { covariance.count }
 
-    /// `σ̂²_a = 1ᵀΣ̂1/k²`.
-    public var aggregateVariance: Double { Self.aggregate(covariance) }
+    /// `σ̂²_a = 1ᵀΣ̂1/k²`, the seed variance of the mean of θ.
+    public var aggregateVariance: Double { aggregateVariance(of: .mean(factors: factorCount)) }
+
+    /// `σ̂²_a = cᵀΣ̂c`, the seed variance of the aggregate `a = Σ_j c_j θ_j`.
+    public func aggregateVariance(of aggregate: AggregateDefinition) -> Double { aggregate.quadraticForm(covariance) }
 
     /// Estimates the seed noise from replicate scores.
     ///
@@ -122,15 +128,18 @@ public struct SeedNoise: Sendable, Codable, Equatable {
     }
 
     /// The seed variance of the aggregate of a run with posterior covariance `v`:
-    /// `σ̂²_a` plus ``extraVariance(posterior:)``.
-    public func aggregateVariance(posterior v: [[Double]]) -> Double {
-        aggregateVariance + extraVariance(posterior: v)
+    /// `σ̂²_a` plus ``extraVariance(posterior:of:)``.
+    public func aggregateVariance(posterior v: [[Double]], of aggregate: AggregateDefinition? = nil) -> Double {
+        let c = aggregate ?? .mean(factors: factorCount)
+        return aggregateVariance(of: c) + extraVariance(posterior: v, of: c)
     }
 
     /// The extra variance of the aggregate of a run with posterior covariance `v`
-    /// over the replicates' own: `max(0, 1ᵀ(V − V̄)1) / k²` (runs missing tasks).
-    public func extraVariance(posterior v: [[Double]]) -> Double {
-        Swift.max(0, Self.aggregate(v) - Self.aggregate(posteriorCovariance))
+    /// over the replicates' own: `max(0, cᵀ(V − V̄)c)` (runs missing tasks);
+    /// `aggregate` `nil`: the mean of θ, `max(0, 1ᵀ(V − V̄)1) / k²`.
+    public func extraVariance(posterior v: [[Double]], of aggregate: AggregateDefinition? = nil) -> Double {
+        let c = aggregate ?? .mean(factors: factorCount)
+        return Swift.max(0, c.quadraticForm(v) - c.quadraticForm(posteriorCovariance))
     }
 
     /// The seed variances of θ_1…θ_k of a run with posterior covariance `v`.
@@ -142,11 +151,7 @@ public struct SeedNoise: Sendable, Codable, Equatable {
     }
 
     /// `1ᵀM1/k²`.
-    static func aggregate(_ m: [[Double]]) -> Double {
-        let k = Double(m.count)
-        guard k > 0 else { return 0 }
-        return m.reduce(0) { $0 + $1.reduce(0, +) } / (k * k)
-    }
+    static func aggregate(_ m: [[Double]]) -> Double { AggregateDefinition.mean(factors: m.count).quadraticForm(m) }
 }
 
 // MARK: - Replicates of several mixtures
@@ -158,7 +163,7 @@ extension SeedNoise {
         public let name: String
         /// Its replicate runs scored, m_g.
         public let runs: Int
-        /// Its aggregate's seed sd, `σ̂_a,g = √(1ᵀΣ̂_g1) / k`.
+        /// Its aggregate's seed sd, `σ̂_a,g = √(cᵀΣ̂_g c)` (`√(1ᵀΣ̂_g1) / k` for the mean of θ).
         public let aggregateSD: Double
 
         public init(name: String, runs: Int, aggregateSD: Double) {
@@ -305,7 +310,8 @@ extension SeedNoise {
     /// - Returns: `nil` when there are no runs or a group has fewer than 2 runs.
     /// - Precondition: one posterior and one label per run, every row and matrix of size k.
     /// - Complexity: O(m k²).
-    public init?(deviations: [[Double]], posteriors: [[[Double]]], groups labels: [String]) {
+    public init?(deviations: [[Double]], posteriors: [[[Double]]], groups labels: [String],
+                 aggregate: AggregateDefinition? = nil) {
         precondition(labels.count == deviations.count && posteriors.count == deviations.count,
                      "one group label and one posterior covariance per replicate")
         let (order, memberRows) = Self.members(labels)
@@ -316,8 +322,9 @@ extension SeedNoise {
             estimates.append(e)
         }
         guard let first = estimates.first else { return nil }
+        let c = aggregate ?? .mean(factors: first.factorCount)
         let described = zip(order, estimates).map {
-            Group(name: $0, runs: $1.replicates, aggregateSD: $1.aggregateVariance.squareRoot())
+            Group(name: $0, runs: $1.replicates, aggregateSD: $1.aggregateVariance(of: c).squareRoot())
         }
         guard estimates.count >= 2 else {
             self = first
@@ -336,7 +343,7 @@ extension SeedNoise {
                 }
             }
         }
-        let variances = estimates.map(\.aggregateVariance)
+        let variances = estimates.map { $0.aggregateVariance(of: c) }
         var largest = 0, smallest = 0
         for g in variances.indices {
             if variances[g] > variances[largest] { largest = g }

@@ -11,7 +11,7 @@ import Linalg
 public struct SignalToNoiseSummary: Sendable, Equatable {
     /// Per factor, in factor order.
     public let factors: [SignalToNoise]
-    /// For `a = mean_j θ_j`.
+    /// For the model's aggregate `a = Σ_j c_j θ_j` (``FittedModel/aggregateDefinition``).
     public let aggregate: SignalToNoise
     /// Replicate runs used.
     public let noiseRuns: Int
@@ -51,8 +51,8 @@ public struct SignalToNoiseSummary: Sendable, Equatable {
             factors.append(try SignalToNoise(factor: j + 1, sweep: theta.column(j), noise: thetaNoise.column(j)))
         }
         self.factors = factors
-        let aggSweep = (0..<theta.rows).map { i in theta.row(i).reduce(0, +) / Double(k) }
-        let aggNoise = (0..<m).map { i in thetaNoise.row(i).reduce(0, +) / Double(k) }
+        let aggSweep = model.aggregateDefinition.combine(rows: theta)
+        let aggNoise = model.aggregateDefinition.combine(rows: thetaNoise)
         aggregate = try SignalToNoise(factor: nil, sweep: aggSweep, noise: aggNoise)
         let range = SignalToNoise.sampleVarianceRange(runs: m)
         let low = range.lowerBound, high = range.upperBound

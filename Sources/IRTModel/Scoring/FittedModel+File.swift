@@ -63,6 +63,9 @@ extension FittedModel {
                 throw .invalidModel(file: source, reason: "tasks[\(t)] (\(task.name)) needs a finite mean, loadings, and positive finite sd and psi")
             }
         }
+        if let aggregate, aggregate.factorCount != k || !aggregate.factorWeights.allSatisfy(\.isFinite) {
+            throw .invalidModel(file: source, reason: "aggregate.factor_weights has \(aggregate.factorCount) weight(s), expected \(k) finite numbers (one per factor label)")
+        }
         let n = sweep.runNames.count
         guard sweep.theta.count == n, sweep.aggregate.count == n, sweep.aggregateSD.count == n,
               sweep.coverage.count == n, sweep.covarianceIndex.count == n,

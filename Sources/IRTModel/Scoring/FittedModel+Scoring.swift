@@ -54,7 +54,7 @@ extension FittedModel {
     private func score(
         observed: [[Int]], value: (Int, Int) -> Double, runNames: [String], lines: [Int]
     ) throws(AnalysisError) -> RunScores {
-        let k = factorCount
+        let k = factorCount, definition = aggregateDefinition
         var patternOf: [[Int]: Int] = [:]
         var patterns: [[Int]] = []
         var members: [[Int]] = []
@@ -84,7 +84,7 @@ extension FittedModel {
                 index[i] = g
             }
             covariances.append(posterior.covariance)
-            aggregateSDs.append(posterior.aggregateSD)
+            aggregateSDs.append(posterior.aggregateSD(definition))
             thetaSDs.append(posterior.thetaSD)
         }
         let kept = observed.indices.filter { index[$0] >= 0 }
@@ -92,7 +92,7 @@ extension FittedModel {
         let theta = Matrix(rows: kept.count, columns: k) { r, j in thetaRows[kept[r]][j] }
         return RunScores(
             runNames: kept.map { runNames[$0] }, lines: kept.map { lines[$0] }, theta: theta,
-            aggregate: kept.map { i in k > 0 ? thetaRows[i].reduce(0, +) / Double(k) : 0 },
+            aggregate: kept.map { definition.combine(thetaRows[$0]) },
             aggregateSD: kept.map { aggregateSDs[index[$0]] }, thetaSD: kept.map { thetaSDs[index[$0]] },
             coverage: kept.map { Double(observed[$0].count) / p }, covariances: covariances,
             covarianceIndex: kept.map { index[$0] }, skipped: skipped)

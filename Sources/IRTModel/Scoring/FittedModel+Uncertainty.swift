@@ -35,9 +35,10 @@ extension FittedModel {
     private func noise(aggregates: [Double], posteriorSDs: [Double], covariances: [[[Double]]],
                        index: [Int]) -> AggregateNoise {
         guard let seedNoise else { return AggregateNoise(aggregates: aggregates, law: .posterior(sds: posteriorSDs)) }
-        let extra = covariances.map(seedNoise.extraVariance(posterior:))
+        let c = aggregateDefinition
+        let extra = covariances.map { seedNoise.extraVariance(posterior: $0, of: c) }
         return AggregateNoise(aggregates: aggregates,
-                              law: .seed(variance: seedNoise.aggregateVariance, degreesOfFreedom: seedNoise.degreesOfFreedom,
+                              law: .seed(variance: seedNoise.aggregateVariance(of: c), degreesOfFreedom: seedNoise.degreesOfFreedom,
                                          extra: index.map { extra[$0] }),
                               spread: sweepSpread(seedNoise))
     }
@@ -45,7 +46,7 @@ extension FittedModel {
     /// The sweep's aggregates' spread, the prior of the noise-free aggregates
     /// in the seed law's draws (``AggregateNoise/Spread``).
     private func sweepSpread(_ seedNoise: SeedNoise) -> AggregateNoise.Spread? {
-        let extras = sweep.covariances.map(seedNoise.extraVariance(posterior:))
+        let extras = sweep.covariances.map { seedNoise.extraVariance(posterior: $0, of: aggregateDefinition) }
         let n = sweep.covarianceIndex.count
         let mean = n > 0 ? sweep.covarianceIndex.reduce(0.0) { $0 + extras[$1] } / Double(n) : 0
         return AggregateNoise.Spread(aggregates: sweep.aggregate, extra: mean)

@@ -9,17 +9,19 @@ import Linalg
 /// (``Posterior``):
 ///
 /// ```
-/// z_t = (sign_t · x_t − mean_t) / sd_t,   θ̂ = z_O B V,   Cov(θ) = V,   a = mean_j θ_j
+/// z_t = (sign_t · x_t − mean_t) / sd_t,   θ̂ = z_O B V,   Cov(θ) = V,   a = Σ_j c_j θ_j
 /// ```
+///
+/// with the factor weights c of ``aggregate`` (`c_j = 1/k`, the mean of θ, by default).
 ///
 /// `Codable` to the versioned schema of METHOD.md §10 (snake_case keys); a
 /// file of another ``schemaVersion`` is refused by ``init(contentsOf:)``.
 public struct FittedModel: Sendable, Codable, Equatable {
     /// The schema this version of IRTKit writes. Bumped on every change of keys or meaning
     /// (2: `seed_noise`).
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
     /// The schemas this version reads: version 1 lacks `seed_noise` (its uncertainty is the posterior's).
-    public static let readableSchemaVersions = 1...2
+    public static let readableSchemaVersions = 1...3
 
     /// One task of the model.
     public struct Task: Sendable, Codable, Equatable {
@@ -37,6 +39,14 @@ public struct FittedModel: Sendable, Codable, Equatable {
         public let psi: Double
         /// Whether ψ was fixed by the noise floor (not estimated).
         public let anchored: Bool
+        /// The aggregate's weight on the task's standardized value for a run observed
+        /// on every task (``AggregateWeights``); absent in older files. Written, not read:
+        /// scoring derives it from the loadings, ψ and ``FittedModel/aggregate``.
+        public var aggregateWeight: Double? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case name, direction, mean, sd, loadings, psi, anchored, aggregateWeight = "aggregate_weight"
+        }
 
         public init(name: String, direction: TaskSelection.Direction, mean: Double, sd: Double,
                     loadings: [Double], psi: Double, anchored: Bool) {
@@ -109,7 +119,7 @@ public struct FittedModel: Sendable, Codable, Equatable {
     /// The IRTKit version that wrote the model.
     public let irtkitVersion: String
     /// The tasks, in the model's order.
-    public let tasks: [Task]
+    public private(set) var tasks: [Task]
     /// One short label per factor (``FactorLabels``).
     public let factorLabels: [String]
     public let provenance: Provenance
@@ -118,11 +128,16 @@ public struct FittedModel: Sendable, Codable, Equatable {
     /// there were enough; scores, ranks and `p_better` of new runs use it. Absent:
     /// the model's posterior (and in files of schema version 1).
     public var seedNoise: SeedNoise? = nil
+    /// How the aggregate combines the factors; absent (older files): the mean of θ.
+    public private(set) var aggregate: AggregateDefinition? = nil
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", irtkitVersion = "irtkit_version", tasks
-        case factorLabels = "factor_labels", provenance, sweep, seedNoise = "seed_noise"
+        case factorLabels = "factor_labels", provenance, sweep, seedNoise = "seed_noise", aggregate
     }
+
+    /// The aggregate's factor weights: ``aggregate``, or the mean of θ when the file has none.
+    public var aggregateDefinition: AggregateDefinition { aggregate ?? .mean(factors: factorCount) }
 
     /// The number of factors k.
     public var factorCount: Int { factorLabels.count }
@@ -172,7 +187,31 @@ extension FittedModel {
 
     private func with(sweep: Sweep) -> FittedModel {
         FittedModel(schemaVersion: schemaVersion, irtkitVersion: irtkitVersion, tasks: tasks,
-                    factorLabels: factorLabels, provenance: provenance, sweep: sweep)
+                    factorLabels: factorLabels, provenance: provenance, sweep: sweep, seedNoise: seedNoise,
+                    aggregate: aggregate)
+    }
+
+    /// This model with the aggregate `definition`: the sweep's aggregates and
+    /// their posterior sds recomputed from its θ̂ and covariances (unchanged for
+    /// the mean, which they already are), and each task's ``Task/aggregateWeight``.
+    ///
+    /// - Precondition: `definition` has k factor weights.
+    /// - Throws: ``AnalysisError/numerical(_:)`` when the posterior cannot be formed.
+    /// - Complexity: O(n k + p k² + k³).
+    public func with(aggregate definition: AggregateDefinition) throws(AnalysisError) -> FittedModel {
+        precondition(definition.factorCount == factorCount, "one factor weight per factor")
+        var model = self
+        model.aggregate = definition
+        if definition.kind != .mean {
+            let sds = sweep.covariances.map { v in definition.sd(Matrix(rows: v.count, columns: v.count) { v[$0][$1] }) }
+            model = model.with(sweep: Sweep(
+                runNames: sweep.runNames, theta: sweep.theta, aggregate: sweep.theta.map(definition.combine),
+                aggregateSD: sweep.covarianceIndex.map { sds[$0] }, coverage: sweep.coverage,
+                covariances: sweep.covariances, covarianceIndex: sweep.covarianceIndex))
+        }
+        let weights = try AggregateWeights.taskWeights(model)
+        for t in model.tasks.indices { model.tasks[t].aggregateWeight = weights[t] }
+        return model
     }
 }
 

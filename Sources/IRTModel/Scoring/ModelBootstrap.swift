@@ -10,7 +10,7 @@ import Linalg
 ///           (Λ_b, ψ_b) fitted with the same k, M-step and anchors, started from the full fit
 /// align:    T_b = polar(Λ_bᵀΛ)   (orthogonal Procrustes onto the full fit: permutations,
 ///           signs and rotations; pinned non-negative loadings are only permuted)
-/// rescore:  a_{b,r} = mean_j (z_r B_b V_b T_b)_j   every run of the sweep, its own z as scored
+/// rescore:  a_{b,r} = Σ_j c_j (z_r B_b V_b T_b)_j   every run of the sweep, its own z as scored
 /// ```
 ///
 /// Each run's `aggregate_sd_model` is the sd of `a_{b,r}` over refits; a draw
@@ -49,15 +49,17 @@ public struct ModelBootstrap: Sendable, Equatable, Codable {
     ///   - anchors: per task, the noise-anchored ψ or `nil`.
     ///   - options: the full fit's options (M-step, loadings, stop rule).
     ///   - aggregates: the full fit's aggregates of the runs (for the lowest r).
+    ///   - aggregate: the aggregate's factor weights c (`nil`: the mean of θ).
     ///   - refits: resamples, ≥ 1.
     ///   - seed: seed of the resamples.
     ///   - threads: worker threads (`nil`: all cores); never changes the result.
     /// - Returns: `nil` when fewer than 2 refits succeed.
     /// - Complexity: `refits` fits of p × p, each from a warm start, plus O(n p k) per rescoring.
     public init?(z: Matrix, model: FactorModel, anchors: [Double?], options: FitOptions, aggregates: [Double],
-                 refits: Int, seed: UInt64, threads: Int? = nil) {
+                 aggregate: AggregateDefinition? = nil, refits: Int, seed: UInt64, threads: Int? = nil) {
         precondition(refits >= 1)
         let n = z.rows, p = z.columns, k = model.factorCount
+        let c = aggregate ?? .mean(factors: k)
         let full = model.loadings
         var warmStart = options
         warmStart.factors = k
@@ -91,7 +93,8 @@ public struct ModelBootstrap: Sendable, Equatable, Codable {
                   let posterior = try? Posterior(loadings: aligned, psi: fit.psi, observed: Array(0..<p)),
                   let theta = try? posterior.means(z)
             else { return nil }
-            return (0..<n).map { r in (0..<k).reduce(0.0) { $0 + theta[r, $1] } / Double(k) }
+            return c.kind == .mean ? (0..<n).map { r in (0..<k).reduce(0.0) { $0 + theta[r, $1] } / Double(k) }
+                : c.combine(rows: theta)
         }
         let ok = results.compactMap { $0 }
         guard ok.count >= 2 else { return nil }

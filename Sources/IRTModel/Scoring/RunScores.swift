@@ -8,9 +8,9 @@ public struct RunScores: Sendable, Equatable {
     public let lines: [Int]
     /// Posterior means θ̂ (runs × k).
     public let theta: Matrix
-    /// `a = mean_j θ̂_j` per run.
+    /// `a = Σ_j c_j θ̂_j` per run (the model's ``FittedModel/aggregateDefinition``).
     public let aggregate: [Double]
-    /// Posterior sd of the aggregate, `sqrt(1ᵀV1)/k`, per run.
+    /// Posterior sd of the aggregate, `sqrt(cᵀVc)`, per run.
     public let aggregateSD: [Double]
     /// `sqrt(diag V)` per run (runs × k, rows).
     public let thetaSD: [[Double]]

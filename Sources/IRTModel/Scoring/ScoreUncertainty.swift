@@ -93,8 +93,9 @@ public struct ScoreUncertainty: Sendable, Codable, Equatable {
     ///   - runNames: one per aggregate.
     ///   - comparison: the pairwise comparison of the same draws.
     ///   - bootstrap: the fit's refits, when they ran; `bootstrapNote` why not (or what failed).
+    ///   - aggregate: the aggregate's factor weights behind ``aggregateSeedSD`` (`nil`: the mean of θ).
     public init(noise: AggregateNoise, seedNoise: SeedNoise?, runNames: [String], comparison: PairwiseComparison,
-                bootstrap: ModelBootstrap? = nil, bootstrapNote: String? = nil) {
+                bootstrap: ModelBootstrap? = nil, bootstrapNote: String? = nil, aggregate: AggregateDefinition? = nil) {
         self.bootstrap = bootstrap.map { b in
             let sorted = b.aggregateSD.sorted()
             let median = sorted.isEmpty ? 0 : sorted.count % 2 == 1 ? sorted[sorted.count / 2]
@@ -107,7 +108,7 @@ public struct ScoreUncertainty: Sendable, Codable, Equatable {
         seedCovariance = seedNoise?.covariance
         seedCovarianceDF = seedNoise?.degreesOfFreedom
         seedReplicates = seedNoise?.replicates
-        aggregateSeedSD = seedNoise.map { $0.aggregateVariance.squareRoot() }
+        aggregateSeedSD = seedNoise.map { $0.aggregateVariance(of: aggregate ?? .mean(factors: $0.factorCount)).squareRoot() }
         seedGroups = seedNoise?.groups
         bartlett = seedNoise?.groupTest
         minDetectableDifference = noise.minimumDetectableDifference

@@ -6,7 +6,7 @@ import IRTModel
 /// follow ``runNames`` (file order, skipped runs left out).
 public struct ScoreReport: Sendable, Codable, Equatable {
     /// The schema of this file; bumped on every change.
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     public let schemaVersion: Int
     /// The model file and the scored file, as given.
@@ -34,12 +34,14 @@ public struct ScoreReport: Sendable, Codable, Equatable {
     /// Rows not scored, and why.
     public let skippedRuns: [SkippedRun]
     public let warnings: [AnalysisWarning]
+    /// The model's aggregate definition (METHOD.md §8a); absent in older files.
+    public var aggregateDefinition: AggregateDefinition? = nil
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", model, source, factorLabels = "factor_labels", runNames = "run_names"
         case theta, thetaSD = "theta_sd", aggregate, aggregateSD = "aggregate_sd", coverage, rank
         case rankInterval = "rank_interval", rankDraws = "rank_draws", seed, skippedRuns = "skipped_runs", warnings
-        case uncertaintySource = "uncertainty_source"
+        case uncertaintySource = "uncertainty_source", aggregateDefinition = "aggregate_definition"
     }
 
     /// Assembles the report of `scores` ranked by `ranks` under `fitted`.
@@ -62,5 +64,6 @@ public struct ScoreReport: Sendable, Codable, Equatable {
         self.seed = seed
         self.skippedRuns = skippedRuns
         self.warnings = warnings
+        aggregateDefinition = fitted.aggregateDefinition
     }
 }

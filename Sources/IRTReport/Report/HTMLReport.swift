@@ -9,7 +9,7 @@ import IRTModel
 /// The page holds a header block (files, n, p, k and how it was chosen,
 /// Horn's k95/k_mean, the EM fit, the factor labels, warnings) and the views,
 /// each in a `<section>` with a stable id: `fit`, `scree`, `loadings`,
-/// `residuals`, `ceiling`, `validation`, `snr`, `ranks`, `pbetter` and
+/// `residuals`, `ceiling`, `validation`, `snr`, `makeup`, `ranks`, `pbetter` and
 /// `leaderboard`. The header says in one line where the scores' uncertainty
 /// comes from and the smallest difference it lets the page tell apart.
 /// Titles are computed from the result (never a hard-coded factor count), and
@@ -110,6 +110,10 @@ public enum HTMLReport {
         }
         body.append(section(id: "snr", title: SNRBars.title(r), caption: r.snr == nil ? nil : SNRBars.caption,
                             content: snr))
+        if let svg = AggregateMakeUp.svg(r) {
+            body.append(section(id: "makeup", title: AggregateMakeUp.title(r), caption: AggregateMakeUp.caption(r),
+                                content: figure(svg) + "\n" + AggregateMakeUp.notes(r)))
+        }
         body.append(section(id: "ranks", title: RankIntervalChart.title(r), caption: RankIntervalChart.caption(r),
                             content: figure(RankIntervalChart.svg(r))))
         if let svg = PBetterHeatmap.svg(r) {
@@ -182,6 +186,9 @@ public enum HTMLReport {
         }
         if let snr = r.snr { items.append(item("noise runs", "\(snr.noiseRuns)")) }
         items.append(item("uncertainty", UncertaintyWording.headline(r), wide: true))
+        if let d = r.aggregateDefinition, let w = r.aggregateWeights {
+            items.append(item("aggregate", "\(d.formula); \(NumberFormat.fixed(w.effectiveTasks, decimals: 1)) effective tasks of \(w.tasks.count), half of the weight on \(w.halfWeightTasks)", wide: true))
+        }
         for (j, label) in r.factorLabels.enumerated() { items.append(item("factor \(j + 1)", label, wide: true)) }
         return "<dl class=\"summary\">\n" + items.joined(separator: "\n") + "\n</dl>"
     }
@@ -194,8 +201,9 @@ public enum HTMLReport {
 
     private static func navigation(_ r: AnalysisResult) -> String {
         let links = [("fit", "Model fit"), ("scree", "Scree"), ("loadings", "Loadings"), ("residuals", "Residuals"),
-                     ("ceiling", "h² vs ceiling"), ("validation", "Validation"), ("snr", "Signal-to-noise"),
-                     ("ranks", "Rank intervals"), ("pbetter", "A vs B"), ("leaderboard", "Leaderboard")]
+                     ("ceiling", "h² vs ceiling"), ("validation", "Validation"), ("snr", "Signal-to-noise")]
+            + (r.aggregateWeights == nil ? [] : [("makeup", "Aggregate make-up")])
+            + [("ranks", "Rank intervals"), ("pbetter", "A vs B"), ("leaderboard", "Leaderboard")]
         return "<nav>" + links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>"
     }
 

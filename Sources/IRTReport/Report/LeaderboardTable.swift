@@ -15,7 +15,7 @@ enum LeaderboardTable {
 
     static func caption(_ r: AnalysisResult) -> String {
         """
-        Runs ranked by the aggregate, the mean of the factor scores θ (higher = better; scores are in standard \
+        Runs ranked by the aggregate, \(r.aggregateDefinition.map { $0.kind == .mean ? "the mean of the factor scores θ" : $0.formula } ?? "the mean of the factor scores θ") (higher = better; scores are in standard \
         units across the sweep, so 1 is one standard deviation above the average run). Baselines are highlighted \
         and starred. Held-out metrics are \
         shown as they are in the file (for a loss, lower is better). "± sd", "rank 95%" (the interval of the \
@@ -47,7 +47,7 @@ enum LeaderboardTable {
         out += header("run_name", numeric: false)
         for name in r.leaderboardExtra { out += header(name, numeric: false) }
         for name in r.leaderboardHeldOut { out += header(name, numeric: true, tip: "held-out metric") }
-        out += header("aggregate", numeric: true, tip: "mean of θ1…θ\(r.k)")
+        out += header("aggregate", numeric: true, tip: r.aggregateDefinition.map { $0.kind == .mean ? "mean of θ1…θ\(r.k)" : $0.formula } ?? "mean of θ1…θ\(r.k)")
         out += header("± sd", numeric: true, tip: UncertaintyWording.sdTip(r))
         out += header("coverage", numeric: true, tip: "share of tasks observed")
         for j in 0..<r.k {

@@ -33,7 +33,8 @@ enum SNRBars {
         How far each score spreads across the sweep compared with how far it moves when only the seed changes. \
         SNR = (var_sweep − var_noise) / var_noise, on a log axis: 10× means the differences between runs are \
         ten times the seed noise; "noise" is the share of the sweep variance that seed noise alone produces. \
-        The aggregate is the mean of the factor scores. Whiskers show an approximate 95% interval.
+        The aggregate is the leaderboard's (its factor weights are in "What the aggregate is made of"). Whiskers \
+        show an approximate 95% interval.
         """
 
     /// The small-sample caveat shown under the chart.

@@ -113,7 +113,7 @@ struct AnalysisTests {
     static let extraKeys: Set<String> = [
         "source", "noise_source", "leaderboard_held_out", "leaderboard_extra", "noise_theta", "warnings",
         "schema_version", "skipped_runs", "k_choice", "factor_labels", "rank_draws", "fit", "input", "selection",
-        "uncertainty", "psi_model", "tasks_at_noise_floor",
+        "uncertainty", "psi_model", "tasks_at_noise_floor", "aggregate_weights", "aggregate_definition",
     ]
 
     @Test("JSON keys are METHOD.md §10's snake_case names plus our extras")

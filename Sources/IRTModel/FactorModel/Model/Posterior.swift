@@ -67,11 +67,8 @@ public struct Posterior: Sendable, Equatable {
     public var thetaSD: [Double] { (0..<covariance.rows).map { covariance[$0, $0].squareRoot() } }
 
     /// The posterior sd of the aggregate `a = mean_j θ_j`: `sqrt(1ᵀ V 1) / k`.
-    public var aggregateSD: Double {
-        let k = covariance.rows
-        guard k > 0 else { return 0 }
-        var s = 0.0
-        for i in 0..<k { for j in 0..<k { s += covariance[i, j] } }
-        return Swift.max(s, 0).squareRoot() / Double(k)
-    }
+    public var aggregateSD: Double { aggregateSD(.mean(factors: covariance.rows)) }
+
+    /// The posterior sd of the aggregate `a = Σ_j c_j θ_j`: `sqrt(cᵀ V c)`.
+    public func aggregateSD(_ aggregate: AggregateDefinition) -> Double { aggregate.sd(covariance) }
 }
