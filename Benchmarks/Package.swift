@@ -61,6 +61,7 @@ let package = Package(
         .executableTarget(
             name: "bench-free",
             dependencies: [
+                "BenchSupport",
                 .product(name: "IRTModel", package: irtkit),
                 .product(name: "IRTSynthetic", package: irtkit),
                 .product(name: "Linalg", package: irtkit),

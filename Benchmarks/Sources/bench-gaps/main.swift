@@ -10,22 +10,10 @@ import IRTModel
 import IRTSynthetic
 import Linalg
 
-let clock = ContinuousClock()
-
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-}
-
-/// Best wall time of `body` over `runs` runs, and its last result.
+let clock = WallClock.clock
+func seconds(_ d: Duration) -> Double { WallClock.seconds(d) }
 func best<R>(runs: Int = 3, _ body: () throws -> R) rethrows -> (seconds: Double, result: R) {
-    var bestTime = Double.infinity
-    var result: R?
-    for _ in 0..<runs {
-        let t0 = clock.now
-        result = try body()
-        bestTime = min(bestTime, seconds(clock.now - t0))
-    }
-    return (bestTime, result!)
+    try WallClock.best(runs: runs, body)
 }
 
 /// The sample's completed runs with `fraction` of their task cells emptied (a seeded shuffle).
