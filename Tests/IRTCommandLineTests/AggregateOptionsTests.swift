@@ -10,17 +10,6 @@ import Testing
 /// errors (exit 2, one line), and what they change in result.json and model.json.
 @Suite("irt-report: aggregate options")
 struct AggregateOptionsTests {
-    /// The message of the usage error that parsing `arguments` throws ("" when it parses).
-    static func usage(_ arguments: [String]) -> String {
-        do {
-            _ = try AnalyzeCommand.parse(arguments)
-            return ""
-        } catch {
-            #expect(AnalyzeCommand.exitCode(for: error) == .validationFailure)
-            return AnalyzeCommand.message(for: error)
-        }
-    }
-
     @Test("Bad values are one-line usage errors naming the option", arguments: [
         (["--aggregate-weights", "1,x,2"], "weight 2 (\"x\") is not a finite number"),
         (["--aggregate-weights", "1,,2"], "weight 2 (\"\") is not a finite number"),
@@ -34,7 +23,7 @@ struct AggregateOptionsTests {
         (["--correlation", "c.csv", "--n-obs", "10", "--aggregate", "balanced"], "--correlation has no runs"),
     ])
     func badValues(arguments: [String], expected: String) {
-        let message = Self.usage(arguments)
+        let message = validationMessage(arguments)
         #expect(message.contains(expected), "\(arguments): \(message)")
         #expect(!message.contains("\n"))
     }

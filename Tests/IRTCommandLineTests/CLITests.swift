@@ -8,8 +8,9 @@ import Testing
 
 // MARK: - Helpers
 
-/// The message argument-parser shows for `arguments` (empty when they parse).
-private func validationMessage(_ arguments: [String]) -> String {
+/// The message argument-parser shows for `arguments` (empty when they parse); the
+/// error must be a usage error (exit 2).
+func validationMessage(_ arguments: [String]) -> String {
     do {
         _ = try AnalyzeCommand.parse(arguments)
         return ""
