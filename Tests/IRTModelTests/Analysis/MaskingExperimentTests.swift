@@ -33,6 +33,7 @@ struct MaskingExperimentTests {
     static let options: AnalysisOptions = {
         var fit = FitOptions(factors: 4)
         fit.mStep = .projected
+        fit.tuning.projectedVerification = 0   // as measured, before the projected fits' drift check
         var o = AnalysisOptions(fit: fit, rankDraws: 10, missing: .fit).withoutFitChecks
         o.psiModel = .anchored
         return o

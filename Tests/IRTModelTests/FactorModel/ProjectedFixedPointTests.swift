@@ -77,8 +77,11 @@ struct ProjectedFixedPointTests {
         let s = Self.simulated(i), k = Self.source.k
         let fast = try Self.projected(s, k: k)
         let d = fast.diagnostics
-        #expect(d.converged && d.mStep == .projected)
-        #expect(d.iterations <= 70_000, "a/sim-\(i): \(d.iterations) evaluations")
+        #expect(d.mStep == .projected)
+        #expect(d.iterations <= 72_000, "a/sim-\(i): \(d.iterations) evaluations")
+        // "Converged" is checked by 2,000 plain steps: true on a/sim-3; on a/sim-7 and a/sim-19 the
+        // crawl the estimated distance missed is caught, and the fit says it did not converge.
+        #expect(d.converged == (i == 3), "a/sim-\(i): converged \(d.converged)")
         // The reference's plain clipped iteration, started at the answer, stays there.
         var plainOptions = FitOptions(stopRule: .step(tolerance: 1e-300), maxIterations: 20_000, acceleration: .none)
         plainOptions.initialLoadings = fast.loadings.rowArrays
@@ -89,10 +92,9 @@ struct ProjectedFixedPointTests {
             #expect(gap <= 1e-6, "a/sim-\(i): max |ΔΛ| = \(gap)")
         } else {
             // Known limit (Docs/decisions/projected-estimator.md): on a/sim-7 and a/sim-19 the clipped
-            // map crawls with ρ within 1e-7 of 1; each step is < 1e-8, so the estimated-distance stop
-            // certifies a point that 20,000 more plain steps move by 1.6e-4 and 6.7e-4. When the
-            // projected fit learns to tell, this known issue stops occurring and the test says so.
-            withKnownIssue("a/sim-\(i): the projected fit's stop certifies a point the crawling map still leaves") {
+            // map crawls with ρ within 1e-7 of 1 and the fit does not reach its fixed point (it says so,
+            // above). When the projected fit reaches it, this known issue stops occurring and the test says so.
+            withKnownIssue("a/sim-\(i): the projected fit stops short of the crawling map's fixed point") {
                 #expect(gap <= 1e-6, "a/sim-\(i): max |ΔΛ| = \(gap)")
             }
         }

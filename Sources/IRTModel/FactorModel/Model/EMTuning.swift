@@ -94,6 +94,10 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// (BoundCycleWatch.swift; Docs/decisions/projected-estimator.md). A projected
     /// fit that crawls (its active set settled) runs on to its fixed point or the cap.
     public var projectedStall: Int = 20_000
+    /// Plain map steps that check a projected fit's "converged": if they move Λ
+    /// by more than the stop tolerance, the fit is reported unconverged (a
+    /// crawl the estimated distance missed; Docs/decisions/projected-estimator.md).
+    public var projectedVerification: Int = 2_000
     /// Evaluations between certification bursts that Anderson starts near a
     /// point (residual below ``nearResidual``) even when the residual has not
     /// fallen below the certification bar: on a drift along a flat rotation of
@@ -137,6 +141,7 @@ extension EMTuning {
         try take(.quasiNewtonBacktracks, &quasiNewtonBacktracks)
         try take(.quasiNewtonMargin, &quasiNewtonMargin)
         try take(.projectedStall, &projectedStall)
+        try take(.projectedVerification, &projectedVerification)
         try take(.certificationProbeEvery, &certificationProbeEvery)
         try take(.progressEvery, &progressEvery)
     }

@@ -182,7 +182,22 @@ public struct FactorModel: Sendable, Equatable {
         var run = EMRun(options: options, progress: progress)
         var fitted = try drive(&run, from: x0, &map)
         if let cycle = run.boundCycle { throw cycle }
-        let iterations = run.iterations, trace = run.trace, mStep = options.mStep
+        var iterations = run.iterations, converged = run.converged
+        let trace = run.trace, mStep = options.mStep
+        // The projected map has no likelihood to certify a stop with, and where it crawls
+        // (ρ within 1e-7 of 1) the estimated distance misses a drift that slow: a projected
+        // fit that says it converged is checked by plain map steps (Docs/decisions/projected-estimator.md).
+        if converged, options.mStep == .projected, options.loadings == .nonnegative,
+           case let .estimatedDistance(tolerance) = options.stopRule {
+            let check = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
+                try Self.projectedDrift(from: fitted, map: &map, steps: options.tuning.projectedVerification)
+            }
+            iterations += check.steps
+            if check.drift > tolerance {
+                converged = false
+                fitted = check.point
+            }
+        }
 
         // Free loadings are shown after varimax (ψ and ℓ do not depend on it).
         if options.loadings == .free {
@@ -208,7 +223,7 @@ public struct FactorModel: Sendable, Equatable {
         var scratch = ordered
         let finalLogLikelihood = try map.evaluate(ordered, into: &scratch)
         var diagnostics = FitDiagnostics(
-            iterations: iterations, converged: run.converged, finalStep: run.lastStep,
+            iterations: iterations, converged: converged, finalStep: run.lastStep,
             estimatedDistance: run.estimatedDistance, contractionRate: run.rate,
             logLikelihood: finalLogLikelihood, initialLoadings: (0..<p).map { i in (0..<k).map { start[i + $0 * p] } },
             mStep: mStep, stopRule: options.stopRule, acceleration: options.acceleration,
@@ -223,6 +238,20 @@ public struct FactorModel: Sendable, Equatable {
             }
         }
         self.diagnostics = diagnostics
+    }
+
+    /// How far `steps` plain map steps from `x` move the loadings, `max |Λ_steps − Λ_x|`,
+    /// and where they end.
+    ///
+    /// - Complexity: `steps` map evaluations.
+    static func projectedDrift<Map: EMMap>(from x: FactorParameters, map: inout Map,
+                                           steps: Int) throws(AnalysisError) -> (drift: Double, point: FactorParameters, steps: Int) {
+        var current = x, next = x
+        for _ in 0..<steps {
+            _ = try map.evaluate(current, into: &next)
+            swap(&current, &next)
+        }
+        return (EMRun.largestChange(x.lambda, current.lambda), current, steps)
     }
 
     /// Λ0: the explicit one (validated), or `|N(0, 0.1²)|` from the init seed.
