@@ -168,7 +168,7 @@ for bankCase in bank {
             var failed = Record(bankCase: bankCase, variant: variant, evaluations: 0, converged: false,
                                 seconds: seconds(clock.now - start), logLikelihood: .nan, estimatedDistance: .nan,
                                 failure: "\(error)")
-            if case let .projectedMapCycles(evaluations, _, _)? = error as? AnalysisError {
+            if case let .projectedMapCycles(evaluations, _, _) = error {
                 failed = Record(bankCase: bankCase, variant: variant, evaluations: evaluations, converged: false,
                                 seconds: failed.seconds, logLikelihood: .nan, estimatedDistance: .nan, failure: "\(error)")
                 failed.cycles = true
