@@ -64,6 +64,11 @@ extension Analysis {
                 .emNotConverged,
                 "the free-loading fit did NOT converge: the quasi-Newton iteration over ψ stopped \(end), \(distance); the scores may be wrong",
                 remedies: [.moreIterations]))
+        } else if !d.converged, let drift = d.projectedDrift {
+            warnings.append(AnalysisWarning(
+                .emNotConverged,
+                "EM did NOT converge: the projected map met its stop, but \(FitOptions().tuning.projectedVerification) further plain map steps moved the loadings by \(String(format: "%.3g", drift)) — it crawls toward a fixed point it has not reached (\(d.iterations) map evaluations in all); the scores may be wrong",
+                remedies: [.otherMStep(.nnls), .moreIterations]))
         } else if !d.converged {
             let distance = d.estimatedDistance.isFinite ? "estimated distance to the fixed point \(d.estimatedDistance)" : "distance to the fixed point unknown (steps not contracting)"
             warnings.append(AnalysisWarning(

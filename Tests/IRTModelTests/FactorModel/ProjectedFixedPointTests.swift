@@ -82,6 +82,8 @@ struct ProjectedFixedPointTests {
         // "Converged" is checked by 2,000 plain steps: true on a/sim-3; on a/sim-7 and a/sim-19 the
         // crawl the estimated distance missed is caught, and the fit says it did not converge.
         #expect(d.converged == (i == 3), "a/sim-\(i): converged \(d.converged)")
+        // The drift the check saw is recorded (and worded by the em_not_converged warning).
+        #expect(i == 3 ? d.projectedDrift == nil : (d.projectedDrift ?? 0) > 1e-7)
         // The reference's plain clipped iteration, started at the answer, stays there.
         var plainOptions = FitOptions(stopRule: .step(tolerance: 1e-300), maxIterations: 20_000, acceleration: .none)
         plainOptions.initialLoadings = fast.loadings.rowArrays

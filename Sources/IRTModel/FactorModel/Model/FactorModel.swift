@@ -183,6 +183,7 @@ public struct FactorModel: Sendable, Equatable {
         var fitted = try drive(&run, from: x0, &map)
         if let cycle = run.boundCycle { throw cycle }
         var iterations = run.iterations, converged = run.converged
+        var drift: Double? = nil
         let trace = run.trace, mStep = options.mStep
         // The projected map has no likelihood to certify a stop with, and where it crawls
         // (ρ within 1e-7 of 1) the estimated distance misses a drift that slow: a projected
@@ -195,6 +196,7 @@ public struct FactorModel: Sendable, Equatable {
             iterations += check.steps
             if check.drift > tolerance {
                 converged = false
+                drift = check.drift
                 fitted = check.point
             }
         }
@@ -237,6 +239,7 @@ public struct FactorModel: Sendable, Equatable {
                 if run.stopQuantity == .covariance { diagnostics.covarianceDistance = run.covariance.distance }
             }
         }
+        diagnostics.projectedDrift = drift
         self.diagnostics = diagnostics
     }
 

@@ -42,6 +42,10 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     /// ``contractionRate`` is the ratio of the last two steps, and ``mStep`` and
     /// ``acceleration`` play no part.
     public var concentrated: ConcentratedLikelihoodFit? = nil
+    /// Set when a projected fit met its stop but the plain map steps that check
+    /// it (``EMTuning/projectedVerification``) moved Λ by more than the
+    /// tolerance, `max |ΔΛ|` over them: ``converged`` is then `false`.
+    public var projectedDrift: Double? = nil
 }
 
 extension FitDiagnostics {
