@@ -64,6 +64,9 @@ public enum Summary {
             lines.append("EM: \(r.em.iterations) iterations, \(r.em.converged ? "converged" : "NOT converged"), \(distance)")
             lines.append("    (\(acceleration), \(r.em.mStep.rawValue) M-step: \(r.em.mStep.estimator), stop rule \(r.em.stopRule.name) < \(sci(r.em.stopRule.tolerance)), log-likelihood \(NumberFormat.fixed(r.em.logLikelihood, decimals: 4, ascii: true)))")
         }
+        if r.em.fixedPointSolve == true {
+            lines.append("    (the projected map crawled toward its fixed point; the fixed-point equation was solved by Newton's method and \(FitOptions().tuning.projectedVerification) plain map steps left the answer in place)")
+        }
         if let identification = identificationLine(r.em) { lines.append("    " + identification) }
         if let psiModel = r.psiModel, r.noiseSource != nil {
             lines.append("    " + psiModel.sentence(atFloor: r.tasksAtNoiseFloor ?? 0, tasks: r.tasks.count))

@@ -184,6 +184,7 @@ public struct FactorModel: Sendable, Equatable {
         if let cycle = run.boundCycle { throw cycle }
         var iterations = run.iterations, converged = run.converged
         var drift: Double? = nil
+        var fixedPointSolved = false
         let trace = run.trace, mStep = options.mStep
         // The projected map has no likelihood to certify a stop with, and where it crawls
         // (ρ within 1e-7 of 1) the estimated distance misses a drift that slow: a projected
@@ -198,6 +199,24 @@ public struct FactorModel: Sendable, Equatable {
                 converged = false
                 drift = check.drift
                 fitted = check.point
+                // A crawl: solve the fixed-point equation on the free coordinates, and
+                // take its answer only when the same plain steps leave it in place.
+                let solved = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
+                    try ProjectedFixedPointNewton.solve(from: check.point, map: &map)
+                }
+                if let solved {
+                    iterations += solved.evaluations
+                    let recheck = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
+                        try Self.projectedDrift(from: solved.point, map: &map, steps: options.tuning.projectedVerification)
+                    }
+                    iterations += recheck.steps
+                    if recheck.drift <= tolerance {
+                        converged = true
+                        drift = nil
+                        fitted = solved.point
+                        fixedPointSolved = true
+                    }
+                }
             }
         }
 
@@ -240,6 +259,7 @@ public struct FactorModel: Sendable, Equatable {
             }
         }
         diagnostics.projectedDrift = drift
+        if fixedPointSolved { diagnostics.projectedFixedPointSolved = true }
         self.diagnostics = diagnostics
     }
 

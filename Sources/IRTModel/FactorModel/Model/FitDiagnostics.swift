@@ -46,6 +46,10 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     /// it (``EMTuning/projectedVerification``) moved Λ by more than the
     /// tolerance, `max |ΔΛ|` over them: ``converged`` is then `false`.
     public var projectedDrift: Double? = nil
+    /// Set when a projected fit crawled (``projectedDrift`` was seen) and its fixed
+    /// point was then solved for by Newton's method on the free coordinates
+    /// (``ProjectedFixedPointNewton``), which the same plain steps left in place.
+    public var projectedFixedPointSolved: Bool? = nil
 }
 
 extension FitDiagnostics {
