@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "irt-report", targets: ["irt-report"]),
         .executable(name: "irt-generate", targets: ["irt-generate"]),
         .library(name: "IRTSynthetic", targets: ["IRTSynthetic"]),
+        .library(name: "IRTMixture", targets: ["IRTMixture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +55,11 @@ let package = Package(
         // Synthetic sweeps with a known factor structure (tests, benchmarks, irt-generate).
         .target(
             name: "IRTSynthetic",
+            dependencies: ["IRTModel", "Linalg"]
+        ),
+        // From scores to the next mixture: surrogates, effects and proposals over mixture weights.
+        .target(
+            name: "IRTMixture",
             dependencies: ["IRTModel", "Linalg"]
         ),
         // Writes synthetic sweeps (IRTSynthetic) as CSV files: benchmarks, scale tests.
@@ -96,6 +102,10 @@ let package = Package(
         .testTarget(
             name: "IRTReportTests",
             dependencies: ["IRTCommandLine", "IRTReport", "IRTModel", "IRTSampleData", "Linalg"]
+        ),
+        .testTarget(
+            name: "IRTMixtureTests",
+            dependencies: ["IRTMixture", "IRTModel", "IRTSynthetic", "Linalg", "LinalgReference"]
         ),
         .testTarget(
             name: "IRTCommandLineTests",
