@@ -36,13 +36,14 @@ let package = Package(
         // The report: HTML/SVG/CSV rendering and the JSON schemas (result.json, model.json).
         .target(
             name: "IRTReport",
-            dependencies: ["IRTModel"]
+            dependencies: ["IRTModel", "IRTMixture"]
         ),
         // The `irt-report` command line: arguments, summary, atomic file writing.
         .target(
             name: "IRTCommandLine",
             dependencies: [
                 "IRTModel",
+                "IRTMixture",
                 "IRTReport",
                 "IRTSampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -101,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IRTReportTests",
-            dependencies: ["IRTCommandLine", "IRTReport", "IRTModel", "IRTSampleData", "Linalg"]
+            dependencies: ["IRTCommandLine", "IRTReport", "IRTMixture", "IRTModel", "IRTSampleData", "Linalg"]
         ),
         .testTarget(
             name: "IRTMixtureTests",
@@ -110,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "IRTCommandLineTests",
             dependencies: [
-                "IRTCommandLine", "IRTReport", "IRTModel", "IRTSynthetic", "IRTSampleData", "Linalg",
+                "IRTCommandLine", "IRTReport", "IRTMixture", "IRTModel", "IRTSynthetic", "IRTSampleData", "Linalg",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
