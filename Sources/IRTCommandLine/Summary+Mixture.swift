@@ -9,7 +9,7 @@ extension Summary {
     static func mixture(_ m: MixtureReport, factorLabels: [String], files: String?) -> [String] {
         let a = m.analysis
         var lines = ["Mixture step (\(a.source); objective \(MixtureReport.described(a.objective, factorLabels: factorLabels))):"]
-        lines += m.decisions(factorLabels: factorLabels).map { "  - " + $0 }
+        lines += m.decisions.map { "  - " + $0 }
         let header = ["score", "surrogate", "oof R²", "Spearman", "RMSE", "permutation R²", "ceiling R²", ""]
         var rows: [[String]] = []
         for score in m.scoreNames {

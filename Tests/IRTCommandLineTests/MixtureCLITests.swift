@@ -98,11 +98,15 @@ struct MixtureExampleTests {
         let (_, m) = try exampleResult()
         let run = try #require(exampleRun)
         let proposals = try #require(m["proposals"] as? [[String: Any]])
-        #expect(proposals.count == 3)
+        // Up to the 3 asked for; fewer are said in a note (the others were not diverse enough).
+        #expect((1...3).contains(proposals.count))
+        if proposals.count < 3 {
+            #expect((m["notes"] as? [String] ?? []).contains { $0.contains("of the 3 proposals asked for") })
+        }
         let csv = try CSVReader.read(contentsOf: run.scratch.url.appendingPathComponent("report/proposals.csv"))
         let input = try CSVReader.read(contentsOf: URL(fileURLWithPath: exampleMixtures))
         #expect(csv.header == ["run"] + input.header.dropFirst())
-        #expect(csv.rows.map { $0[0] } == ["proposal_1", "proposal_2", "proposal_3"])
+        #expect(csv.rows.map { $0[0] } == proposals.indices.map { "proposal_\($0 + 1)" })
         for (row, proposal) in zip(csv.rows, proposals) {
             let weights = try #require(proposal["weights"] as? [String: Double])
             for (j, column) in csv.header.enumerated().dropFirst() {
@@ -137,7 +141,7 @@ struct MixtureExampleTests {
         let mixture = try #require(htmlSection(html, "mixture"))
         #expect(mixture.contains("<svg"))
         #expect(mixture.contains("class=\"effect"))
-        #expect(occurrences("<tr><td>proposal_", in: mixture) == 3)
+        #expect(occurrences("<tr><td>proposal_", in: mixture) == (m["proposals"] as? [Any])?.count)
         #expect(html.contains("<a href=\"#mixture\">Mixture</a>"))
         #expect(html.contains("96 runs matched to a mixture"))
     }
@@ -147,9 +151,12 @@ struct MixtureExampleTests {
         let run = try #require(exampleRun)
         let out = run.output.stdout
         #expect(out.contains("96 runs matched to a mixture in mixture_example_mixtures.csv"))
-        #expect(out.contains("2 run(s) of the sweep have no mixture row and are left out of the mixture step: run_096, run_097"))
-        #expect(out.contains("1 mixture row(s) name no analysed run and are left out: run_098"))
-        #expect(out.contains("dropped (no effect can be measured): phase_2_synthetic"))
+        // The study's notes name every run left out and every column dropped.
+        #expect(out.contains("2 run(s) of the sweep have no mixture row and are left out: run_096, run_097"))
+        #expect(out.contains("1 mixture row(s) name no run of the sweep and are left out: run_098"))
+        #expect(out.contains("constant weight column(s)") && out.contains("phase_2_synthetic"))
+        #expect(out.contains("theta_3 is not predictable from the mixture — do not optimize it"))
+        #expect(out.contains("NOT PREDICTABLE from the mixture — do not optimize it"))
         #expect(out.contains("Predictability (5-fold out-of-fold"))
         #expect(out.contains("proposal_1: predicted aggregate"))
         #expect(out.contains("mixture_predictability.csv, mixture_effects.csv, proposals.csv"))

@@ -95,12 +95,29 @@ func handMadeMixture(_ r: AnalysisResult, proposals: Int = 2, effects: Bool = tr
         let m = handMadeMixture(r)
         let html = HTMLReport.render(r, mixture: m)
         let header = String(html[..<(try #require(html.range(of: "</header>")).lowerBound)])
-        #expect(header.contains("30 runs matched to a mixture in mix &lt;example&gt;.csv"))
-        #expect(header.contains("\(r.runNames.count - 30) run(s) of the sweep have no mixture row"))
-        #expect(header.contains("1 mixture row(s) name no analysed run and are left out: ghost_run"))
-        #expect(header.contains("constant across the runs dropped (no effect can be measured): phase_2_synthetic"))
-        #expect(header.contains("θ3 (\(HTMLEscaping.escape(r.factorLabels[2]))) is not predictable from the mixture — do not optimize it"))
+        #expect(header.contains("30 runs matched to a mixture in mix &lt;example&gt;.csv (2 phases, 4 weight columns)"))
         #expect(header.contains("a note of the study"))
+        #expect(!header.contains("no score has a ceiling"), "the hand-made study has ceilings")
+        #expect(m.decisions == ["30 runs matched to a mixture in mix <example>.csv (2 phases, 4 weight columns)", "a note of the study"])
+    }
+
+    @Test func withoutSeedNoiseTheCardSaysThereIsNoCeiling() throws {
+        let m = handMadeMixture(r)
+        let a = m.analysis
+        let noCeiling = a.surrogates.map {
+            MixtureAnalysis.Surrogate(family: $0.family, score: $0.score, oofR2: $0.oofR2, oofSpearman: $0.oofSpearman,
+                                      oofRMSE: $0.oofRMSE, permutationR2: $0.permutationR2, ceilingR2: nil, chosen: $0.chosen)
+        }
+        let study = MixtureAnalysis(source: a.source, matchedRuns: a.matchedRuns, unmatched: a.unmatched, phases: a.phases,
+                                    droppedConstantColumns: a.droppedConstantColumns, objective: a.objective,
+                                    surrogates: noCeiling, effects: a.effects, partialEffects: a.partialEffects,
+                                    proposals: a.proposals, notPredictable: a.notPredictable, notes: a.notes)
+        let report = MixtureReport(analysis: study, table: m.table, options: m.options)
+        #expect(report.decisions.count == 3)
+        #expect(report.decisions[1].hasPrefix("no score has a ceiling R²: no seed noise was measured"))
+        let mixture = try #require(section(HTMLReport.render(r, mixture: report), "mixture"))
+        #expect(count("<td class=\"num missing\">–</td>", in: MixtureSection.predictability(report, factorLabels: r.factorLabels)) == 4)
+        #expect(mixture.contains("no score has a ceiling R²"))
     }
 
     @Test func heatmapHasOneCellPerEffectAndOutlinesThoseExcludingZero() throws {

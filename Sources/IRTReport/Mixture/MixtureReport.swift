@@ -54,27 +54,16 @@ public struct MixtureReport: Sendable, Equatable {
     }
 
     /// The decisions the mixture step took for the user, one sentence each: the
-    /// runs matched and not, the dropped constant columns, the scores flagged
-    /// not predictable, and the study's own notes (what the summary, the
-    /// report's first card and `result.json` say).
-    public func decisions(factorLabels: [String]) -> [String] {
+    /// runs matched, that no score has a ceiling when no seed noise was measured,
+    /// and the study's own notes — the runs without a mixture and the rows
+    /// without a run (with their names), the dropped constant columns, the
+    /// scores flagged not predictable, the reference run, the proposals' limits
+    /// (what the summary, the report's first card and `result.json` say).
+    public var decisions: [String] {
         let a = analysis
         var lines = ["\(a.matchedRuns) runs matched to a mixture in \(a.source) (\(a.phases.count) \(a.phases.count == 1 ? "phase" : "phases"), \(table.columns.count) weight columns)"]
-        let noMixture = a.unmatched.runsWithoutMixture, noRun = a.unmatched.mixturesWithoutRun
-        if !noMixture.isEmpty {
-            lines.append("\(noMixture.count) run(s) of the sweep have no mixture row and are left out of the mixture step: " + AnalysisWarning.list(noMixture, limit: 8))
-        }
-        if !noRun.isEmpty {
-            lines.append("\(noRun.count) mixture row(s) name no analysed run and are left out: " + AnalysisWarning.list(noRun, limit: 8))
-        }
-        if !a.droppedConstantColumns.isEmpty {
-            lines.append("\(a.droppedConstantColumns.count) weight column(s) constant across the runs dropped (no effect can be measured): " + AnalysisWarning.list(a.droppedConstantColumns, limit: 8))
-        }
         if !a.surrogates.isEmpty, a.surrogates.allSatisfy({ $0.ceilingR2 == nil }) {
             lines.append("no score has a ceiling R²: no seed noise was measured (at least 3 replicate runs of one mixture that differ only in seed give it)")
-        }
-        for score in a.notPredictable {
-            lines.append("\(Self.described(score, factorLabels: factorLabels)) is not predictable from the mixture — do not optimize it")
         }
         return lines + a.notes
     }

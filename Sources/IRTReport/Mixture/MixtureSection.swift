@@ -24,7 +24,7 @@ enum MixtureSection {
     /// The section's body: decisions, predictability table, heatmap, proposals.
     static func html(_ m: MixtureReport, factorLabels: [String]) -> String {
         var parts: [String] = []
-        parts.append("<ul class=\"mixture-notes\">\n" + m.decisions(factorLabels: factorLabels)
+        parts.append("<ul class=\"mixture-notes\">\n" + m.decisions
             .map { "<li>\(HTMLEscaping.escape($0))</li>" }.joined(separator: "\n") + "\n</ul>")
         parts.append("<h3>How predictable each score is from the mixture</h3>")
         parts.append(predictability(m, factorLabels: factorLabels))
@@ -160,7 +160,7 @@ enum MixtureSection {
     /// dropped columns, flags, notes).
     static func card(_ m: MixtureReport, factorLabels: [String]) -> String {
         "<div class=\"mixture-card\"><h2>Mixture decisions</h2>\n<ul>\n"
-            + m.decisions(factorLabels: factorLabels).map { "<li>\(HTMLEscaping.escape($0))</li>" }.joined(separator: "\n")
+            + m.decisions.map { "<li>\(HTMLEscaping.escape($0))</li>" }.joined(separator: "\n")
             + "\n</ul></div>"
     }
 
