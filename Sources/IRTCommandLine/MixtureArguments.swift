@@ -11,7 +11,7 @@ public struct MixtureArguments: ParsableArguments {
     public var runColumn: String?
 
     @Option(name: .customLong("mixture-columns"), help: ArgumentHelp(
-        "Glob pattern of the mixture file's weight columns (* any run of characters, ? one character); columns named phase_<i>_<domain> form phases whose weights sum to 1 per run (default: every numeric column but the run column).",
+        "Glob patterns of the mixture file's weight columns, separated by commas (* any run of characters, ? one character); columns named phase_<i>_<domain> form phases whose weights sum to 1 per run (default: every numeric column but the run column).",
         valueName: "PATTERN"))
     public var columns: String?
 
