@@ -39,7 +39,8 @@ public enum Summary {
 
     /// The full summary, ending with the report path. Warnings (every
     /// decision taken for the user and every doubt about the result) come right
-    /// after the fit, before the numbers they qualify.
+    /// after the fit, before the numbers they qualify; the mixture step, when
+    /// `mixture` is given, comes last (``mixture(_:factorLabels:files:)``).
     public static func text(_ r: AnalysisResult, reportPath: String, top: Int = 10, mixture: MixtureReport? = nil) -> String {
         var lines = r.selection.summaryLines()
         let dropped = r.droppedTasks.isEmpty ? "" : " (\(r.droppedTasks.count) constant task(s) dropped)"
