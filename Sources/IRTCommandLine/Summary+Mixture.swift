@@ -34,6 +34,10 @@ extension Summary {
         } else {
             let reference = a.proposals[0].referenceRun
             lines.append("  Proposals (maximize \(MixtureReport.shortName(a.objective)); no factor predicted below \(reference); total-variation distance to the nearest observed mixture ≤ \(sig(m.options.maxTV)); seed \(m.options.seed)):")
+            if let floors = a.referencePredicted {
+                let values = m.scoreNames.compactMap { score in floors[score].map { "\(MixtureReport.shortName(score)) \(fixed($0))" } }
+                lines.append("    \(reference) as the surrogates predict it (the floors): " + values.joined(separator: ", "))
+            }
             for (i, p) in a.proposals.enumerated() {
                 let objective = p.predicted[a.objective].map { "\(fixed($0.estimate)) [\(fixed($0.lower)), \(fixed($0.upper))]" } ?? "n/a"
                 let rank = p.rankAmongObserved.map { ", rank \($0) of \(a.matchedRuns + 1) among the observed runs" } ?? ""

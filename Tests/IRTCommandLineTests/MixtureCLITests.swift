@@ -159,6 +159,7 @@ struct MixtureExampleTests {
         #expect(out.contains("NOT PREDICTABLE from the mixture — do not optimize it"))
         #expect(out.contains("Predictability (5-fold out-of-fold"))
         #expect(out.contains("proposal_1: predicted aggregate"))
+        #expect(out.contains("as the surrogates predict it (the floors): aggregate "))
         #expect(out.contains("mixture_predictability.csv, mixture_effects.csv, proposals.csv"))
         #expect(run.output.stderr.isEmpty || !run.output.stderr.contains("error"))
     }

@@ -68,7 +68,9 @@ func handMadeMixture(_ r: AnalysisResult, proposals: Int = 2, effects: Bool = tr
         unmatched: .init(runsWithoutMixture: Array(r.runNames.dropFirst(30)), mixturesWithoutRun: ["ghost_run"]),
         phases: table.phases, droppedConstantColumns: ["phase_2_synthetic"], objective: "aggregate",
         surrogates: surrogates, effects: list, partialEffects: [.init(score: "aggregate", column: "phase_1_web", estimate: 0.01)],
-        proposals: proposalList, notPredictable: ["theta_3"], notes: ["a note of the study"])
+        proposals: proposalList, notPredictable: ["theta_3"], notes: ["a note of the study"],
+        referenceRun: proposals > 0 ? runs[3] : nil,
+        referencePredicted: proposals > 0 ? Dictionary(uniqueKeysWithValues: scores.map { ($0, 0.25) }) : nil)
     return MixtureReport(analysis: analysis, table: table, options: MixtureOptions())
 }
 
@@ -159,11 +161,15 @@ func handMadeMixture(_ r: AnalysisResult, proposals: Int = 2, effects: Bool = tr
         let m = handMadeMixture(r)
         let html = MixtureSection.proposals(m, factorLabels: r.factorLabels)
         #expect(count("<tr><td>proposal_", in: html) == 2)
+        // The reference run's predictions (the floors) head the table.
+        let reference = try #require(html.range(of: "<tr class=\"reference\">"))
+        #expect(reference.lowerBound < (try #require(html.range(of: "<tr><td>proposal_1"))).lowerBound)
+        #expect(html.contains("reference <code>\(m.analysis.proposals[0].referenceRun)</code></td><td class=\"num\">0.250</td>"))
         #expect(html.contains("1 of 31"))
         // Expected order, computed from the weights: the largest |proposal − reference| first.
-        let reference = try #require(m.referenceWeights(m.analysis.proposals[0].referenceRun))
+        let base = try #require(m.referenceWeights(m.analysis.proposals[0].referenceRun))
         let expected = m.table.columns.sorted { a, b in
-            func change(_ c: String) -> Double { m.analysis.proposals.map { abs($0.weights[c]! - reference[c]!) }.max()! }
+            func change(_ c: String) -> Double { m.analysis.proposals.map { abs($0.weights[c]! - base[c]!) }.max()! }
             return change(a) > change(b)
         }
         #expect(expected == ["phase_2_code", "phase_1_web", "phase_1_code", "phase_2_web"])

@@ -104,6 +104,12 @@ enum MixtureSection {
         out += "<th scope=\"col\" title=\"rank of the predicted objective among the observed runs (1 = above every run)\">rank</th>"
         out += "<th scope=\"col\" title=\"total-variation distance (per phase, averaged) to the nearest observed mixture\">TV to nearest</th>"
         out += "<th scope=\"col\">nearest run</th></tr></thead>\n<tbody>\n"
+        if let floors = a.referencePredicted {
+            out += "<tr class=\"reference\"><td title=\"the surrogates' predictions for the reference run: no factor of a proposal may be predicted below them\">"
+                + "reference <code>\(HTMLEscaping.escape(a.referenceRun ?? reference))</code></td>"
+            for score in scores { out += floors[score].map { "<td class=\"num\">\(NumberFormat.fixed($0, decimals: 3))</td>" } ?? "<td class=\"num missing\">–</td>" }
+            out += "<td class=\"num\">–</td><td class=\"num\">–</td><td class=\"run\">–</td></tr>\n"
+        }
         for (i, p) in a.proposals.enumerated() {
             out += "<tr><td>proposal_\(i + 1)</td>"
             for score in scores {
@@ -175,6 +181,7 @@ enum MixtureSection {
         table.mixture td.objective { font-weight: 600; }
         table.mixture .interval { color: #666; font-weight: 400; }
         table.mixture tr.flagged { background: #fdecec; }
+        table.mixture tr.reference { background: #f6f7f9; color: #444; }
         td.flag { color: #d62728; font-weight: 600; }
         .mixture-card { background: #f2f6fb; border: 1px solid #c9d8ea; border-radius: 6px; padding: 10px 14px; margin-top: 10px; }
         .mixture-card h2 { font-size: 15px; margin: 0 0 4px; }
