@@ -160,11 +160,17 @@ public struct MixtureAnalysis: Sendable, Codable, Equatable {
     public let notPredictable: [String]
     /// Decisions and doubts, as sentences.
     public let notes: [String]
+    /// The run no factor may be predicted below (nil when nothing was proposed).
+    public var referenceRun: String? = nil
+    /// Every score's surrogate prediction for the reference run: the floors of the factors
+    /// (nil when nothing was proposed).
+    public var referencePredicted: [String: Double]? = nil
 
     public init(source: String, matchedRuns: Int, unmatched: Unmatched, phases: [MixturePhase],
                 droppedConstantColumns: [String], objective: String, surrogates: [Surrogate],
                 effects: [Effect], partialEffects: [PartialEffect], proposals: [Proposal],
-                notPredictable: [String], notes: [String]) {
+                notPredictable: [String], notes: [String], referenceRun: String? = nil,
+                referencePredicted: [String: Double]? = nil) {
         self.source = source
         self.matchedRuns = matchedRuns
         self.unmatched = unmatched
@@ -177,6 +183,8 @@ public struct MixtureAnalysis: Sendable, Codable, Equatable {
         self.proposals = proposals
         self.notPredictable = notPredictable
         self.notes = notes
+        self.referenceRun = referenceRun
+        self.referencePredicted = referencePredicted
     }
 
     enum CodingKeys: String, CodingKey {
@@ -185,5 +193,7 @@ public struct MixtureAnalysis: Sendable, Codable, Equatable {
         case droppedConstantColumns = "dropped_constant_columns"
         case partialEffects = "partial_effects"
         case notPredictable = "not_predictable"
+        case referenceRun = "reference_run"
+        case referencePredicted = "reference_predicted"
     }
 }

@@ -23,6 +23,8 @@ public enum MixtureError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingRunColumn(file: String, column: String)
     /// No column is a weight column (none numeric, or none matches the pattern).
     case noWeightColumns(file: String)
+    /// Every weight column holds the same weight in every run: nothing to learn from.
+    case constantWeights(file: String, columns: [String])
     /// Fewer runs than `needed` have both a mixture row and scores.
     case tooFewMatchedRuns(file: String, matched: Int, needed: Int)
     /// The reference run is not among the matched runs.
@@ -54,6 +56,8 @@ public enum MixtureError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file):1: no run-name column \"\(column)\"; name it with --mixture-run-column"
         case let .noWeightColumns(file):
             return "\(file): no weight column; expected numeric columns such as \"phase_1_web\" (or choose them with --mixture-columns)"
+        case let .constantWeights(file, columns):
+            return "\(file): every weight column (\(columns.prefix(3).joined(separator: ", "))\(columns.count > 3 ? ", …" : "")) has the same weight in every run; expected mixtures that differ between runs"
         case let .tooFewMatchedRuns(file, matched, needed):
             return "\(file): \(matched) run(s) have both a mixture and scores; the mixture step needs at least \(needed)"
         case let .unknownReferenceRun(name):

@@ -19,6 +19,8 @@ public struct MixtureOptions: Sendable, Equatable {
     public var thompsonDraws = 32
     /// Permutations of the weights' rows for the permutation baseline.
     public var permutations = 1
+    /// Worker threads for the independent fits (nil: every active core); the numbers do not depend on it.
+    public var threads: Int? = nil
 
     public init() {}
 }

@@ -9,8 +9,9 @@ extension MixtureTable {
     /// Validates a parsed CSV as a mixture file.
     ///
     /// Weight columns: those matching `columnsPattern` (comma-separated globs), or else every
-    /// column but the run column most of whose cells are numbers (a column of text, such as a
-    /// note, is not a weight column; a stray word in a numeric column is an error). Columns
+    /// `phase_<i>_<domain>` column and every other column (but the run column) most of whose cells
+    /// are numbers (a column of text, such as a note, is not a weight column; a stray word or an
+    /// empty cell in a weight column is an error). Columns
     /// named `phase_<i>_<domain>` form phase `phase_<i>`; when some columns are so named, the
     /// other columns are not weights unless the pattern names them (then it is an error). Without
     /// phase names the weight columns form the single phase `all`. Every phase's weights must be
@@ -23,7 +24,8 @@ extension MixtureTable {
     ///   - runColumn: the run-name column.
     ///   - columnsPattern: comma-separated globs choosing the weight columns, nil for every numeric column.
     /// - Throws: ``MixtureError`` naming file, line and column for the first bad cell
-    ///   (rows in file order, columns in file order within a row).
+    ///   (rows in file order, columns in file order within a row);
+    ///   ``MixtureError/constantWeights(file:columns:)`` when no weight column varies (one run, say).
     /// - Complexity: O(r·c) for r runs and c columns.
     public static func parse(_ table: CSVTable, source: String, runColumn: String,
                              columnsPattern: String?) throws(MixtureError) -> MixtureTable {
@@ -39,6 +41,7 @@ extension MixtureTable {
             chosen = candidates.filter { j in globs.contains { $0.matches(table.header[j]) } }
         } else {
             chosen = candidates.filter { j in
+                if phaseName(table.header[j]) != nil { return true }
                 let parsed = table.rows.reduce(0) { $0 + (parseWeight($1[j]) != nil ? 1 : 0) }
                 return 2 * parsed > table.rows.count
             }
@@ -109,6 +112,7 @@ extension MixtureTable {
                 keptIndex.append(c)
             }
         }
+        guard !keptIndex.isEmpty else { throw .constantWeights(file: source, columns: dropped) }
         let kept = keptIndex.map { table.header[chosen[$0]] }
         let phases = phaseOrder.compactMap { p -> MixturePhase? in
             let columns = phaseColumns[p]!.map { table.header[$0] }.filter { kept.contains($0) }
@@ -127,7 +131,7 @@ extension MixtureTable {
     public static func read(contentsOf url: URL, runColumn: String,
                             columnsPattern: String?) throws(MixtureError) -> MixtureTable {
         let table: CSVTable
-        do { table = try CSVReader.read(contentsOf: url) } catch { throw .input(error) }
+        do throws(AnalysisError) { table = try CSVReader.read(contentsOf: url) } catch { throw .input(error) }
         return try parse(table, source: url.lastPathComponent, runColumn: runColumn, columnsPattern: columnsPattern)
     }
 
