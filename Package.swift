@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "irt-report", targets: ["irt-report"]),
         .executable(name: "irt-generate", targets: ["irt-generate"]),
         .library(name: "IRTSynthetic", targets: ["IRTSynthetic"]),
+        .library(name: "IRTMixture", targets: ["IRTMixture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,13 +36,14 @@ let package = Package(
         // The report: HTML/SVG/CSV rendering and the JSON schemas (result.json, model.json).
         .target(
             name: "IRTReport",
-            dependencies: ["IRTModel"]
+            dependencies: ["IRTModel", "IRTMixture"]
         ),
         // The `irt-report` command line: arguments, summary, atomic file writing.
         .target(
             name: "IRTCommandLine",
             dependencies: [
                 "IRTModel",
+                "IRTMixture",
                 "IRTReport",
                 "IRTSampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,6 +56,11 @@ let package = Package(
         // Synthetic sweeps with a known factor structure (tests, benchmarks, irt-generate).
         .target(
             name: "IRTSynthetic",
+            dependencies: ["IRTModel", "Linalg"]
+        ),
+        // From scores to the next mixture: surrogates, effects and proposals over mixture weights.
+        .target(
+            name: "IRTMixture",
             dependencies: ["IRTModel", "Linalg"]
         ),
         // Writes synthetic sweeps (IRTSynthetic) as CSV files: benchmarks, scale tests.
@@ -95,12 +102,16 @@ let package = Package(
         ),
         .testTarget(
             name: "IRTReportTests",
-            dependencies: ["IRTCommandLine", "IRTReport", "IRTModel", "IRTSampleData", "Linalg"]
+            dependencies: ["IRTCommandLine", "IRTReport", "IRTMixture", "IRTModel", "IRTSampleData", "Linalg"]
+        ),
+        .testTarget(
+            name: "IRTMixtureTests",
+            dependencies: ["IRTMixture", "IRTModel", "IRTSynthetic", "Linalg", "LinalgReference"]
         ),
         .testTarget(
             name: "IRTCommandLineTests",
             dependencies: [
-                "IRTCommandLine", "IRTReport", "IRTModel", "IRTSynthetic", "IRTSampleData", "Linalg",
+                "IRTCommandLine", "IRTReport", "IRTMixture", "IRTModel", "IRTSynthetic", "IRTSampleData", "Linalg",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -145,6 +145,7 @@ extension AnalyzeCommand {
         let jsonURL = json.map { URL(fileURLWithPath: $0).standardizedFileURL }
         _ = try OutputTarget.reportDestination(directory, shownAs: out)
         if let json, let jsonURL { _ = try OutputTarget.jsonDestination(jsonURL, shownAs: json) }
+        let table = try mixtureTable()
         if !quiet { print(banner) }
         let printer = ProgressPrinter.forStandardError(quiet: quiet)
         let result: AnalysisResult
@@ -153,8 +154,9 @@ extension AnalyzeCommand {
             result = try analyse(progress: printer.map { p in { @Sendable event in p.report(event) } })
                 .mappingWarnings(RemedyWording.said)
         }
+        let mixture = try table.map { table throws in try mixtureStudy(result, table: table) }
         let title = "IRTKit report: \(correlation.map { URL(fileURLWithPath: $0).lastPathComponent } ?? inputs.sweep.lastPathComponent)"
-        let files = try ReportWriter.files(for: result, title: title)
+        let files = try ReportWriter.files(for: result, mixture: mixture, title: title)
         let jsonData = files.first { $0.name == "result.json" }!.data
         let jsonTarget = json.flatMap { shown in jsonURL.map { (data: jsonData, url: $0, shown: shown) } }
         try ReportWriter.write(files, to: directory, shownAs: out, json: jsonTarget)
@@ -163,7 +165,7 @@ extension AnalyzeCommand {
         if quiet {
             print(index.path)
         } else {
-            print(Summary.text(result, reportPath: index.path))
+            print(Summary.text(result, reportPath: index.path, mixture: mixture))
         }
         if open {
             let line = Browser.open(index)

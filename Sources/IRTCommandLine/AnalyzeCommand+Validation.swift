@@ -71,9 +71,11 @@ extension AnalyzeCommand {
         _ = try selectionFromFile()
         try Self.requireFile(noise, label: "--noise")
         try Self.requireFile(emInit, label: "--em-init")
+        try validateMixture()
 
         let outURL = try outputDirectory()
-        for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit), ("--selection", selection)] {
+        for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit), ("--selection", selection),
+                              ("--mixture", mixture)] {
             guard let path else { continue }
             if Self.isInside(URL(fileURLWithPath: path).standardizedFileURL, outURL) {
                 throw ValidationError("\(label) \(path) is inside --out \(out), which is replaced on every run; move the file or choose another --out")
@@ -92,7 +94,8 @@ extension AnalyzeCommand {
             if Self.isInside(url.resolvingSymlinksInPath(), outURL.resolvingSymlinksInPath()) {
                 throw ValidationError("--json \(json) is inside --out \(out), which is replaced on every run (it gets result.json anyway); choose a path outside it")
             }
-            for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit), ("--selection", selection)] {
+            for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit), ("--selection", selection),
+                                  ("--mixture", mixture)] {
                 guard let path else { continue }
                 let input = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
                 if input.path == url.resolvingSymlinksInPath().path {
@@ -116,7 +119,7 @@ extension AnalyzeCommand {
         return url
     }
 
-    private static func requireFile(_ path: String?, label: String) throws(ValidationError) {
+    static func requireFile(_ path: String?, label: String) throws(ValidationError) {
         guard let path else { return }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

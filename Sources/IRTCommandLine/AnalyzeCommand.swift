@@ -36,6 +36,8 @@ public struct AnalyzeCommand: ParsableCommand {
                   Choose the task columns yourself (any metrics, any direction).
               irt-report score report/model.json new_runs.csv
                   Score new runs with the saved model and rank them among the sweep.
+              irt-report sweep.csv --noise replicates.csv --mixture mixtures.csv
+                  Also find which data domains move which score and propose the next mixtures.
             """,
         version: IRTKitVersion.string)
 
@@ -163,6 +165,13 @@ public struct AnalyzeCommand: ParsableCommand {
     public var bootstrap: Int = AnalysisOptions.defaultBootstrap
 
     @OptionGroup(title: "Aggregate") public var aggregateArguments: AggregateArguments
+
+    @Option(name: .customLong("mixture"), help: ArgumentHelp(
+        "The sweep's mixtures: one row per run (joined by run name), one numeric column per training-data weight; columns named phase_<i>_<domain> form phases whose weights sum to 1. Adds which domains move which score, how predictable each score is from the mixture, and proposed next mixtures (result.json's mixture, mixture.csv, proposals.csv, the report's Mixture section; default: none).",
+        valueName: "FILE.csv"))
+    public var mixture: String?
+
+    @OptionGroup(title: "Mixture") public var mixtureArguments: MixtureArguments
 
     @Option(name: .customLong("loadings"), help: ArgumentHelp(
         "nonnegative (Λ ≥ 0, IRTKit's model) or free (classical ML factor analysis, shown after varimax).",

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import IRTMixture
 import IRTModel
 
 /// The `irt-report` tool: `analyze` (the default, so `irt-report SWEEP.csv …`
-/// works as it always has), `score` (new runs against a saved model) and
-/// `compare` (is one run really better than another).
+/// works as it always has), `score` (new runs against a saved model),
+/// `compare` (is one run really better than another) and `mixture` (from a
+/// saved model's scores to the next mixture).
 ///
 /// The executable's entry point is ``exitCode(running:)``, which maps errors to
 /// exit codes (0 ok, 1 analysis or input error, 2 usage error).
@@ -13,7 +15,7 @@ public struct IRTReportTool: ParsableCommand {
         commandName: "irt-report",
         abstract: "Aggregate capability scores for a language-model evaluation sweep, by non-negative factor analysis.",
         version: IRTKitVersion.string,
-        subcommands: [AnalyzeCommand.self, ScoreCommand.self, CompareCommand.self],
+        subcommands: [AnalyzeCommand.self, ScoreCommand.self, CompareCommand.self, MixtureCommand.self],
         defaultSubcommand: AnalyzeCommand.self)
 
     public init() {}
@@ -34,6 +36,12 @@ public struct IRTReportTool: ParsableCommand {
         } catch let error as RunComparisonError {
             let code = fail(error.description)
             return error.isUsageError ? 2 : code
+        } catch let error as MixtureError {
+            if let usage = MixtureStep.usageMessage(error) {
+                _ = fail(usage)
+                return 2
+            }
+            return fail(error.description)
         } catch let error as SelectionUsageError {
             FileHandle.standardError.write(Data("irt-report: \(error.description)\n".utf8))
             return 2

@@ -10,6 +10,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An output path (`--out`, `--json`) holds something irt-report may not
     /// replace: a folder that is not an IRTKit report, a device, a pipe, ….
     case outputRefused(option: String, path: String, reason: String)
+    /// A run name occurs more than once among the runs a mixture file is joined to by name.
+    case ambiguousRunName(file: String, run: String, count: Int)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .heldOutMetric(file, column): "--validate \(column): \(file) has no column of that name; check the spelling against its header"
         case let .output(path, reason): "\(path): cannot write the report (\(reason))"
         case let .outputRefused(option, path, reason): "\(option) \(path) \(reason)"
+        case let .ambiguousRunName(file, run, count):
+            "\(file): run \"\(run)\" occurs \(count) times; the mixture file is joined to the runs by name, so each run needs a name of its own"
         }
     }
 }

@@ -22,8 +22,9 @@ import IRTReport
 /// process could not delete is refused before anything is renamed.
 enum ReportWriter {
     /// The report's files, in memory (``ReportFiles``).
-    static func files(for result: AnalysisResult, title: String?) throws(ReportError) -> [(name: String, data: Data)] {
-        do { return try ReportFiles.files(for: result, title: title) } catch {
+    static func files(for result: AnalysisResult, mixture: MixtureReport? = nil,
+                      title: String?) throws(ReportError) -> [(name: String, data: Data)] {
+        do { return try ReportFiles.files(for: result, mixture: mixture, title: title) } catch {
             throw .output(path: "result.json", reason: "cannot encode the result: \(error)")
         }
     }

@@ -39,8 +39,9 @@ public enum Summary {
 
     /// The full summary, ending with the report path. Warnings (every
     /// decision taken for the user and every doubt about the result) come right
-    /// after the fit, before the numbers they qualify.
-    public static func text(_ r: AnalysisResult, reportPath: String, top: Int = 10) -> String {
+    /// after the fit, before the numbers they qualify; the mixture step, when
+    /// `mixture` is given, comes last (``mixture(_:factorLabels:files:)``).
+    public static func text(_ r: AnalysisResult, reportPath: String, top: Int = 10, mixture: MixtureReport? = nil) -> String {
         var lines = r.selection.summaryLines()
         let dropped = r.droppedTasks.isEmpty ? "" : " (\(r.droppedTasks.count) constant task(s) dropped)"
         let skipped = r.skippedRuns.isEmpty ? "" : " (\(r.skippedRuns.count) row(s) skipped)"
@@ -103,6 +104,11 @@ public enum Summary {
                 }
                 lines.append("  " + pad(metric, width) + "  " + rs.joined(separator: "   "))
             }
+        }
+        if let mixture {
+            lines.append("")
+            lines.append(contentsOf: Self.mixture(mixture, factorLabels: r.factorLabels,
+                                                  files: ReportFiles.mixtureNames.joined(separator: ", ") + " in the report folder"))
         }
         lines.append("")
         lines.append("Report: \(reportPath)")

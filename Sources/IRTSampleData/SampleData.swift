@@ -27,6 +27,21 @@ public enum SampleData {
     /// - Precondition: ``isInstalled``.
     public static var legacyNoise: URL { url("noise_baseline_run00097_300m") }
 
+    /// `mixture_example_sweep.csv`: a synthetic sweep of 98 runs × 18 tasks whose factor scores
+    /// are a known function of the runs' training-data mixtures (`scripts/generate-mixture-example`).
+    ///
+    /// - Precondition: ``isInstalled``.
+    public static var mixtureExampleSweep: URL { url("mixture_example_sweep") }
+    /// `mixture_example_mixtures.csv`: the example's mixtures, 2 phases × 6 domains and a constant
+    /// column; two sweep runs have no row and one row names no run of the sweep.
+    ///
+    /// - Precondition: ``isInstalled``.
+    public static var mixtureExampleMixtures: URL { url("mixture_example_mixtures") }
+    /// `mixture_example_replicates.csv`: ten seeds of one mixture of the example.
+    ///
+    /// - Precondition: ``isInstalled``.
+    public static var mixtureExampleReplicates: URL { url("mixture_example_replicates") }
+
     /// The name SwiftPM gives the resource bundle: `<package>_<target>.resources`.
     public static let bundleName = "IRTKit_IRTSampleData.resources"
 

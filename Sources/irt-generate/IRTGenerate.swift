@@ -69,7 +69,42 @@ struct IRTGenerate: ParsableCommand {
         discussion: "aggregate is the mean of θ. Every sweep run, then, with --noise, every replicate row with its mixture's θ."))
     var truth: String?
 
+    @Option(help: ArgumentHelp(
+        "Draw a training mixture per run over D domains in each phase (Dirichlet per phase) and make θ a known function of it.",
+        discussion: "Needs --mixture-out. θ_r = (g(w_r) − m)/s, g linear or saturating in the weights (--mixture-form); the sweep measures z = Λ(θ + δ) + ε as without a mixture, and --noise replicates run 1's mixture.",
+        valueName: "D"))
+    var mixtureDomains: Int?
+
+    @Option(help: "Phases of the mixture (columns phase_<p>_domain_<d>), with --mixture-domains.")
+    var phases: Int = 1
+
+    @Option(help: "How θ depends on the mixture: linear (Σ B w) or saturating (Σ B (1 − exp(−w D))).")
+    var mixtureForm: String = "linear"
+
+    @Option(help: "The Dirichlet concentration α of every domain, > 0 (1: uniform on each phase's simplex).")
+    var mixtureConcentration: Double = 1
+
+    @Option(help: "Path of the mixture CSV to write: run_name and phase_<p>_domain_<d> weights (with --mixture-domains).")
+    var mixtureOut: String?
+
     func validate() throws {
+        if let d = mixtureDomains {
+            guard d >= 2 else { throw ValidationError("--mixture-domains must be at least 2, got \(d)") }
+            guard phases >= 1 else { throw ValidationError("--phases must be at least 1, got \(phases)") }
+            guard SyntheticMixture.Form(rawValue: mixtureForm) != nil else {
+                throw ValidationError("--mixture-form must be linear or saturating, got \(mixtureForm)")
+            }
+            guard mixtureConcentration.isFinite, mixtureConcentration > 0 else {
+                throw ValidationError("--mixture-concentration must be a finite number > 0, got \(mixtureConcentration)")
+            }
+            guard mixtureOut != nil else { throw ValidationError("--mixture-domains needs --mixture-out PATH: the mixtures are written there") }
+            guard runs >= 2 else { throw ValidationError("--mixture-domains needs --runs of at least 2, got \(runs)") }
+            guard replicateMixtures == 1, nearZeroShare == 0, heywoodTasks == 0, theta == nil else {
+                throw ValidationError("--mixture-domains writes θ from the mixture: --replicate-mixtures, --near-zero-share, --heywood-tasks and --theta do not apply (use --truth)")
+            }
+        } else if mixtureOut != nil || phases != 1 || mixtureForm != "linear" || mixtureConcentration != 1 {
+            throw ValidationError("--phases, --mixture-form, --mixture-concentration and --mixture-out need --mixture-domains D")
+        }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
         guard tasks >= 1 else { throw ValidationError("--tasks must be at least 1, got \(tasks)") }
         guard factors >= 1, factors <= tasks else {
@@ -92,6 +127,19 @@ struct IRTGenerate: ParsableCommand {
     }
 
     func run() throws {
+        if let domains = mixtureDomains, let mixtureOut {
+            let mixture = SyntheticMixture(runs: runs, domains: domains, phases: phases, factors: factors, seed: seed,
+                                           form: SyntheticMixture.Form(rawValue: mixtureForm)!,
+                                           concentration: mixtureConcentration)
+            try mixture.writeSweep(to: URL(fileURLWithPath: out), tasks: tasks, seedNoise: seedNoiseTheta)
+            try mixture.writeMixture(to: URL(fileURLWithPath: mixtureOut))
+            if let noise {
+                try mixture.writeNoise(to: URL(fileURLWithPath: noise), tasks: tasks, seedNoise: seedNoiseTheta,
+                                       replicates: noiseRuns)
+            }
+            if let truth { try mixture.writeTruth(to: URL(fileURLWithPath: truth)) }
+            return
+        }
         let sweep = SyntheticSweep(runs: runs, tasks: tasks, factors: factors, seed: seed, noiseRuns: noiseRuns,
                                    shape: .init(nearZeroCrossLoadings: nearZeroShare, heywoodTasks: heywoodTasks),
                                    seedNoiseTheta: seedNoiseTheta, replicateMixtures: replicateMixtures)

@@ -1,3 +1,4 @@
+import IRTMixture
 import IRTModel
 
 /// The report as one self-contained HTML5 page (METHOD.md §9).
@@ -10,7 +11,7 @@ import IRTModel
 /// Horn's k95/k_mean, the EM fit, the factor labels, warnings) and the views,
 /// each in a `<section>` with a stable id: `fit`, `scree`, `loadings`,
 /// `residuals`, `ceiling`, `validation`, `snr`, `makeup`, `ranks`, `pbetter` and
-/// `leaderboard`. The header says in one line where the scores' uncertainty
+/// `leaderboard`, and `mixture` with a mixture study. The header says in one line where the scores' uncertainty
 /// comes from and the smallest difference it lets the page tell apart.
 /// Titles are computed from the result (never a hard-coded factor count), and
 /// every string from the data is escaped by one function.
@@ -24,13 +25,16 @@ public enum HTMLReport {
     ///
     /// - Parameters:
     ///   - result: a finished analysis.
+    ///   - mixture: the mixture step's output (`--mixture`): adds its decisions to
+    ///     the header and the section `mixture`.
     ///   - title: the page title; defaults to "IRT report: <sweep file>".
     /// - Returns: a complete HTML5 document (UTF-8 text).
-    public static func render(_ result: AnalysisResult, title: String? = nil) -> String {
+    public static func render(_ result: AnalysisResult, mixture: MixtureReport? = nil, title: String? = nil) -> String {
         let r = result
         let pageTitle = title ?? "IRT report: \(r.source)"
         var body: [String] = []
-        body.append("<header>\n<h1>\(HTMLEscaping.escape(pageTitle))</h1>\n\(summary(r))\n\(warnings(r))\n\(SelectionTable.html(r))\n\(navigation(r))\n</header>")
+        let mixtureCard = mixture.map { "\n" + MixtureSection.card($0, factorLabels: r.factorLabels) } ?? ""
+        body.append("<header>\n<h1>\(HTMLEscaping.escape(pageTitle))</h1>\n\(summary(r))\n\(warnings(r))\(mixtureCard)\n\(SelectionTable.html(r))\n\(navigation(r, mixture: mixture != nil))\n</header>")
         body.append(section(id: "fit", title: FitCard.title, caption: FitCard.caption, content: FitCard.html(r)))
 
         body.append(section(id: "scree", title: ScreePlot.title(r), caption: ScreePlot.caption,
@@ -48,6 +52,10 @@ public enum HTMLReport {
         } else {
             runViews(r, into: &body)
         }
+        if let mixture {
+            body.append(section(id: "mixture", title: MixtureSection.title(mixture), caption: MixtureSection.caption,
+                                content: MixtureSection.html(mixture, factorLabels: r.factorLabels)))
+        }
 
         return """
             <!DOCTYPE html>
@@ -58,6 +66,7 @@ public enum HTMLReport {
             <title>\(HTMLEscaping.escape(pageTitle))</title>
             <style>
             \(stylesheet)
+            \(mixture == nil ? "" : MixtureSection.stylesheet)
             </style>
             </head>
             <body>
@@ -199,11 +208,12 @@ public enum HTMLReport {
             + r.warnings.map { "<li>\(HTMLEscaping.escape($0.message))</li>" }.joined(separator: "\n") + "\n</ul></div>"
     }
 
-    private static func navigation(_ r: AnalysisResult) -> String {
+    private static func navigation(_ r: AnalysisResult, mixture: Bool) -> String {
         let links = [("fit", "Model fit"), ("scree", "Scree"), ("loadings", "Loadings"), ("residuals", "Residuals"),
                      ("ceiling", "h² vs ceiling"), ("validation", "Validation"), ("snr", "Signal-to-noise")]
             + (r.aggregateWeights == nil ? [] : [("makeup", "Aggregate make-up")])
             + [("ranks", "Rank intervals"), ("pbetter", "A vs B"), ("leaderboard", "Leaderboard")]
+            + (mixture ? [("mixture", "Mixture")] : [])
         return "<nav>" + links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>"
     }
 
