@@ -37,7 +37,7 @@ extension AnalyzeCommand {
             throw ValidationError("--mixture joins mixtures to runs, and --correlation has no runs; give SWEEP.csv instead")
         }
         if mixture.isEmpty { throw ValidationError("--mixture needs a file path, e.g. --mixture mixtures.csv") }
-        try Self.requireFile(mixture, label: "--mixture")
+        // That it is a readable file, and that no output lands on it, is checked with the other inputs.
     }
 
     /// The mixture file read and validated, `nil` without `--mixture`: done

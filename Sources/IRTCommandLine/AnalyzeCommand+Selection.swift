@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IRTModel
+import Synchronization
 
 /// Task selection, run names and gaps on the command line: which columns are
 /// tasks (`--tasks`, `--exclude`, `--higher-is-better`, `--lower-is-better`,
@@ -19,9 +20,13 @@ extension AnalyzeCommand {
         guard let selection else { return nil }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: selection))
+            data = try Self.selectionBytes(selection)
         } catch {
-            throw ValidationError("--selection \(selection): cannot read the file (\(error.localizedDescription))")
+            let reason = if case let .unreadableFile(_, reason) = error { reason } else { error.description }
+            throw ValidationError("--selection \(selection): cannot read the file (\(reason))")
+        }
+        if let (key, line) = JSONCoding.duplicateKey(in: data) {
+            throw ValidationError("--selection \(selection):\(line): key \"\(key)\" appears twice in one object; JSON keeps only one of them, so give each key once (merge the two lists)")
         }
         do {
             return try JSONDecoder().decode(TaskSelection.self, from: data)
@@ -33,6 +38,22 @@ extension AnalyzeCommand {
             throw ValidationError("--selection \(selection): not a task selection (\(error)); expected e.g. {\"include\": [\"arc*\"]}")
         }
     }
+
+    /// The bytes of the `--selection` file at `path`, read once: a pipe such
+    /// as `<(…)` yields its bytes a single time, and validation and the run
+    /// both need them, so they are kept for the process (keyed by path).
+    static func selectionBytes(_ path: String) throws(AnalysisError) -> Data {
+        if let kept = pipedSelections.withLock({ $0[path] }) { return kept }
+        let data = try CSVReader.contents(of: URL(fileURLWithPath: path))
+        var status = stat()
+        if stat(path, &status) != 0 || status.st_mode & S_IFMT != S_IFREG {
+            pipedSelections.withLock { $0[path] = data }
+        }
+        return data
+    }
+
+    /// The bytes of `--selection` files that are not regular files (pipes), by path.
+    private static let pipedSelections = Mutex<[String: Data]>([:])
 
     private static func reason(_ context: DecodingError.Context) -> String {
         let path = context.codingPath.map(\.stringValue).filter { !$0.isEmpty }
@@ -82,13 +103,13 @@ extension AnalyzeCommand {
             return lines.joined(separator: "\n")
         }
         lines.append("Numeric columns (\(numeric.count)), with the direction a pattern would give them:")
-        let width = numeric.prefix(40).map(\.count).max() ?? 0
+        let width = numeric.prefix(40).map(TerminalText.width).max() ?? 0
         for name in numeric.prefix(40) {
             let why = switch TaskSelection.inferredDirection(of: name).reason {
             case let .nameToken(token): "lower is better (name token \"\(token)\")"
-            default: "higher is better (no loss/bpb/perplexity/ppl/nll/error/err in the name)"
+            default: "higher is better (no loss/bpb/perplexity/ppl/nll/error/err/wer/cer/brier/bits per byte in the name)"
             }
-            lines.append("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(why)")
+            lines.append("  \(TerminalText.pad(name, width))  \(why)")
         }
         if numeric.count > 40 { lines.append("  … and \(numeric.count - 40) more") }
         var command = ["irt-report", Self.shellQuoted(path)]

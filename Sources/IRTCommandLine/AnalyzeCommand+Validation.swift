@@ -8,6 +8,9 @@ extension AnalyzeCommand {
 
     /// Checks what can be checked before reading any file: value ranges, that
     /// input files exist, and that `--out` and `--json` are paths of their own.
+    /// The most observations `--n-obs` accepts (10⁹ runs).
+    static let maximumObservations = 1_000_000_000
+
     /// The most bootstrap refits: each is a fit of the model.
     static let maximumBootstrap = 10_000
 
@@ -52,6 +55,9 @@ extension AnalyzeCommand {
                 throw ValidationError("--correlation FILE.csv and --n-obs N go together: the fit needs the number of runs behind the matrix")
             }
             guard nObservations >= 3 else { throw ValidationError("--n-obs must be at least 3 (got \(nObservations))") }
+            guard nObservations <= Self.maximumObservations else {
+                throw ValidationError("--n-obs must be at most \(Self.maximumObservations) (got \(nObservations)): it is the number of runs behind the matrix, and no sweep has a billion runs (a token or sample count given by mistake?); beyond it the χ² and RMSEA would be decided by n alone")
+            }
             if sweep != nil || noise != nil {
                 throw ValidationError("--correlation replaces SWEEP.csv and --noise (a correlation matrix has no runs); give one or the other")
             }
@@ -61,26 +67,16 @@ extension AnalyzeCommand {
             if aggregateArguments.aggregateWeights != nil || aggregateArguments.aggregate != .mean {
                 throw ValidationError("--aggregate and --aggregate-weights define how runs are scored; --correlation has no runs")
             }
-            try Self.requireFile(correlation, label: "--correlation")
         }
         if sweep == nil, correlation == nil, !SampleData.isInstalled {
             throw ValidationError("\(SampleData.missingDescription); pass SWEEP.csv")
         }
-        try Self.requireFile(sweep, label: "SWEEP")
-        try Self.requireFile(selection, label: "--selection")
-        _ = try selectionFromFile()
-        try Self.requireFile(noise, label: "--noise")
-        try Self.requireFile(emInit, label: "--em-init")
         try validateMixture()
-
-        let outURL = try outputDirectory()
-        for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit), ("--selection", selection),
-                              ("--mixture", mixture)] {
-            guard let path else { continue }
-            if Self.isInside(URL(fileURLWithPath: path).standardizedFileURL, outURL) {
-                throw ValidationError("\(label) \(path) is inside --out \(out), which is replaced on every run; move the file or choose another --out")
-            }
+        for (label, path) in inputFiles {
+            if let path { try FileArguments.requireFile(path, label: label) }
         }
+        _ = try selectionFromFile()
+        let outURL = try outputDirectory()
         if let json {
             guard !json.isEmpty, !json.hasSuffix("/") else {
                 throw ValidationError("--json needs a file path, e.g. --json result.json")
@@ -94,15 +90,18 @@ extension AnalyzeCommand {
             if Self.isInside(url.resolvingSymlinksInPath(), outURL.resolvingSymlinksInPath()) {
                 throw ValidationError("--json \(json) is inside --out \(out), which is replaced on every run (it gets result.json anyway); choose a path outside it")
             }
-            for (label, path) in [("SWEEP", sweep), ("--noise", noise), ("--em-init", emInit), ("--selection", selection),
-                                  ("--mixture", mixture)] {
-                guard let path else { continue }
-                let input = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
-                if input.path == url.resolvingSymlinksInPath().path {
-                    throw ValidationError("--json \(json) is the \(label) file; writing the result there would overwrite your input")
-                }
-            }
         }
+        try FileArguments.check(inputs: inputFiles, outputs: [("--json", json)], folder: ("--out", outURL))
+    }
+
+    /// Every input file of the analysis, as (label, path): each must be a
+    /// readable file (or a pipe), and each is protected by identity (device
+    /// and inode) from every output — `--json` may not be one, and none may lie
+    /// in `--out`, which is replaced on every run. A new input option is one
+    /// more entry here.
+    var inputFiles: [(String, String?)] {
+        [("SWEEP", sweep), ("--noise", noise), ("--correlation", correlation), ("--selection", selection),
+         ("--em-init", emInit), ("--mixture", mixture)]
     }
 
     /// `--out` as an absolute URL, after checking that it names a folder of its own.
@@ -117,20 +116,6 @@ extension AnalyzeCommand {
             throw ValidationError("--out \(out) is the current directory or one of its parents; it is replaced on every run, so name a directory of its own, e.g. --out irt-report-output")
         }
         return url
-    }
-
-    static func requireFile(_ path: String?, label: String) throws(ValidationError) {
-        guard let path else { return }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ValidationError("\(label): no such file: \(path)")
-        }
-        guard !isDirectory.boolValue else {
-            throw ValidationError("\(label): \(path) is a directory; expected a file")
-        }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw ValidationError("\(label): \(path) is not readable (check its permissions)")
-        }
     }
 
     /// Whether `url` is `directory` or lies below it (both standardized).

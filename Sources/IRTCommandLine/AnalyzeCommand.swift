@@ -80,7 +80,7 @@ public struct AnalyzeCommand: ParsableCommand {
     public var exclude: [String] = []
 
     @Option(name: .customLong("higher-is-better"), help: ArgumentHelp(
-        "Glob pattern of tasks where larger is better; repeatable. Without a rule a task is lower-is-better when a word of its name is loss, bpb, perplexity, ppl, nll, error or err, else higher-is-better.",
+        "Glob pattern of tasks where larger is better; repeatable. Without a rule a task is lower-is-better when a word of its name (camelCase split) is loss, bpb, perplexity, ppl, nll, error, err, wer, cer or brier, or it says bits per byte, else higher-is-better.",
         valueName: "PATTERN"))
     public var higherIsBetter: [String] = []
 
@@ -109,7 +109,7 @@ public struct AnalyzeCommand: ParsableCommand {
         valueName: "fit|drop-runs|error"))
     public var missing: MissingPolicy = .fit
 
-    @Option(name: .customLong("min-coverage"), help: ArgumentHelp(
+    @Option(name: .customLong("min-coverage"), parsing: .unconditional, help: ArgumentHelp(
         "Drop runs, then tasks, observed on less than this share of the other side (each drop is listed); ignored by --missing error.",
         valueName: "F"))
     public var minCoverage: Double = AnalysisOptions.defaultMinCoverage
@@ -128,7 +128,8 @@ public struct AnalyzeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Monte Carlo draws of Horn's parallel analysis.", valueName: "N"))
     public var draws: Int = 500
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of Horn's Monte Carlo null and of the rank draws.", valueName: "S"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of Horn's Monte Carlo null and of the rank draws (default: 42).", valueName: "S"),
+            transform: NumberArguments.seed)
     public var seed: UInt64 = 42
 
     @Option(name: .customLong("rank-draws"), parsing: .unconditional, help: ArgumentHelp(

@@ -38,12 +38,13 @@ public struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the comparison as JSON to this path, atomically (default: none).", valueName: "PATH"))
     public var json: String?
 
-    @Option(name: .customLong("rank-draws"), help: ArgumentHelp(
+    @Option(name: .customLong("rank-draws"), parsing: .unconditional, help: ArgumentHelp(
         "Joint draws behind p_better and the interval (the analysis' default: the draws of result.json's p_better).",
         valueName: "N"))
     public var rankDraws: Int = 2000
 
-    @Option(help: ArgumentHelp("Seed of the draws (the analysis' default).", valueName: "S"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the draws (default: 42, the analysis' default).", valueName: "S"),
+            transform: NumberArguments.seed)
     public var seed: UInt64 = 42
 
     @Flag(name: [.short, .long], help: "Print nothing but errors (default: off).")
@@ -55,7 +56,7 @@ public struct CompareCommand: ParsableCommand {
         guard rankDraws >= 1, rankDraws <= 1_000_000 else {
             throw ValidationError("--rank-draws must be between 1 and 1000000 (got \(rankDraws))")
         }
-        try FileArguments.check(inputs: [("MODEL.json", model)] + (runs.map { [("RUNS.csv", $0)] } ?? []),
+        try FileArguments.check(inputs: [("MODEL.json", model), ("RUNS.csv", runs)],
                                 outputs: [("--json", json)])
     }
 
@@ -82,7 +83,7 @@ public struct CompareCommand: ParsableCommand {
         let comparison = try RunComparison(model: fitted, a: runA, b: runB, scored: scores,
                                            scoredSource: source ?? "the scored runs", notScored: statusSkipped,
                                            draws: rankDraws, seed: seed)
-        var warnings = comparison.warnings
+        var warnings = comparison.warnings + Analysis.drawWarnings(nullDraws: nil, rankDraws: rankDraws)
         if !skipped.isEmpty, let source {
             warnings.append(AnalysisWarning(
                 .runsNotScored,
@@ -125,10 +126,10 @@ public struct CompareCommand: ParsableCommand {
         let header = ["", "run", "from", "aggregate", "± sd", "coverage"]
         let rows = [("A", r.a), ("B", r.b)].map { label, run in
             [label, Summary.truncate(run.name, 40), Summary.truncate(origin(run), 30), Summary.fixed(run.aggregate),
-             Summary.fixed(run.sd), NumberFormat.fixed(100 * run.coverage, decimals: 0) + "%"]
+             Summary.fixed(run.sd), NumberFormat.coverage(run.coverage)]
         }
-        var widths = header.map(\.count)
-        for row in rows { for (j, cell) in row.enumerated() { widths[j] = max(widths[j], cell.count) } }
+        var widths = header.map(TerminalText.width)
+        for row in rows { for (j, cell) in row.enumerated() { widths[j] = max(widths[j], TerminalText.width(cell)) } }
         func format(_ row: [String]) -> String {
             row.enumerated().map { j, c in j <= 2 ? Summary.pad(c, widths[j]) : Summary.padLeft(c, widths[j]) }
                 .joined(separator: "  ")

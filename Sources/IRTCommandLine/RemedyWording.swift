@@ -35,6 +35,8 @@ enum RemedyWording {
     static func phrase(_ remedy: AnalysisWarning.Remedy) -> String {
         switch remedy {
         case let .moreStarts(n): "rerun with --starts \(n)"
+        case let .moreNullDraws(n): "rerun with --draws \(n) (the default)"
+        case let .moreRankDraws(n): "rerun with --rank-draws \(n) (the default)"
         case let .otherMStep(m): "try --m-step \(m.rawValue)"
         case .moreIterations: "try a larger --max-iterations"
         case .runStartCheck: "rerun without --no-start-check"

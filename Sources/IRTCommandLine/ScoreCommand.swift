@@ -33,11 +33,11 @@ public struct ScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the scores as JSON to this path, atomically (default: none).", valueName: "PATH"))
     public var json: String?
 
-    @Option(name: .customLong("rank-draws"), help: ArgumentHelp(
+    @Option(name: .customLong("rank-draws"), parsing: .unconditional, help: ArgumentHelp(
         "Joint posterior draws behind the rank intervals.", valueName: "N"))
     public var rankDraws: Int = 2000
 
-    @Option(help: ArgumentHelp("Seed of the rank draws.", valueName: "S"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the rank draws (default: 42).", valueName: "S"), transform: NumberArguments.seed)
     public var seed: UInt64 = 42
 
     @Flag(name: [.short, .long], help: "Print nothing but errors (default: off).")
@@ -75,6 +75,7 @@ public struct ScoreCommand: ParsableCommand {
             warnings.append(AnalysisWarning(
                 .runsNotScored, "\(partial) run(s) scored from only some of the model's \(fitted.tasks.count) tasks (see coverage): their sds are wider"))
         }
+        warnings += Analysis.drawWarnings(nullDraws: nil, rankDraws: rankDraws)
         if fitted.seedNoise == nil {
             warnings.append(Analysis.modelBasedWarning("\(model) holds no seed noise (it was fitted without at least \(SeedNoise.minimumReplicates) replicate runs, or by an older IRTKit)"))
         }
@@ -106,10 +107,10 @@ public struct ScoreCommand: ParsableCommand {
         let header = ["run", "aggregate", "± sd", "rank", "95% interval", "coverage"]
         let rows = r.runNames.indices.map { i in
             [Summary.truncate(r.runNames[i], 40), Summary.fixed(r.aggregate[i]), Summary.fixed(r.aggregateSD[i]),
-             "\(r.rank[i])", "\(r.rankInterval[i][0])–\(r.rankInterval[i][1])", NumberFormat.fixed(100 * r.coverage[i], decimals: 0) + "%"]
+             "\(r.rank[i])", "\(r.rankInterval[i][0])–\(r.rankInterval[i][1])", NumberFormat.coverage(r.coverage[i])]
         }
-        var widths = header.map(\.count)
-        for row in rows { for (j, cell) in row.enumerated() { widths[j] = max(widths[j], cell.count) } }
+        var widths = header.map(TerminalText.width)
+        for row in rows { for (j, cell) in row.enumerated() { widths[j] = max(widths[j], TerminalText.width(cell)) } }
         func format(_ row: [String]) -> String {
             row.enumerated().map { j, c in j == 0 ? Summary.pad(c, widths[j]) : Summary.padLeft(c, widths[j]) }
                 .joined(separator: "  ")

@@ -97,7 +97,7 @@ public enum Summary {
         if !r.validation.isEmpty {
             lines.append("")
             lines.append("Held-out validation (Pearson r with each θ):")
-            let width = r.validation.keys.map(\.count).max() ?? 0
+            let width = r.validation.keys.map(TerminalText.width).max() ?? 0
             for metric in r.validation.keys.sorted() {
                 let rs = (r.validation[metric] ?? []).enumerated().map { j, value in
                     "θ\(j + 1) " + (value.map { (($0 >= 0 ? "+" : "") + fixed($0)) } ?? "n/a")
@@ -146,8 +146,8 @@ public enum Summary {
             return ["\(e.rank)", interval, NumberFormat.fixed(e.pBest, decimals: 2), truncate(e.runName, 40), fixed(e.aggregate),
                     fixed(e.aggregateSD)] + modelCells + e.theta.map(fixed)
         }
-        var widths = header.map(\.count)
-        for row in rows { for (j, cell) in row.enumerated() { widths[j] = max(widths[j], cell.count) } }
+        var widths = header.map(TerminalText.width)
+        for row in rows { for (j, cell) in row.enumerated() { widths[j] = max(widths[j], TerminalText.width(cell)) } }
         func format(_ row: [String]) -> String {
             row.enumerated().map { j, cell in j == 3 ? pad(cell, widths[j]) : padLeft(cell, widths[j]) }
                 .joined(separator: "  ")
@@ -256,13 +256,8 @@ public enum Summary {
     static func fixed(_ x: Double) -> String { x.isFinite ? NumberFormat.fixed(x, decimals: 3, ascii: true) : "n/a" }
     static func sci(_ x: Double) -> String { NumberFormat.significant(x, digits: 2, ascii: true) }
 
-    static func truncate(_ s: String, _ width: Int) -> String {
-        s.count <= width ? s : String(s.prefix(width - 1)) + "…"
-    }
-    static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
-    }
-    static func padLeft(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
-    }
+    // Widths are terminal columns, and text is cut between grapheme clusters (``TerminalText``).
+    static func truncate(_ s: String, _ width: Int) -> String { TerminalText.truncate(s, width) }
+    static func pad(_ s: String, _ width: Int) -> String { TerminalText.pad(s, width) }
+    static func padLeft(_ s: String, _ width: Int) -> String { TerminalText.padLeft(s, width) }
 }

@@ -68,6 +68,7 @@ public struct Analysis: Sendable {
                                 limit: limit, maximumTasks: estimate.maximumTasks(within: limit))
         }
         if let w = Self.duplicateRunNamesWarning(prepared.runNames) { warnings.append(w) }
+        warnings.append(contentsOf: Self.drawWarnings(nullDraws: options.draws, rankDraws: options.rankDraws))
         let replicates = try noise.map { noise throws(AnalysisError) in
             try Self.replicates(noise, sweep: kept, prepared: prepared, options: options)
         }

@@ -189,7 +189,7 @@ struct CLISelectionEndToEndTests {
         #expect(none.stderr.contains("no task selection given, and the reference preset"))
         for name in ["Average"] + benchmarks + ["Parameters"] {
             #expect(none.stderr.split(separator: "\n").contains {
-                $0.hasPrefix("  \(name) ") && $0.hasSuffix("higher is better (no loss/bpb/perplexity/ppl/nll/error/err in the name)")
+                $0.hasPrefix("  \(name) ") && $0.hasSuffix("higher is better (no loss/bpb/perplexity/ppl/nll/error/err/wer/cer/brier/bits per byte in the name)")
             }, "\(name)")
         }
         #expect(!none.stderr.contains("  URL  ") && !none.stderr.contains("  Model  "))

@@ -454,7 +454,7 @@ struct CLIExecutableTests {
         defer { scratch.cleanup() }
         _ = try scratch.write(smallSweepCSV, to: "s.csv")
         // A process substitution (/dev/fd/N, a pipe) is read as a stream, not refused for permission.
-        let substitution = try launch(["-c", "exec \"$0\" <(cat s.csv) --noise <(head -n 4 s.csv) --draws 5 -q", executable!.path],
+        let substitution = try launch(["-c", "exec \"$0\" <(cat s.csv) --noise <(head -n 4 s.csv | sed 's/^r/seed_r/') --draws 5 -q", executable!.path],
                                       in: scratch.url, executable: URL(fileURLWithPath: "/bin/bash")).wait().output
         #expect(substitution.status == 0, "\(substitution.stderr)")
         let null = try runExecutable(["/dev/null", "--draws", "5", "-q", "--out", "o"], in: scratch.url)

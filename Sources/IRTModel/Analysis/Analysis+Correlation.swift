@@ -26,6 +26,7 @@ extension Analysis {
         let horn = try ParallelAnalysis(correlation: input.correlation, observations: n, draws: options.draws,
                                         seed: options.seed, rule: options.hornRule, threads: options.threads,
                                         progress: AnalysisProgress.hornDraws(reportingTo: progress, total: options.draws))
+        warnings.append(contentsOf: drawWarnings(nullDraws: options.draws, rankDraws: nil))
         let kChoice = try chooseK(options: options.fit, horn: horn, tasks: p, freeUniquenesses: p)
         warnings.append(contentsOf: factorCountWarnings(kChoice, tasks: p, freeUniquenesses: p))
         let anchors = [Double?](repeating: nil, count: p)

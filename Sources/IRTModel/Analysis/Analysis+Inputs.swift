@@ -112,8 +112,15 @@ extension Analysis {
         if let w = skippedWarning(.noiseRunsSkipped, skipped, of: read.rowCount, what: "noise row(s)") {
             warnings.append(w)
         }
-        if try holdsSameRuns(kept, sweep, tasks: prepared.tasks) {
+        let fromSweep = try runsOfSweep(in: kept, sweep, tasks: prepared.tasks)
+        if !fromSweep.isEmpty, fromSweep.count == kept.rowCount {
             throw .noiseIsSweep(file: noise.source, sweep: sweep.source, runs: kept.rowCount)
+        }
+        if !fromSweep.isEmpty {
+            warnings.append(AnalysisWarning(
+                .noiseRunsInSweep,
+                "\(fromSweep.count) of the noise file's \(kept.rowCount) replicate run(s) are runs of the sweep (same run name and task values): \(AnalysisWarning.list(fromSweep)); replicates should be seeds of one mixture, and a run in both files counts in the sweep's spread and in the seed noise",
+                subjects: fromSweep))
         }
         // Missing cells of tasks the noise file has.
         var gaps: [(task: String, cells: Int)] = []
@@ -131,34 +138,31 @@ extension Analysis {
         return (kept, warnings)
     }
 
-    /// Whether `noise` holds exactly the rows of `sweep`: the same run names
-    /// and, on every task both files have, the same values (in any order).
-    /// Passing the sweep as its own noise file gives a noise floor equal to
-    /// the whole spread of the sweep, and an SNR of 0, silently.
-    static func holdsSameRuns(_ noise: EvalMatrix, _ sweep: EvalMatrix, tasks: [String]) throws(AnalysisError) -> Bool {
-        guard noise.rowCount == sweep.rowCount, noise.rowCount > 0,
-              noise.runNames.sorted() == sweep.runNames.sorted() else { return false }
-        let shared = tasks.filter { noise.hasColumn($0) }
-        guard !shared.isEmpty else { return false }
+    /// The run names of the rows of `noise` that are rows of `sweep`: the same
+    /// run name and, on every task both files have, the same values (each
+    /// sweep row matched once), in the noise file's order. Empty when the files
+    /// share no task. Passing the sweep (or some of its rows) as the noise file
+    /// measures "seed noise" as the spread between mixtures, silently.
+    ///
+    /// - Complexity: O((n + m) t) for n and m rows and t shared tasks, plus the matching of equal names.
+    static func runsOfSweep(in noise: EvalMatrix, _ sweep: EvalMatrix, tasks: [String]) throws(AnalysisError) -> [String] {
+        let shared = tasks.filter { noise.hasColumn($0) && sweep.hasColumn($0) }
+        guard !shared.isEmpty, noise.rowCount > 0 else { return [] }
         func rows(_ m: EvalMatrix) throws(AnalysisError) -> [[Double?]] {
             var columns: [[Double?]] = []
             for task in shared { columns.append(try m.numbers(task)) }
             return (0..<m.rowCount).map { i in columns.map { $0[i] } }
         }
-        let a = try rows(noise), b = try rows(sweep)
-        func keyed(_ m: EvalMatrix, _ rows: [[Double?]]) -> [String: [[Double?]]] {
-            var out: [String: [[Double?]]] = [:]
-            for i in rows.indices { out[m.runNames[i], default: []].append(rows[i]) }
-            return out
+        let sweepRows = try rows(sweep)
+        var byName: [String: [[Double?]]] = [:]
+        for i in sweepRows.indices { byName[sweep.runNames[i], default: []].append(sweepRows[i]) }
+        var out: [String] = []
+        for (i, row) in try rows(noise).enumerated() {
+            let name = noise.runNames[i]
+            guard let j = byName[name]?.firstIndex(of: row) else { continue }
+            byName[name]?.remove(at: j)
+            out.append(name)
         }
-        let x = keyed(noise, a), y = keyed(sweep, b)
-        for (name, values) in x {
-            guard var other = y[name], other.count == values.count else { return false }
-            for row in values {
-                guard let j = other.firstIndex(of: row) else { return false }
-                other.remove(at: j)
-            }
-        }
-        return true
+        return out
     }
 }

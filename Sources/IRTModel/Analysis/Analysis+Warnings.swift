@@ -19,6 +19,19 @@ extension Analysis {
                 "dropped \(report.droppedRuns.count) run(s) for missing cells (\(why.joined(separator: ", ")); policy \(report.missingPolicy.rawValue), min coverage \(report.minCoverage)): \(AnalysisWarning.list(report.droppedRuns.map(\.name)))",
                 subjects: report.droppedRuns.map(\.name)))
         }
+        if !report.skippedNonNumeric.isEmpty {
+            out.append(AnalysisWarning(
+                .textColumnsSkipped,
+                "\(report.skippedNonNumeric.count) column(s) matched by a task pattern hold text (at least half of their filled cells are not numbers) and are not tasks: \(AnalysisWarning.list(report.skippedNonNumeric))",
+                subjects: report.skippedNonNumeric))
+        }
+        if let index = report.skippedIndexColumns, !index.isEmpty {
+            let shown = index.map { $0.trimmingCharacters(in: .whitespaces).isEmpty ? "a column without a name" : "\"\($0)\" (row numbers, an index)" }
+            out.append(AnalysisWarning(
+                .indexColumnsSkipped,
+                "not tasks, though a task pattern matched them: \(AnalysisWarning.list(shown)); a column without a name, and a first column holding the row numbers (as pandas' to_csv writes its index), is never a task",
+                subjects: index))
+        }
         let gappy = report.droppedTasks.filter { $0.reason != .constant }
         if !gappy.isEmpty {
             out.append(AnalysisWarning(
@@ -138,15 +151,17 @@ extension Analysis {
         return AnalysisWarning(.weaklyIdentified, message, subjects: subjects, remedies: remedies)
     }
 
-    /// A poor fit (RMSEA above 0.1, the conventional line) is said, with where to look.
-    static func fitQualityWarnings(_ fit: FitAssessment) -> [AnalysisWarning] {
+    /// A poor fit (RMSEA above 0.1, the conventional line) is said, with where
+    /// to look; when some ψ are anchored at noise floors (`anchored`), with how
+    /// anchors near 0 can cause it.
+    static func fitQualityWarnings(_ fit: FitAssessment, anchored: Bool) -> [AnalysisWarning] {
         func g(_ x: Double) -> String { String(format: "%.3g", x) }
         var out: [AnalysisWarning] = []
         if let s = fit.statistics, let rmsea = s.rmsea, rmsea.estimate > 0.1 {
             let worst = fit.largestResiduals.first.map { " (largest residual correlation \(g($0.value)) between \($0.taskA) and \($0.taskB))" } ?? ""
             out.append(AnalysisWarning(
                 .poorFit,
-                "the \(s.factors)-factor model fits poorly: RMSEA \(g(rmsea.estimate)) (90% interval \(g(rmsea.lower))–\(g(rmsea.upper)); above 0.1 is poor), TLI \(g(s.tli))\(worst); see the Model fit card (k ± 1, residuals) — with noise anchors, tasks whose ψ is pinned near 0 force the factors to reproduce them exactly"))
+                "the \(s.factors)-factor model fits poorly: RMSEA \(g(rmsea.estimate)) (90% interval \(g(rmsea.lower))–\(g(rmsea.upper)); above 0.1 is poor), TLI \(g(s.tli))\(worst); see the Model fit card (k ± 1, residuals)\(anchored ? " — with noise anchors, tasks whose ψ is pinned near 0 force the factors to reproduce them exactly" : "")"))
         }
         if let cost = fit.nonNegativityCost, !cost.isMeasured {
             out.append(AnalysisWarning(

@@ -21,6 +21,10 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateColumn(file: String, column: String)
     /// A cell in a numeric (task or metric) column is not a number.
     case nonNumericCell(file: String, line: Int, column: String, value: String)
+    /// A column chosen by a wildcard pattern holds numbers in most of its
+    /// filled cells but text in a few (``TaskSelection/isTextColumn(text:filled:)``):
+    /// a data error, the first such cell named, not a text column to skip.
+    case textInNumericColumn(file: String, line: Int, column: String, value: String, numbers: Int, textCells: Int)
     /// A numeric cell holds an infinity (or a number too large for a `Double`).
     case nonFiniteCell(file: String, line: Int, column: String, value: String)
     /// Every selected task is constant across the kept runs.
@@ -63,6 +67,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case unmatchedPattern(file: String, kind: PatternKind, pattern: String, nearMatches: [String], candidates: [String])
     /// A wildcard include pattern matches only columns holding text.
     case nonNumericPattern(file: String, pattern: String, columns: [String])
+    /// An include pattern matches only the column that names the runs, which is never a task.
+    case patternMatchesRunColumn(file: String, pattern: String, column: String)
     /// A task is matched by both a higher-is-better and a lower-is-better pattern.
     case conflictingDirections(file: String, column: String, higherIsBetter: String, lowerIsBetter: String)
     /// Too little is left once runs and tasks with too many gaps are dropped.
@@ -71,7 +77,7 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `needed` runs are left: `skipped` of the file's `rows`, with how many
     /// rows had each status seen (trimmed, as written; `""` for an empty cell).
     case rowsSkippedForStatus(file: String, skipped: Int, rows: Int, statuses: [String: Int], required: String, needed: Int)
-    /// The noise file holds the sweep's own runs (same names and task values), not replicates.
+    /// Every run of the noise file is a run of the sweep (same names and task values), not a replicate.
     case noiseIsSweep(file: String, sweep: String, runs: Int)
     /// A held-out metric the user named is a task column: it is not held out.
     case heldOutMetricIsTask(file: String, column: String)
@@ -106,7 +112,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .duplicateColumn(file, column):
             return "\(file):1: column \"\(column)\" appears more than once in the header"
         case let .nonNumericCell(file, line, column, value):
-            return "\(file):\(line): column \"\(column)\": expected a decimal number (such as 0.81 or -1e-3), found \"\(value)\""
+            return "\(file):\(line): column \"\(column)\": expected a decimal number (such as 0.81 or -1e-3), found \(Self.shownCell(value))"
+        case let .textInNumericColumn(file, line, column, value, numbers, textCells):
+            return "\(file):\(line): column \"\(column)\": expected a decimal number (such as 0.81 or -1e-3), found \(Self.shownCell(value)); the column holds numbers in \(numbers) cell(s) and text in \(textCells), so it is a numeric column with bad cells, not a text column: correct the cell, declare its text missing with --missing-token, or leave the column out with --exclude"
         case let .nonFiniteCell(file, line, column, value):
             return "\(file):\(line): column \"\(column)\": expected a finite number, found \"\(value)\""
         case let .allTasksConstant(file, tasks):
@@ -160,6 +168,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return text
         case let .nonNumericPattern(file, pattern, columns):
             return "\(file): include pattern \"\(pattern)\" matches only columns holding text (\(Self.list(columns))); a task column must hold numbers"
+        case let .patternMatchesRunColumn(file, pattern, column):
+            return "\(file): include pattern \"\(pattern)\" matches only \"\(column)\", the column that names the runs, which is never a task; to take it as a task, name the runs by another column (--run-column)"
         case let .conflictingDirections(file, column, higher, lower):
             return "\(file): task \"\(column)\" is matched by higher-is-better pattern \"\(higher)\" and by lower-is-better pattern \"\(lower)\"; expected one direction per task"
         case let .insufficientCoverage(file, reason):
@@ -170,7 +180,7 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             let left = rows - skipped
             return "\(file): \(left) usable run(s): \(skipped) of \(rows) row(s) were skipped for their status (statuses seen: \(seen.joined(separator: ", ")); only rows whose status is \"\(required)\" are analysed), and at least \(needed) are needed; check the status column"
         case let .noiseIsSweep(file, sweep, runs):
-            return "\(file): the noise file holds the sweep's own runs (its \(runs) row(s) have the run names and task values of \(sweep)), not replicates of one mixture; expected runs that differ only in seed"
+            return "\(file): the noise file holds the sweep's own runs (each of its \(runs) row(s) has the run name and task values of a run of \(sweep)), not replicates of one mixture; expected runs that differ only in seed (if they are seed replicates, leave them out of the sweep, where they would weigh one mixture several times)"
         case let .heldOutMetricIsTask(file, column):
             return "\(file): held-out metric \"\(column)\" is a task column, so it is not held out (the scores are fitted to it); validate against a column that is not a task, or exclude it from the tasks"
         case let .tooManyTasks(file, tasks, runs, bytes, limit, maximumTasks):
@@ -187,6 +197,27 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension AnalysisError {
     /// Up to 20 names, quoted, then how many more.
+    /// A cell's text in quotes, with control characters (a NUL byte, a tab)
+    /// written as `\u{…}` and a hint for the two near-numbers a spreadsheet
+    /// writes: a decimal comma (`0,5`) and digits other than ASCII 0–9.
+    static func shownCell(_ value: String) -> String {
+        var shown = ""
+        for scalar in value.unicodeScalars {
+            if scalar.properties.generalCategory == .control {
+                shown += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        var hint = ""
+        if value.unicodeScalars.contains(where: { $0.properties.numericType == .decimal && !$0.isASCII }) {
+            hint = " (only the ASCII digits 0–9 are read)"
+        } else if value.contains(","), EvalMatrix.cell(value.replacingOccurrences(of: ",", with: ".")) != .notDecimal {
+            hint = " (a decimal comma? write a point: \(value.replacingOccurrences(of: ",", with: ".")))"
+        }
+        return "\"\(shown)\"" + hint
+    }
+
     static func list(_ names: [String], limit: Int = 20) -> String {
         let shown = names.prefix(limit).map { "\"\($0)\"" }.joined(separator: ", ")
         return names.count > limit ? shown + ", … (\(names.count - limit) more)" : shown

@@ -7,8 +7,16 @@
 public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvertible {
     /// What happened.
     public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// Fewer Monte Carlo draws than a 95% quantile needs (``Analysis/drawWarnings(nullDraws:rankDraws:)``).
+        case fewDraws = "few_draws"
         /// Rows were skipped (e.g. a `status` other than `completed`).
         case runsSkipped = "runs_skipped"
+        /// Columns a wildcard task pattern matched hold text (at least half of
+        /// their filled cells) and are not tasks.
+        case textColumnsSkipped = "text_columns_skipped"
+        /// Columns a wildcard task pattern matched have no name or are a row
+        /// index (pandas' `to_csv`), and are not tasks.
+        case indexColumnsSkipped = "index_columns_skipped"
         /// Constant tasks were dropped.
         case constantTasksDropped = "constant_tasks_dropped"
         /// Horn's k95 is 0: no factor stands above noise, k = 1 was fitted.
@@ -23,6 +31,9 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         case fewReplicates = "few_replicates"
         /// Replicates agree exactly on a score: its SNR is unbounded.
         case unboundedSNR = "unbounded_snr"
+        /// Some runs of the noise file are runs of the sweep (same name and
+        /// task values); all of them is an error.
+        case noiseRunsInSweep = "noise_runs_in_sweep"
         /// Tasks absent from the noise file count as noise-free.
         case tasksMissingFromNoise = "tasks_missing_from_noise"
         /// Runs of a scored file have no task at all and were not scored.
@@ -93,6 +104,10 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
     public enum Remedy: Sendable, Equatable {
         /// Fit from this many seeded starts and report the best.
         case moreStarts(Int)
+        /// Draw Horn's null this many times.
+        case moreNullDraws(Int)
+        /// Draw the rank intervals' posterior this many times.
+        case moreRankDraws(Int)
         /// Fit with the other M-step.
         case otherMStep(MStep)
         /// Allow more EM map evaluations (``FitOptions/maxIterations``).

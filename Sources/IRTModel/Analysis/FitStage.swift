@@ -60,7 +60,7 @@ struct FitStage {
         if let why = assessment.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))
         }
-        warnings.append(contentsOf: Analysis.fitQualityWarnings(assessment))
+        warnings.append(contentsOf: Analysis.fitQualityWarnings(assessment, anchored: anchors.contains { $0 != nil }))
         self.assessment = assessment
         self.warnings = warnings
     }

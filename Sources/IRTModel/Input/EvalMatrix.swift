@@ -362,6 +362,23 @@ public struct EvalMatrix: Sendable {
         return (lines[i], text)
     }
 
+    /// How many cells of `column` hold text (neither a number nor missing)
+    /// and how many are filled (not missing); (0, 0) for an unknown column.
+    ///
+    /// - Complexity: O(n).
+    public func textCellCount(_ column: String) -> (text: Int, filled: Int) {
+        guard let j = columnIndex[column] else { return (0, 0) }
+        var text = 0, filled = 0
+        for i in 0..<rowCount {
+            switch cell(row: i, column: j) {
+            case .missing: continue
+            case .text: text += 1; filled += 1
+            case .number, .infinite: filled += 1
+            }
+        }
+        return (text, filled)
+    }
+
     /// The positions of `columns` in ``columnNames``.
     private func columnIndices(_ columns: [String]) throws(AnalysisError) -> [Int] {
         var indices = [Int]()

@@ -213,7 +213,7 @@ public struct PreparedSweep: Sendable {
             selection: selection, runColumn: sweep.runColumn, missingPolicy: missing,
             minCoverage: minCoverage, runsRead: sweep.rowCount, runsKept: n, missingCells: observed.missingCount,
             tasks: taskReports, droppedRuns: droppedRuns, droppedTasks: droppedForCoverage + constantReports,
-            skippedNonNumeric: resolution.skippedNonNumeric)
+            skippedNonNumeric: resolution.skippedNonNumeric, skippedIndexColumns: resolution.skippedIndexColumns)
     }
 
     /// Per column, the mean and population sd over the observed cells; NaN for a column with none.

@@ -59,12 +59,15 @@ public struct NullDraw: Sendable {
 
     /// The method for n × p draws: ``Method/rowGram`` when n < p;
     /// ``Method/wishart`` when n ≥ 2p and a data draw would cost at least
-    /// 10⁹ flops (`n p² ≥ 10⁹`, e.g. 20,000 × 250 or 4,000 × 500), where it
+    /// 10⁹ flops (`n p² ≥ 10⁹`, e.g. 20,000 × 250 or 4,000 × 500) or 10⁷
+    /// normals (`n p ≥ 10⁷`, e.g. 2.5 million runs of 4 tasks), where it
     /// saves at least half of each draw's work — below that the draws are cheap
-    /// and keep the data stream; ``Method/columnGram`` otherwise.
+    /// and keep the data stream; ``Method/columnGram`` otherwise. So no draw
+    /// costs more than about 10⁹ flops and 10⁷ normals, however large n is
+    /// (a correlation matrix may come with any number of observations).
     public static func method(runs n: Int, tasks p: Int) -> Method {
         if decomposesRowGram(runs: n, tasks: p) { return .rowGram }
-        if n >= 2 * p, Double(n) * Double(p) * Double(p) >= 1e9 { return .wishart }
+        if n >= 2 * p, Double(n) * Double(p) * Double(p) >= 1e9 || Double(n) * Double(p) >= 1e7 { return .wishart }
         return .columnGram
     }
 

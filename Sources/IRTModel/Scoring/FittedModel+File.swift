@@ -9,8 +9,9 @@ extension FittedModel {
     public init(contentsOf url: URL) throws(AnalysisError) {
         let file = url.path
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .invalidModel(file: file, reason: "cannot read the file (\((error as NSError).localizedDescription))")
+        do { data = try CSVReader.contents(of: url) } catch {   // a regular file, or a pipe such as <(…)
+            let reason = if case let .unreadableFile(_, reason) = error { reason } else { error.description }
+            throw .invalidModel(file: file, reason: "cannot read the file (\(reason))")
         }
         try self.init(json: data, source: file)
     }

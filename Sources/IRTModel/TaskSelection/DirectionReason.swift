@@ -5,9 +5,11 @@
 /// 1. ``explicitRule(pattern:direction:)``: a `higher_is_better` / `lower_is_better`
 ///    pattern of the selection matches the task's name;
 /// 2. ``referencePreset``: the reference preset chose the task (bits per byte, lower is better);
-/// 3. ``nameToken(_:)``: a whole token of the name (split on non-alphanumerics,
-///    case-insensitive) is one of ``TaskSelection/lowerIsBetterTokens``
-///    (`loss`, `bpb`, `perplexity`, `ppl`, `nll`, `error`, `err`): lower is better;
+/// 3. ``nameToken(_:)``: a whole token of the name (split on non-alphanumerics
+///    and at camelCase boundaries, case-insensitive) is one of
+///    ``TaskSelection/lowerIsBetterTokens`` (`loss`, `bpb`, `perplexity`, `ppl`,
+///    `nll`, `error`, `err`, `wer`, `cer`, `brier`), or tokens spell
+///    `bits per byte`: lower is better;
 /// 4. ``defaultHigher``: otherwise higher is better (accuracies, scores).
 ///
 /// JSON (snake_case, as in `result.json`):

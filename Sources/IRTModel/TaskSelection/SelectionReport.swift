@@ -97,16 +97,20 @@ public struct SelectionReport: Sendable, Equatable, Codable {
     public let droppedTasks: [DroppedTask]
     /// Columns a wildcard include pattern matched but that hold text.
     public let skippedNonNumeric: [String]
+    /// Columns a wildcard matched that are not tasks because they have no
+    /// name or are a row index (``TaskSelection/indexColumns(of:)``); `nil` when none.
+    public let skippedIndexColumns: [String]?
 
     enum CodingKeys: String, CodingKey {
         case selection, runColumn = "run_column", missingPolicy = "missing_policy", minCoverage = "min_coverage"
         case runsRead = "runs_read", runsKept = "runs_kept", missingCells = "missing_cells", tasks
         case droppedRuns = "dropped_runs", droppedTasks = "dropped_tasks", skippedNonNumeric = "skipped_non_numeric"
+        case skippedIndexColumns = "skipped_index_columns"
     }
 
     public init(selection: TaskSelection, runColumn: String?, missingPolicy: MissingPolicy, minCoverage: Double,
                 runsRead: Int, runsKept: Int, missingCells: Int, tasks: [Task], droppedRuns: [DroppedRun],
-                droppedTasks: [DroppedTask], skippedNonNumeric: [String]) {
+                droppedTasks: [DroppedTask], skippedNonNumeric: [String], skippedIndexColumns: [String] = []) {
         self.selection = selection
         self.runColumn = runColumn
         self.missingPolicy = missingPolicy
@@ -118,6 +122,7 @@ public struct SelectionReport: Sendable, Equatable, Codable {
         self.droppedRuns = droppedRuns
         self.droppedTasks = droppedTasks
         self.skippedNonNumeric = skippedNonNumeric
+        self.skippedIndexColumns = skippedIndexColumns.isEmpty ? nil : skippedIndexColumns
     }
 
     /// The share of kept cells (runs × tasks) that are observed; 1 without cells.
@@ -140,11 +145,11 @@ public struct SelectionReport: Sendable, Equatable, Codable {
         let runs = runColumn.map { "runs named by column \"\($0)\"" } ?? "runs numbered by row (no run-name column)"
         lines.append("Tasks: \(tasks.count) chosen by \(Self.describe(selection)); \(runs)")
         if tasks.count <= maxTasks {
-            let width = tasks.map(\.name.count).max() ?? 0
+            let width = tasks.map { TerminalText.width($0.name) }.max() ?? 0
             for task in tasks {
                 let direction = task.direction == .higherIsBetter ? "higher is better" : "lower is better "
                 let coverage = task.coverage < 1 ? "  coverage \(Self.percent(task.coverage))" : ""
-                lines.append("  \(task.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(direction)  \(task.reason)\(coverage)")
+                lines.append("  \(TerminalText.pad(task.name, width))  \(direction)  \(task.reason)\(coverage)")
             }
         } else {
             let lower = tasks.filter { $0.direction == .lowerIsBetter }.count

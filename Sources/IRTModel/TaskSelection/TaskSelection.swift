@@ -7,10 +7,14 @@
 ///
 /// 1. a column is a candidate when the preset chooses it or an ``include``
 ///    pattern matches it; pattern-chosen columns must be **numeric** (every
-///    non-missing cell parses as a number, ``EvalMatrix/isNumeric(_:)``), and a
-///    wildcard pattern skips the others (``Resolution/skippedNonNumeric``);
+///    non-missing cell parses as a number, ``EvalMatrix/isNumeric(_:)``); a
+///    wildcard pattern skips text columns (``Resolution/skippedNonNumeric``,
+///    ``isTextColumn(text:filled:)``), and a column of numbers with text in a
+///    few cells is an error naming the first such cell;
 /// 2. a candidate matched by an ``exclude`` pattern is dropped;
-/// 3. the run-name column (``EvalMatrix/runColumn``) is never a task;
+/// 3. the run-name column (``EvalMatrix/runColumn``) is never a task, and a
+///    column without a name or a row index (``indexColumns(of:)``) is never
+///    chosen by a wildcard;
 /// 4. tasks keep the order of the file.
 ///
 /// The direction of a task, first rule that applies (``DirectionReason``):
@@ -76,8 +80,13 @@ public struct TaskSelection: Sendable, Codable, Equatable {
     public struct Resolution: Sendable, Equatable {
         /// The tasks, in file order, with direction and reason.
         public let tasks: [SelectedTask]
+        /// Columns that are never chosen by a wildcard: a column without a
+        /// name, and a first column holding the row numbers 0…n−1 (pandas'
+        /// index), ``indexColumns(of:)``; in file order.
+        public var skippedIndexColumns: [String] = []
         /// Columns a wildcard include pattern matched but that hold text
-        /// (a cell that is neither a number nor missing), so are not tasks.
+        /// (at least half of their filled cells are neither a number nor
+        /// missing, ``TaskSelection/isTextColumn(text:filled:)``), so are not tasks.
         public let skippedNonNumeric: [String]
     }
 
@@ -132,21 +141,57 @@ public struct TaskSelection: Sendable, Codable, Equatable {
         TaskSelection(include: include, exclude: exclude, higherIsBetter: higherIsBetter, lowerIsBetter: lowerIsBetter)
     }
 
-    /// Name tokens that mark a lower-is-better metric.
-    public static let lowerIsBetterTokens: [String] = ["loss", "bpb", "perplexity", "ppl", "nll", "error", "err"]
+    /// Name tokens that mark a lower-is-better metric: losses, bits per byte,
+    /// perplexities, negative log-likelihoods, error rates (word and character
+    /// error rates), Brier scores.
+    public static let lowerIsBetterTokens: [String] = ["loss", "bpb", "perplexity", "ppl", "nll", "error", "err",
+                                                       "wer", "cer", "brier"]
+
+    /// Runs of consecutive name tokens that mark a lower-is-better metric (`bits_per_byte`).
+    public static let lowerIsBetterPhrases: [[String]] = [["bits", "per", "byte"]]
+
+    /// The tokens of a column name, lower-cased: split on non-alphanumeric
+    /// characters and at camelCase boundaries (a lower-case letter or digit
+    /// followed by an upper-case one, and an upper-case run before an
+    /// upper-case letter followed by a lower-case one).
+    ///
+    /// `valLoss` → `val`, `loss`; `WERScore` → `wer`, `score`; `eval/c4/bpb` → `eval`, `c4`, `bpb`.
+    public static func nameTokens(_ name: String) -> [String] {
+        var tokens: [String] = []
+        for word in name.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+            let characters = Array(word)
+            var current = ""
+            for (i, c) in characters.enumerated() {
+                if i > 0, c.isUppercase {
+                    let previous = characters[i - 1]
+                    let nextIsLower = i + 1 < characters.count && characters[i + 1].isLowercase
+                    if previous.isLowercase || previous.isNumber || (previous.isUppercase && nextIsLower) {
+                        tokens.append(current.lowercased())
+                        current = ""
+                    }
+                }
+                current.append(c)
+            }
+            if !current.isEmpty { tokens.append(current.lowercased()) }
+        }
+        return tokens
+    }
 
     /// The direction of a column chosen by pattern with no explicit rule:
-    /// lower-is-better when a whole token of `name` (split on non-alphanumeric
-    /// characters, compared case-insensitively) is in ``lowerIsBetterTokens``,
-    /// higher-is-better otherwise.
+    /// lower-is-better when a token of `name` (``nameTokens(_:)``) is in
+    /// ``lowerIsBetterTokens`` or consecutive tokens spell one of
+    /// ``lowerIsBetterPhrases``, higher-is-better otherwise.
     ///
-    /// `eval/c4/bpb`, `val_loss`, `wikitext PPL` are lower-is-better;
-    /// `arc_easy/acc`, `ARC(25-shot)`, `valLoss` (one token) are higher-is-better.
+    /// `eval/c4/bpb`, `val_loss`, `valLoss`, `wikitext PPL`, `bits_per_byte`, `WER`,
+    /// `brier_score` are lower-is-better; `arc_easy/acc`, `ARC(25-shot)`,
+    /// `glossary_score` (`loss` inside a word is no token) are higher-is-better.
     public static func inferredDirection(of name: String) -> (direction: Direction, reason: DirectionReason) {
-        let tokens = name.split { !($0.isLetter || $0.isNumber) }
-        for token in tokens {
-            let lower = token.lowercased()
-            if lowerIsBetterTokens.contains(lower) { return (.lowerIsBetter, .nameToken(lower)) }
+        let tokens = nameTokens(name)
+        for token in tokens where lowerIsBetterTokens.contains(token) { return (.lowerIsBetter, .nameToken(token)) }
+        for phrase in lowerIsBetterPhrases where tokens.count >= phrase.count {
+            for start in 0...(tokens.count - phrase.count) where Array(tokens[start..<(start + phrase.count)]) == phrase {
+                return (.lowerIsBetter, .nameToken(phrase.joined(separator: " ")))
+            }
         }
         return (.higherIsBetter, .defaultHigher)
     }
@@ -196,6 +241,10 @@ public struct TaskSelection: Sendable, Codable, Equatable {
     ///     pattern that does nothing (include: no column; exclude: no column; direction: no selected task);
     ///   - ``AnalysisError/nonNumericCell(file:line:column:value:)`` when an include pattern
     ///     without wildcards names a column holding text (the first such cell);
+    ///   - ``AnalysisError/patternMatchesRunColumn(file:pattern:column:)`` when an include
+    ///     pattern matches only the run-name column;
+    ///   - ``AnalysisError/textInNumericColumn(file:line:column:value:numbers:textCells:)`` when a
+    ///     column a wildcard pattern matched holds numbers in most cells and text in a few;
     ///   - ``AnalysisError/nonNumericPattern(file:pattern:columns:)`` when a wildcard include
     ///     pattern matches only text columns;
     ///   - ``AnalysisError/conflictingDirections(file:column:higherIsBetter:lowerIsBetter:)``;
@@ -225,10 +274,19 @@ public struct TaskSelection: Sendable, Codable, Equatable {
             }
         }
         var skipped = Set<String>()
+        let index = Self.indexColumns(of: sweep)
+        var skippedIndex = Set<String>()
         for pattern in include {
             let glob = Glob(pattern)
-            let matched = names.filter(glob.matches)
+            var matched = names.filter(glob.matches)
+            if glob.hasWildcards {
+                skippedIndex.formUnion(matched.filter(index.contains))
+                matched.removeAll(where: index.contains)
+            }
             guard !matched.isEmpty else {
+                if let run = sweep.runColumn, glob.matches(run) {
+                    throw .patternMatchesRunColumn(file: file, pattern: pattern, column: run)
+                }
                 throw .unmatchedPattern(file: file, kind: .include, pattern: pattern,
                                         nearMatches: Self.nearMatches(pattern, in: names), candidates: numericNames())
             }
@@ -237,6 +295,8 @@ public struct TaskSelection: Sendable, Codable, Equatable {
                 if !glob.hasWildcards, let cell = sweep.firstNonNumericCell(matched[0]) {
                     throw .nonNumericCell(file: file, line: cell.line, column: matched[0], value: cell.text)
                 }
+                try Self.refuseBadCells(in: matched.filter { name in !exclude.contains { Glob($0).matches(name) } },
+                                        of: sweep)
                 throw .nonNumericPattern(file: file, pattern: pattern, columns: matched)
             }
             chosen.formUnion(numeric)
@@ -252,7 +312,9 @@ public struct TaskSelection: Sendable, Codable, Equatable {
             }
             chosen.subtract(matched)
             skipped.subtract(matched)
+            skippedIndex.subtract(matched)
         }
+        try Self.refuseBadCells(in: names.filter(skipped.contains), of: sweep)
         let selected = names.filter(chosen.contains)
         guard !selected.isEmpty else { throw .noTaskColumns(file: file) }
 
@@ -276,8 +338,60 @@ public struct TaskSelection: Sendable, Codable, Equatable {
             let (direction, reason) = direction(of: name, presetDirection: presetDirections[name])
             tasks.append(SelectedTask(name: name, direction: direction, reason: reason))
         }
-        return Resolution(tasks: tasks, skippedNonNumeric: names.filter(skipped.contains))
+        return Resolution(tasks: tasks,
+                          skippedIndexColumns: names.filter { skippedIndex.contains($0) && !chosen.contains($0) },
+                          skippedNonNumeric: names.filter(skipped.contains))
     }
+
+    /// The columns of `sweep` a wildcard never makes tasks, in file order:
+    /// every column whose name is empty (or only spaces), and the first column
+    /// (unless it names the runs) when it is a row index — its cells are the
+    /// integers 0, 1, …, n − 1 in order (what `pandas.DataFrame.to_csv()`
+    /// writes), or it is named `Unnamed: 0` or `index` and holds increasing
+    /// integers (an index read back, or of a filtered frame).
+    ///
+    /// - Complexity: O(n) for the first column.
+    public static func indexColumns(of sweep: EvalMatrix) -> [String] {
+        var out: [String] = []
+        for (j, name) in sweep.columnNames.enumerated() where name != sweep.runColumn {
+            if name.trimmingCharacters(in: .whitespaces).isEmpty {
+                out.append(name)
+            } else if j == 0, let values = try? sweep.numbers(name), values.allSatisfy({ $0 != nil }) {
+                let integers = values.compactMap { $0 }
+                guard integers.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) else { continue }
+                let counting = integers.enumerated().allSatisfy { Double($0.offset) == $0.element }
+                let increasing = zip(integers, integers.dropFirst()).allSatisfy { $0 < $1 }
+                if counting || (increasing && ["Unnamed: 0", "index"].contains(name)) { out.append(name) }
+            }
+        }
+        return out
+    }
+
+    /// Throws for the first of `columns` (non-numeric ones a wildcard matched)
+    /// that is not a text column: numbers in most cells, text in a few.
+    private static func refuseBadCells(in columns: [String], of sweep: EvalMatrix) throws(AnalysisError) {
+        for name in columns {
+            let counts = sweep.textCellCount(name)
+            if !isTextColumn(text: counts.text, filled: counts.filled), let cell = sweep.firstNonNumericCell(name) {
+                throw .textInNumericColumn(file: sweep.source, line: cell.line, column: name, value: cell.text,
+                                           numbers: counts.filled - counts.text, textCells: counts.text)
+            }
+        }
+    }
+
+    /// Whether a column a wildcard pattern matched, with `text` of its `filled`
+    /// (non-missing) cells holding text, is a **text column** — skipped, and
+    /// said in a warning — rather than a numeric column with bad cells, which
+    /// is a data error naming the first bad cell:
+    ///
+    /// ```
+    /// text column  ⇔  2 · text ≥ filled      (at least half the filled cells are text)
+    /// ```
+    ///
+    /// A column of numbers with a decimal comma, a stray note or a NUL byte in
+    /// a few cells is meant to be numeric: dropping the whole task for one cell
+    /// would change the analysis silently.
+    public static func isTextColumn(text: Int, filled: Int) -> Bool { 2 * text >= filled }
 
     /// Up to five names that `pattern` would match ignoring case, or that
     /// contain its literal text ignoring case: the "did you mean" of an error.

@@ -174,7 +174,8 @@ struct AnalysisErrorTests {
     static func location(_ e: AnalysisError) -> String? {
         switch e {
         case let .invalidUTF8(file, line, _, _), let .malformedCSV(file, line, _), let .raggedRow(file, line, _, _),
-             let .nonNumericCell(file, line, _, _), let .nonFiniteCell(file, line, _, _), let .missingCell(file, line, _, _):
+             let .nonNumericCell(file, line, _, _), let .nonFiniteCell(file, line, _, _), let .missingCell(file, line, _, _),
+             let .textInNumericColumn(file, line, _, _, _, _):
             return "\(file):\(line): "
         case let .duplicateColumn(file, _):
             return "\(file):1: "
@@ -183,6 +184,7 @@ struct AnalysisErrorTests {
              let .tooFewNoiseRuns(file, _, _), let .missingColumn(file, _), let .invalidCorrelation(file, _),
              let .noModelTask(file, _), let .invalidModel(file, _), let .unmatchedPattern(file, _, _, _, _),
              let .nonNumericPattern(file, _, _), let .conflictingDirections(file, _, _, _),
+             let .patternMatchesRunColumn(file, _, _),
              let .insufficientCoverage(file, _), let .rowsSkippedForStatus(file, _, _, _, _, _),
              let .noiseIsSweep(file, _, _), let .heldOutMetricIsTask(file, _), let .tooManyTasks(file, _, _, _, _, _):
             return "\(file): "
@@ -208,6 +210,8 @@ struct AnalysisErrorTests {
         .noiseIsSweep(file: "noise.csv", sweep: "sweep.csv", runs: 7),
         .heldOutMetricIsTask(file: "sweep.csv", column: "lm_eval/b/bpb"),
         .malformedCSV(file: "t.csv", line: 3, reason: "a quoted field is never closed"),
+        .textInNumericColumn(file: "s.csv", line: 4, column: "t2", value: "0,5", numbers: 9, textCells: 1),
+        .patternMatchesRunColumn(file: "s.csv", pattern: "run_name", column: "run_name"),
     ])
     func messagesBeginWithTheLocation(_ e: AnalysisError) throws {
         let location = try #require(Self.location(e))

@@ -189,7 +189,7 @@ struct ModelFitTests {
     func freeFitBelow(nonnegative: Double, free: Double, warned: Bool) {
         let card = Self.card(free: free, nonnegative: nonnegative)
         #expect(card.nonNegativityCost?.isMeasured == !warned)
-        let warnings = Analysis.fitQualityWarnings(card)
+        let warnings = Analysis.fitQualityWarnings(card, anchored: false)
         #expect(warnings.contains { $0.kind == .freeFitBelowNonnegative } == warned)
         if let warning = warnings.first(where: { $0.kind == .freeFitBelowNonnegative }) {
             #expect(warning.subjects.isEmpty && warning.remedies == [.freeLoadingsWithStarts(16)])

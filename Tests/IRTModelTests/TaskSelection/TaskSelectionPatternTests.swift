@@ -31,7 +31,16 @@ struct TaskSelectionPatternTests {
         ("perplexity", .lowerIsBetter, .nameToken("perplexity")),
         ("arc_easy/acc", .higherIsBetter, .defaultHigher),
         ("ARC(25-shot)", .higherIsBetter, .defaultHigher),
-        ("valLoss", .higherIsBetter, .defaultHigher),          // one token: "valloss"
+        ("valLoss", .lowerIsBetter, .nameToken("loss")),       // camelCase: "val", "loss"
+        ("bits_per_byte", .lowerIsBetter, .nameToken("bits per byte")),
+        ("lm_eval/wikitext/bits_per_byte", .lowerIsBetter, .nameToken("bits per byte")),
+        ("WER", .lowerIsBetter, .nameToken("wer")),
+        ("librispeech/CER", .lowerIsBetter, .nameToken("cer")),
+        ("brier_score", .lowerIsBetter, .nameToken("brier")),
+        ("testWERScore", .lowerIsBetter, .nameToken("wer")),
+        ("bits_per_token_count", .higherIsBetter, .defaultHigher),   // not "bits per byte"
+        ("HellaSwag", .higherIsBetter, .defaultHigher),
+        ("answer", .higherIsBetter, .defaultHigher),                 // "wer" inside a word is no token
         ("glossary_score", .higherIsBetter, .defaultHigher),   // "loss" inside a word is no token
         ("errors", .higherIsBetter, .defaultHigher),
         ("", .higherIsBetter, .defaultHigher),                 // size 0
@@ -69,11 +78,14 @@ struct TaskSelectionPatternTests {
 
     @Test func wildcardsSkipTextColumnsAndTheRunColumn() throws {
         let m = try Self.matrix()
-        let resolved = try TaskSelection.allNumeric(excluding: ["arc_stderr"]).resolve(in: m)
+        let resolved = try TaskSelection.allNumeric(excluding: ["arc_stderr", "mixed"]).resolve(in: m)
         #expect(resolved.tasks.map(\.name)
                 == ["arc_easy/acc", "arc_challenge/acc", "hellaswag", "val_loss", "wikitext PPL", "eval/c4/bpb"])
-        // "model" is the run column (never a task); url, notes and mixed hold text.
-        #expect(resolved.skippedNonNumeric == ["url", "notes", "mixed"])
+        // "model" is the run column (never a task); url and notes hold text.
+        #expect(resolved.skippedNonNumeric == ["url", "notes"])
+        // "mixed" holds numbers in 3 of its 4 cells: a numeric column with a bad cell, an error.
+        #expect(Self.error { _ = try TaskSelection.allNumeric(excluding: ["arc_stderr"]).resolve(in: m) }
+                == .textInNumericColumn(file: "lb.csv", line: 4, column: "mixed", value: "oops", numbers: 3, textCells: 1))
         #expect(m.numericColumnNames == ["arc_easy/acc", "arc_challenge/acc", "arc_stderr", "hellaswag", "val_loss",
                                          "wikitext PPL", "eval/c4/bpb"])
     }
@@ -129,10 +141,8 @@ struct TaskSelectionPatternTests {
         (TaskSelection.patterns(include: ["arc*"], higherIsBetter: ["arc_e*"], lowerIsBetter: ["*/acc"]),
          .conflictingDirections(file: "lb.csv", column: "arc_easy/acc", higherIsBetter: "arc_e*", lowerIsBetter: "*/acc")),
         (TaskSelection.patterns(include: ["arc*"], exclude: ["arc*"]), .noTaskColumns(file: "lb.csv")),
-        (TaskSelection.patterns(include: ["model"]),   // the run column is never a task
-         .unmatchedPattern(file: "lb.csv", kind: .include, pattern: "model", nearMatches: [],
-                           candidates: ["arc_easy/acc", "arc_challenge/acc", "arc_stderr", "hellaswag", "val_loss",
-                                        "wikitext PPL", "eval/c4/bpb"])),
+        (TaskSelection.patterns(include: ["model"]),   // the run column is never a task, and the error says so
+         .patternMatchesRunColumn(file: "lb.csv", pattern: "model", column: "model")),
         (TaskSelection(), .invalidOption("a task selection needs include patterns or the reference preset; e.g. {\"include\": [\"arc*\"]} or {\"preset\": \"reference\"}")),
     ])
     func patternsThatDoNothingAreErrors(selection: TaskSelection, expected: AnalysisError) throws {
