@@ -240,8 +240,22 @@ public enum HTMLReport {
         details.selection { margin: 10px 0; font-size: 14px; }
         details.selection summary { cursor: pointer; }
         ol.residuals { font-size: 14px; }
+        ol.residuals code, h3 { overflow-wrap: anywhere; }
         code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; }
         .figure { overflow-x: auto; }
+        @media print {
+          body { background: #fff; }
+          main { max-width: none; padding: 0; }
+          main nav { display: none; }
+          main h2, main h3 { break-after: avoid; }
+          main .figure { overflow: visible; break-inside: avoid; }
+          main .table-wrap { max-height: none; overflow: visible; border: 0; }
+          main table.fit td, main table.fit th { white-space: normal; padding: 2px 4px; }
+          main table.leaderboard { font-size: 10px; }
+          main table.leaderboard th { position: static; max-width: none; padding: 3px 2px; }
+          main table.leaderboard td { padding: 2px; }
+          main table.leaderboard td.run { white-space: normal; overflow-wrap: anywhere; }
+        }
         svg { display: block; max-width: 100%; height: auto; }
         svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; font-size: 12px; }
         svg text.tick { fill: #555; font-size: 11px; }
