@@ -30,7 +30,6 @@ public enum HTMLReport {
         let r = result
         let pageTitle = title ?? "IRT report: \(r.source)"
         var body: [String] = []
-        body.append("<header>\n<h1>\(HTMLEscaping.escape(pageTitle))</h1>\n\(summary(r))\n\(warnings(r))\n\(SelectionTable.html(r))\n\(navigation(r))\n</header>")
         body.append(section(id: "fit", title: FitCard.title, caption: FitCard.caption, content: FitCard.html(r)))
 
         body.append(section(id: "scree", title: ScreePlot.title(r), caption: ScreePlot.caption,
@@ -49,6 +48,8 @@ public enum HTMLReport {
             runViews(r, into: &body)
         }
 
+        // The header last: its navigation links only the sections the page holds.
+        body.insert("<header>\n<h1>\(HTMLEscaping.escape(pageTitle))</h1>\n\(summary(r))\n\(warnings(r))\n\(SelectionTable.html(r))\n\(navigation(r, sections: body))\n</header>", at: 0)
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -199,12 +200,15 @@ public enum HTMLReport {
             + r.warnings.map { "<li>\(HTMLEscaping.escape($0.message))</li>" }.joined(separator: "\n") + "\n</ul></div>"
     }
 
-    private static func navigation(_ r: AnalysisResult) -> String {
+    /// The links to the views, those of `sections` (the rendered `<section>`s) only.
+    private static func navigation(_ r: AnalysisResult, sections: [String]) -> String {
         let links = [("fit", "Model fit"), ("scree", "Scree"), ("loadings", "Loadings"), ("residuals", "Residuals"),
                      ("ceiling", "h² vs ceiling"), ("validation", "Validation"), ("snr", "Signal-to-noise")]
             + (r.aggregateWeights == nil ? [] : [("makeup", "Aggregate make-up")])
-            + [("ranks", "Rank intervals"), ("pbetter", "A vs B"), ("leaderboard", "Leaderboard")]
-        return "<nav>" + links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>"
+            + [("ranks", "Rank intervals"), ("pbetter", "A vs B"), ("leaderboard", "Leaderboard"),
+               ("runs", "Views that need runs")]
+        let present = links.filter { link in sections.contains { $0.hasPrefix("<section id=\"\(link.0)\">") } }
+        return "<nav>" + present.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>"
     }
 
     static let stylesheet = """
@@ -251,7 +255,8 @@ public enum HTMLReport {
           main .figure { overflow: visible; break-inside: avoid; }
           main .table-wrap { max-height: none; overflow: visible; border: 0; }
           main table.fit td, main table.fit th { white-space: normal; padding: 2px 4px; }
-          main table.leaderboard { font-size: 10px; }
+          main table.leaderboard { font-size: 9px; }
+          main table.leaderboard th::after { content: none; }
           main table.leaderboard th { position: static; max-width: none; padding: 3px 2px; }
           main table.leaderboard td { padding: 2px; }
           main table.leaderboard td.run { white-space: normal; overflow-wrap: anywhere; }

@@ -25,7 +25,7 @@ struct BrowserReport: Sendable, CustomStringConvertible {
 
     static let all: [BrowserReport] = [
         BrowserReport("the bundled sample") { _ in quick },
-        BrowserReport("a correlation matrix (--correlation)") { _ in
+        BrowserReport("a correlation matrix (--correlation)", noteOnly: ["runs"]) { _ in
             ["--correlation", fixture("IRTModelTests/Fixtures/R/harman74.csv"), "--n-obs", "145", "--factors", "4"] + quick
         },
         BrowserReport("a matrix with gaps", noteOnly: ["ceiling", "snr", "validation"]) { dir in
@@ -40,6 +40,7 @@ struct BrowserReport: Sendable, CustomStringConvertible {
             let file = try BrowserInputs.write(BrowserInputs.threeTasks(), named: "three.csv", in: dir)
             return [file, "--tasks", "*/acc", "--validate", "eval/loss"] + quick
         },
+        // The sample with --mixture (the mixture section): its entry goes here.
     ]
 
     /// A file of the test tree, by its path under Tests/.
