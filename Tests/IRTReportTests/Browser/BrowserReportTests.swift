@@ -8,6 +8,7 @@ import Testing
 ///
 /// Skipped, saying why, only where Chromium or chromedriver is not installed and this is not CI
 /// (`scripts/install-deps` installs Debian's `chromium` and `chromium-driver`; CI runs it first).
+/// With `IRT_BROWSER_COUNTS` set, it prints the overlaps and clipped texts of every view and layout.
 @Suite("Report in a browser", .serialized,
        .enabled(if: BrowserTools.shouldRun,
                 "chromium and chromedriver are not installed (scripts/install-deps installs them), so the report is not checked in a browser"))
