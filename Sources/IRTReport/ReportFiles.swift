@@ -5,8 +5,9 @@ import IRTModel
 /// The files of a report folder, in one list: their names and, for a result,
 /// their bytes.
 public enum ReportFiles {
-    /// Every file name a report folder may hold (`index.png` is written beside
-    /// the page by `scripts/screenshot-report`; `.irtkit-report` marks the folder).
+    /// Every file name a report folder may hold (`index.png`, a screenshot earlier
+    /// versions of `scripts/screenshot-report` wrote beside the page; `.irtkit-report`
+    /// marks the folder).
     public static let names: [String] = [
         "index.html", "loadings.csv", "leaderboard.csv", "horn.csv", "snr.csv", "noise_floor.csv", "residuals.csv",
         "result.json", "model.json", "index.png", marker,

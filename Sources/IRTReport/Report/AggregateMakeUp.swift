@@ -34,9 +34,7 @@ enum AggregateMakeUp {
         guard let w = r.aggregateWeights, !w.tasks.isEmpty else { return nil }
         let colours = groupColours(w)
         let rowHeight = 16.0, labelSize = 11.0
-        let maxChars = LoadingsHeatmap.maxLabelCharacters
-        let longest = w.tasks.map { Swift.min($0.name.count, maxChars) }.max() ?? 10
-        let left = Swift.max(130, Double(longest) * 0.6 * labelSize + 24)
+        let left = Swift.max(130, LoadingsHeatmap.labelRoom(w.tasks.map(\.name), size: labelSize) + 24)
         let valueWidth = 300.0
         let width = 1100.0, right = width - valueWidth, top = 52.0
         let bottom = top + Double(w.tasks.count) * rowHeight
@@ -58,13 +56,14 @@ enum AggregateMakeUp {
             c.legendItem("negative weight", x: lx, y: 20) { c, x, y in c.rect(x, y - 6, 20, 12, fill: Palette.overflow) }
         }
 
+        let labels = ShortNames.labels(w.tasks.map(\.name), width: left - 14, size: labelSize, monospace: true)
         var y = top
-        for task in w.tasks {
+        for (task, label) in zip(w.tasks, labels) {
             let noise = task.noiseShare.map { NumberFormat.noiseShare($0) } ?? "no anchor"
             let tip = "\(task.name) (group \(task.group)): share \(NumberFormat.percent(task.share, digits: 3)), "
                 + "w = \(NumberFormat.significant(task.weight, digits: 3)), ψ = \(NumberFormat.significant(task.psi, digits: 3)), "
                 + "noise share \(noise)"
-            c.text(TextMetrics.truncate(task.name, maxCharacters: maxChars), left - 8, y + rowHeight - 4, anchor: .end,
+            c.text(label, left - 8, y + rowHeight - 4, anchor: .end,
                    size: labelSize, className: "task", title: task.name)
             let fill = task.weight < 0 ? Palette.overflow : (colours[task.group] ?? Palette.accent)
             c.rect(x(0), y + 2, Swift.max(task.share > 0 ? 1 : 0, x(task.share) - x(0)), rowHeight - 4, fill: fill,

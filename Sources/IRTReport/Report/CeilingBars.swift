@@ -39,9 +39,7 @@ enum CeilingBars {
         let tasks = order(r)
         guard !tasks.isEmpty else { return nil }
         let rowHeight = 16.0, labelSize = 11.0
-        let maxChars = LoadingsHeatmap.maxLabelCharacters
-        let longest = tasks.map { Swift.min(r.tasks[$0].count, maxChars) }.max() ?? 10
-        let left = Swift.max(130, Double(longest) * 0.6 * labelSize + 24)
+        let left = Swift.max(130, LoadingsHeatmap.labelRoom(tasks.map { r.tasks[$0] }, size: labelSize) + 24)
         let valueWidth = 190.0
         let width = 1100.0, right = width - valueWidth, top = 52.0
         let bottom = top + Double(tasks.count) * rowHeight
@@ -67,15 +65,16 @@ enum CeilingBars {
             c.line(x + 10, y - 8, x + 10, y + 8, stroke: Palette.ink, width: 2)
         }
 
+        let labels = ShortNames.labels(tasks.map { r.tasks[$0] }, width: left - 14, size: labelSize, monospace: true)
         var y = top
-        for t in tasks {
+        for (t, label) in zip(tasks, labels) {
             let name = r.tasks[t]
             let h2 = Swift.min(1, Swift.max(0, r.communality[t]))
             let ceiling = r.h2Ceiling[t]!
             let achieved = Swift.min(h2, ceiling)
             let tip = "\(name): h² = \(NumberFormat.significant(r.communality[t], digits: 4)), "
                 + "ceiling = \(NumberFormat.significant(ceiling, digits: 4))"
-            c.text(TextMetrics.truncate(name, maxCharacters: maxChars), left - 8, y + rowHeight - 4, anchor: .end,
+            c.text(label, left - 8, y + rowHeight - 4, anchor: .end,
                    size: labelSize, className: "task", title: name)
             c.beginGroup(title: tip)
             let barY = y + 2, barH = rowHeight - 4

@@ -34,7 +34,6 @@ public enum HTMLReport {
         let pageTitle = title ?? "IRT report: \(r.source)"
         var body: [String] = []
         let mixtureCard = mixture.map { "\n" + MixtureSection.card($0, factorLabels: r.factorLabels) } ?? ""
-        body.append("<header>\n<h1>\(HTMLEscaping.escape(pageTitle))</h1>\n\(summary(r))\n\(warnings(r))\(mixtureCard)\n\(SelectionTable.html(r))\n\(navigation(r, mixture: mixture != nil))\n</header>")
         body.append(section(id: "fit", title: FitCard.title, caption: FitCard.caption, content: FitCard.html(r)))
 
         body.append(section(id: "scree", title: ScreePlot.title(r), caption: ScreePlot.caption,
@@ -57,6 +56,8 @@ public enum HTMLReport {
                                 content: MixtureSection.html(mixture, factorLabels: r.factorLabels)))
         }
 
+        // The header last: its navigation links only the sections the page holds.
+        body.insert("<header>\n<h1>\(HTMLEscaping.escape(pageTitle))</h1>\n\(summary(r))\n\(warnings(r))\(mixtureCard)\n\(SelectionTable.html(r))\n\(navigation(r, sections: body))\n</header>", at: 0)
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -208,13 +209,15 @@ public enum HTMLReport {
             + r.warnings.map { "<li>\(HTMLEscaping.escape($0.message))</li>" }.joined(separator: "\n") + "\n</ul></div>"
     }
 
-    private static func navigation(_ r: AnalysisResult, mixture: Bool) -> String {
+    /// The links to the views, those of `sections` (the rendered `<section>`s) only.
+    private static func navigation(_ r: AnalysisResult, sections: [String]) -> String {
         let links = [("fit", "Model fit"), ("scree", "Scree"), ("loadings", "Loadings"), ("residuals", "Residuals"),
                      ("ceiling", "h² vs ceiling"), ("validation", "Validation"), ("snr", "Signal-to-noise")]
             + (r.aggregateWeights == nil ? [] : [("makeup", "Aggregate make-up")])
-            + [("ranks", "Rank intervals"), ("pbetter", "A vs B"), ("leaderboard", "Leaderboard")]
-            + (mixture ? [("mixture", "Mixture")] : [])
-        return "<nav>" + links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>"
+            + [("ranks", "Rank intervals"), ("pbetter", "A vs B"), ("leaderboard", "Leaderboard"),
+               ("runs", "Views that need runs"), ("mixture", "Mixture")]
+        let present = links.filter { link in sections.contains { $0.hasPrefix("<section id=\"\(link.0)\">") } }
+        return "<nav>" + present.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>"
     }
 
     static let stylesheet = """
@@ -250,8 +253,23 @@ public enum HTMLReport {
         details.selection { margin: 10px 0; font-size: 14px; }
         details.selection summary { cursor: pointer; }
         ol.residuals { font-size: 14px; }
+        ol.residuals code, h3 { overflow-wrap: anywhere; }
         code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; }
         .figure { overflow-x: auto; }
+        @media print {
+          body { background: #fff; }
+          main { max-width: none; padding: 0; }
+          main nav { display: none; }
+          main h2, main h3 { break-after: avoid; }
+          main .figure { overflow: visible; break-inside: avoid; }
+          main .table-wrap { max-height: none; overflow: visible; border: 0; }
+          main table.fit td, main table.fit th { white-space: normal; padding: 2px 4px; }
+          main table.leaderboard { font-size: 9px; }
+          main table.leaderboard th::after { content: none; }
+          main table.leaderboard th { position: static; max-width: none; padding: 3px 2px; }
+          main table.leaderboard td { padding: 2px; }
+          main table.leaderboard td.run { white-space: normal; overflow-wrap: anywhere; }
+        }
         svg { display: block; max-width: 100%; height: auto; }
         svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; font-size: 12px; }
         svg text.tick { fill: #555; font-size: 11px; }

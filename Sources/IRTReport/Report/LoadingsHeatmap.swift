@@ -33,12 +33,18 @@ enum LoadingsHeatmap {
     /// Longest task label shown before it is cut with "…".
     static let maxLabelCharacters = 56
 
+    /// The width the task labels need in the monospace face, at most that of ``maxLabelCharacters``
+    /// characters (longer names are cut by ``ShortNames``).
+    static func labelRoom(_ names: [String], size: Double) -> Double {
+        let longest = names.map { TextMetrics.monoWidth($0, size: size) }.max() ?? 10 * 0.6 * size
+        return Swift.min(longest, Double(maxLabelCharacters) * 0.6 * size)
+    }
+
     static func svg(_ r: AnalysisResult) -> String {
         let groups = order(r)
         let k = Swift.max(r.k, 1)
         let rowHeight = 17.0, labelSize = 11.0
-        let longest = r.tasks.map { Swift.min($0.count, maxLabelCharacters) }.max() ?? 10
-        let labelWidth = Swift.max(120, Double(longest) * 0.6 * labelSize + 24)
+        let labelWidth = Swift.max(120, labelRoom(r.tasks, size: labelSize) + 24)
         let cellWidth = Swift.max(58, Swift.min(110, 560 / Double(k)))
         let left = labelWidth + 12, top = 96.0, groupGap = 8.0
         let gridWidth = cellWidth * Double(k)
@@ -71,6 +77,7 @@ enum LoadingsHeatmap {
         }
         c.text("h²", left + gridWidth + 12, top - 12, weight: "600", className: "legend")
 
+        let labels = ShortNames.labels(r.tasks, width: labelWidth - 4, size: labelSize, monospace: true)
         var y = top
         for (g, group) in groups.enumerated() {
             if g > 0 {
@@ -80,8 +87,7 @@ enum LoadingsHeatmap {
             let groupTop = y
             for t in group.tasks {
                 let name = r.tasks[t]
-                let label = TextMetrics.truncate(name, maxCharacters: maxLabelCharacters)
-                c.text(label, left - 10, y + rowHeight - 5, anchor: .end, size: labelSize, className: "task",
+                c.text(labels[t], left - 10, y + rowHeight - 5, anchor: .end, size: labelSize, className: "task",
                        title: name)
                 for j in 0..<k {
                     let v = j < r.loadings[t].count ? r.loadings[t][j] : .nan

@@ -40,13 +40,14 @@ enum RankIntervalChart {
         c.legendItem("95% interval of the rank", x: lx, y: 18) { c, x, y in
             c.line(x, y, x + 20, y, stroke: Palette.accent, width: 3)
         }
+        let labels = ShortNames.labels(rows.map(\.runName), width: labelWidth - 16, size: 12)
         for (i, e) in rows.enumerated() {
             let mid = top + (Double(i) + 0.5) * rowHeight
             let lo = Double(e.rankInterval.first ?? e.rank), hi = Double(e.rankInterval.last ?? e.rank)
             let tip = "\(e.runName): rank \(e.rank), 95% interval \(Int(lo))–\(Int(hi)), "
                 + "p(best) = \(NumberFormat.fixed(e.pBest, decimals: 3)), aggregate = "
                 + "\(NumberFormat.significant(e.aggregate)) ± \(NumberFormat.significant(e.aggregateSD))"
-            c.text(TextMetrics.truncate(e.runName, maxCharacters: 44), left - 10, mid + 4, anchor: .end,
+            c.text(labels[i], left - 10, mid + 4, anchor: .end,
                    fill: e.isBaseline ? Palette.baseline : nil, className: "legend", title: tip)
             c.beginGroup(title: tip)
             c.line(x(lo), mid, x(hi), mid, stroke: Palette.accent, width: 3)

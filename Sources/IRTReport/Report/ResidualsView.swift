@@ -39,11 +39,13 @@ enum ResidualsView {
         let labelWidth = 260.0, top = 40.0
         let width = labelWidth + Double(p) * cellSize + 140, height = top + Double(p) * cellSize + 20
         var c = SVGCanvas(width: width, height: height)
+        let labelSize = Swift.min(11, cellSize)
+        let labels = ShortNames.labels(order.map { r.tasks[$0] }, width: labelWidth - 12, size: labelSize)
         let largest = Swift.max(order.flatMap { i in order.map { j in i == j ? 0 : Swift.abs(s.residuals[i, j]) } }.max() ?? 0, 1e-12)
         for (a, i) in order.enumerated() {
             let y = top + Double(a) * cellSize
-            c.text(TextMetrics.truncate(r.tasks[i], maxCharacters: 40), labelWidth - 6, y + cellSize - 2, anchor: .end,
-                   size: Swift.min(11, cellSize), className: "tick", title: r.tasks[i])
+            c.text(labels[a], labelWidth - 6, y + cellSize - 2, anchor: .end,
+                   size: labelSize, className: "tick", title: r.tasks[i])
             for (b, j) in order.enumerated() {
                 let value = s.residuals[i, j]
                 let t = i == j ? 0 : Swift.max(-1, Swift.min(1, value / largest))

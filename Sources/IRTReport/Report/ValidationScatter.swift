@@ -1,7 +1,8 @@
 import IRTModel
 
 /// Views 4–5: each factor score θ_j against each held-out metric, one panel
-/// per factor, r in the panel title, baselines as stars.
+/// per factor, titled by the factor's label (cut to the panel, in full on hover)
+/// with r on the line below, baselines as stars.
 enum ValidationScatter {
     /// One plotted run.
     struct Point {
@@ -40,6 +41,11 @@ enum ValidationScatter {
         stars. Hover over a point for the run.
         """
 
+    /// Font sizes of the panel titles and axis titles (the stylesheet's `panel-title`, `axis-title`).
+    static let titleSize = 13.0, axisTitleSize = 13.0
+    /// Bold text (the panel titles) is about this much wider than regular text (DejaVu Sans Bold: 13%).
+    static let boldWidening = 1.15
+
     static func points(_ r: AnalysisResult, metric m: Int) -> [Point] {
         r.leaderboard.compactMap { e in
             guard m < e.heldOut.count, let v = e.heldOut[m], v.isFinite else { return nil }
@@ -55,7 +61,7 @@ enum ValidationScatter {
         let perRow = Swift.min(k, 4)
         let rows = (k + perRow - 1) / perRow
         let width = 1100.0, legendHeight = 34.0
-        let panelWidth = width / Double(perRow), panelHeight = 290.0
+        let panelWidth = width / Double(perRow), panelHeight = 300.0
         let height = legendHeight + Double(rows) * panelHeight
         var c = SVGCanvas(width: width, height: height)
 
@@ -73,22 +79,32 @@ enum ValidationScatter {
             c.line(x, y, x + 20, y, stroke: Palette.ink, width: 1.2, dash: "5 4")
         }
 
+        // The factors' labels, cut to the panel's width together (so they stay distinct).
+        let titleRoom = panelWidth - 16 - TextMetrics.width("θ\(k) ()", size: titleSize) * ShortNames.sansMargin * boldWidening
+        let labels = ShortNames.labels((0..<k).map { FactorName.label(r, $0) }, width: titleRoom / boldWidening,
+                                       size: titleSize)
         for j in 0..<k {
             let px = Double(j % perRow) * panelWidth, py = legendHeight + Double(j / perRow) * panelHeight
-            let left = px + 66, right = px + panelWidth - 14, top = py + 30, bottom = py + panelHeight - 52
+            let left = px + 66, right = px + panelWidth - 14, top = py + 50, bottom = py + panelHeight - 52
             let thetas = pts.compactMap { j < $0.theta.count ? $0.theta[j] : nil }
             let x = LinearScale(domain: thetas.min() ?? -1, thetas.max() ?? 1, range: left, right, tickCount: 5)
             let y = LinearScale(domain: yLo, yHi, range: bottom, top, tickCount: 5)
 
+            // Title on one line, r on the next, both centred over the panel; the full name on hover.
             let rv = r.validation[metric].flatMap { j < $0.count ? $0[j] : nil }
             let rText = rv.map { "r = " + NumberFormat.fixed($0, decimals: 2) } ?? "r undefined"
-            c.text(FactorName.titled(r, j, maxCharacters: 34) + " · \(rText)", (left + right) / 2, top - 12, anchor: .middle, weight: "600",
-                   fill: Palette.factor(j), className: "panel-title")
-            c.xAxis(ticks: x.ticks(count: 5).map { (x($0), NumberFormat.significant($0)) }, y: bottom, x0: left,
-                    x1: right, title: "θ\(j + 1) score (\(TextMetrics.truncate(FactorName.label(r, j), maxCharacters: 40)))", gridTop: top)
+            let centre = px + panelWidth / 2
+            c.text("θ\(j + 1) (\(labels[j]))", centre, py + 18, anchor: .middle, weight: "600",
+                   fill: Palette.factor(j), className: "panel-title", title: FactorName.titled(r, j, maxCharacters: 400))
+            c.text(rText, centre, py + 36, anchor: .middle, fill: Palette.factor(j), className: "panel-title",
+                   title: "Pearson's r of θ\(j + 1) with \(metric) over \(thetas.count) runs")
+            let xTicks = x.ticks(count: 5)
+            c.xAxis(ticks: xTicks.map { (x($0), NumberFormat.significant($0)) }, y: bottom, x0: left, x1: right,
+                    title: "θ\(j + 1) score", gridTop: top)
+            let yTitle = j % perRow == 0
+                ? ShortNames.label(metric, width: bottom - top, size: axisTitleSize) : nil
             c.yAxis(ticks: y.ticks(count: 5).map { (y($0), NumberFormat.significant($0)) }, x: left, y0: top,
-                    y1: bottom, title: j % perRow == 0 ? TextMetrics.truncate(metric, maxCharacters: 40) : nil,
-                    gridRight: right, titleOffset: 50)
+                    y1: bottom, title: yTitle, gridRight: right, titleOffset: 50)
 
             // Least-squares line of the metric on θ_j.
             let xy = pts.compactMap { p in j < p.theta.count ? (p.theta[j], p.value) : nil }
