@@ -32,12 +32,15 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         /// Present when free loadings were fitted by the concentrated likelihood
         /// instead of EM (`iterations` then counts its evaluations; `m_step` plays no part).
         public var concentratedLikelihood: ConcentratedLikelihoodFit? = nil
+        /// Set when a factor's loadings collapsed to zero and the fit was rerun
+        /// from the eigenvector start (``DegenerateRestart``).
+        public var degenerateRestart: DegenerateRestart? = nil
         enum CodingKeys: String, CodingKey {
             case iterations, converged, mStep = "m_step", logLikelihood = "log_likelihood", `init`
             case maxIterations = "max_iterations", stopRule = "stop_rule", acceleration
             case finalStep = "final_step", estimatedDistance = "estimated_distance"
             case stopQuantity = "stop_quantity", covarianceDistance = "covariance_distance", identification
-            case concentratedLikelihood = "concentrated_likelihood"
+            case concentratedLikelihood = "concentrated_likelihood", degenerateRestart = "degenerate_restart"
         }
 
         /// The JSON form of a fit's diagnostics.
@@ -56,6 +59,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
             covarianceDistance = d.covarianceDistance.flatMap { $0.isFinite ? $0 : nil }
             identification = d.identification
             concentratedLikelihood = d.concentrated
+            degenerateRestart = d.degenerateRestart
         }
     }
 

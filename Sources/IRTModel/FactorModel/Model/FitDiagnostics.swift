@@ -46,6 +46,9 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     /// it (``EMTuning/projectedVerification``) moved Λ by more than the
     /// tolerance, `max |ΔΛ|` over them: ``converged`` is then `false`.
     public var projectedDrift: Double? = nil
+    /// Set when a factor's loadings collapsed to zero (a fixed point of EM, no
+    /// fit) and the fit was rerun from the eigenvector start (``DegenerateRestart``).
+    public var degenerateRestart: DegenerateRestart? = nil
 }
 
 extension FitDiagnostics {
