@@ -46,6 +46,7 @@ extension AnalyzeCommand {
         options.bootstrap = bootstrap
         options.replicateGroupColumn = replicateGroup
         options.psiModel = psi
+        options.hornRule = hornRule
         options.aggregate = aggregateArguments.options
         return options
     }

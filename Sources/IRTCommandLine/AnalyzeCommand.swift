@@ -128,6 +128,11 @@ public struct AnalyzeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Monte Carlo draws of Horn's parallel analysis.", valueName: "N"))
     public var draws: Int = 500
 
+    @Option(name: .customLong("horn-rule"), help: ArgumentHelp(
+        "How Horn's ranks are counted: sequential (from rank 1 until the first rank not above its null p95; R psych's rule) or count (every rank above its p95; the reference notebook's rule).",
+        valueName: "RULE"))
+    public var hornRule: ParallelAnalysis.Rule = .sequential
+
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed of Horn's Monte Carlo null and of the rank draws (default: 42).", valueName: "S"),
             transform: NumberArguments.seed)
     public var seed: UInt64 = 42

@@ -76,6 +76,15 @@ public struct ScoreCommand: ParsableCommand {
                 .runsNotScored, "\(partial) run(s) scored from only some of the model's \(fitted.tasks.count) tasks (see coverage): their sds are wider"))
         }
         warnings += Analysis.drawWarnings(nullDraws: nil, rankDraws: rankDraws)
+        let outside = fitted.outsideSweep(scores.aggregate)
+        if !outside.isEmpty, let low = fitted.sweep.aggregate.min(), let high = fitted.sweep.aggregate.max() {
+            warnings.append(AnalysisWarning(
+                .runsOutsideSweep,
+                "\(outside.count) run(s) score far outside the model's sweep (aggregates \(Summary.fixed(low)) to \(Summary.fixed(high)); more than \(Int(100 * FittedModel.outsideSweepMargin))% of that range beyond it): "
+                    + AnalysisWarning.list(outside.map { "\(scores.runNames[$0]) (\(Summary.fixed(scores.aggregate[$0])))" }, limit: 8)
+                    + "; the model is extrapolated there — check the runs' units and the columns they were matched to",
+                subjects: outside.map { scores.runNames[$0] }))
+        }
         if fitted.seedNoise == nil {
             warnings.append(Analysis.modelBasedWarning("\(model) holds no seed noise (it was fitted without at least \(SeedNoise.minimumReplicates) replicate runs, or by an older IRTKit)"))
         }

@@ -47,6 +47,7 @@ public enum Summary {
         let skipped = r.skippedRuns.isEmpty ? "" : " (\(r.skippedRuns.count) row(s) skipped)"
         lines.append("\(r.input == .correlation ? "Observations" : "Runs") n = \(r.nRuns)\(skipped), tasks p = \(r.nTasks)\(dropped)")
         lines.append("Horn's parallel analysis (\(r.horn.draws) draws, seed \(r.horn.seed)): k95 = \(r.horn.k95), k_mean = \(r.horn.kMean)")
+        lines.append("  \(r.horn.ruleNote)")
         if let how = r.horn.nullDrawsNote { lines.append("  \(how)") }
         lines.append("Fitted \(r.kChoice)")
         for j in 0..<r.k { lines.append("  θ\(j + 1): \(FactorName.label(r, j))") }

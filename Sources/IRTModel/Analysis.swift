@@ -39,7 +39,7 @@ public struct Analysis: Sendable {
     /// - Throws: ``AnalysisError`` for bad input (naming file, line, column) or a numerical failure;
     ///   before any p × p step: ``AnalysisError/rowsSkippedForStatus(file:skipped:rows:statuses:required:needed:)``,
     ///   ``AnalysisError/heldOutMetricIsTask(file:column:)``, ``AnalysisError/tooManyTasks(file:tasks:runs:bytes:limit:maximumTasks:)``
-    ///   (``AnalysisOptions/memoryLimit``) and ``AnalysisError/noiseIsSweep(file:sweep:runs:)``.
+    ///   (``AnalysisOptions/memoryLimit``), ``AnalysisError/tooFewTasks(file:tasks:)`` and ``AnalysisError/noiseIsSweep(file:sweep:runs:)``.
     /// - Complexity: Horn `draws · (m² M + m³)` for `m = min(n, p)`, `M = max(n, p)` (`draws · 2p³`
     ///   with Wishart draws, n ≫ p); the EM `n p²` once plus `p² k` per iteration, or `n p k` per
     ///   iteration in data space (2n < p).
@@ -54,9 +54,11 @@ public struct Analysis: Sendable {
         // The kept runs of the file, row for row with the prepared sweep.
         let runs = prepared.keptRows(of: kept)
         warnings.append(contentsOf: Self.selectionWarnings(prepared.selectionReport))
+        if let w = OutlyingRuns.warning(prepared) { warnings.append(w) }
         // Refuse now, before any p × p step, what could never succeed or would mislead.
         let heldOut = try Self.heldOutMetrics(options.heldOutMetrics, prepared: prepared, source: runs.source)
         if let w = heldOut.warning { warnings.append(w) }
+        try Self.checkTaskCount(prepared.tasks, source: runs.source)
         try ParallelAnalysis.checkDraws(options.draws, tasks: prepared.tasks.count)
         let estimate = MemoryEstimate(tasks: prepared.tasks.count, runs: prepared.z.rows, draws: options.draws,
                                       threads: Swift.min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount,
@@ -234,7 +236,18 @@ public struct Analysis: Sendable {
         return BLASThreading.withThreadCount(1) { prepared.z.gram(alpha: 1 / Double(prepared.z.rows)) }
     }
 
+    /// The fewest tasks a factor model is fitted to: with p < 3 a one-factor model
+    /// has negative degrees of freedom (p = 2 and p = 1: df = −1), so there is nothing to fit or test.
+    public static let minimumTasks = 3
+
+    /// Refuses fewer than ``minimumTasks`` tasks, naming them and `source`.
+    static func checkTaskCount(_ tasks: [String], source: String) throws(AnalysisError) {
+        if tasks.count < minimumTasks { throw .tooFewTasks(file: source, tasks: tasks) }
+    }
+
     /// k from the options and Horn's counts (METHOD.md §4).
+    /// Starting loadings with more columns than the bound are refused
+    /// (``AnalysisError/invalidInitialLoadings(reason:)``), not capped: they fix k.
     /// k is capped at Ledermann's bound (the largest k with df ≥ 0, counting free ψ only).
     static func chooseK(options: FitOptions, horn: ParallelAnalysis, tasks p: Int,
                         freeUniquenesses: Int) throws(AnalysisError) -> FactorCountChoice {
@@ -245,8 +258,11 @@ public struct Analysis: Sendable {
         }
         if let fixed = options.factors {
             guard fixed >= 1, fixed <= p else { throw .tooManyFactors(requested: fixed, tasks: p) }
-            // Explicit starting loadings fix k: they cannot be capped.
+            // Explicit starting loadings fix k: beyond the bound they are refused, not cut.
             if options.initialLoadings?.first?.count == fixed {
+                guard fixed <= bound else {
+                    throw .invalidInitialLoadings(reason: "have \(fixed) columns, but with p = \(p) tasks and \(freeUniquenesses) free uniqueness(es) at most \(bound) factor(s) can be fitted (Ledermann's bound: more factors than that have more parameters than the correlation matrix has entries, negative degrees of freedom); give a Λ0 of at most \(bound) column(s)")
+                }
                 return FactorCountChoice(rule: .initialLoadings, k: fixed, k95: horn.k95, kMean: horn.kMean)
             }
             return capped(.fixed, fixed)

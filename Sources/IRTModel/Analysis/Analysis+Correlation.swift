@@ -15,6 +15,7 @@ extension Analysis {
     ) throws(AnalysisError) -> AnalysisResult {
         var warnings: [AnalysisWarning] = []
         let p = input.tasks.count, n = input.observations
+        try checkTaskCount(input.tasks, source: input.source)
         if input.wasCovariance {
             warnings.append(AnalysisWarning(
                 .covarianceStandardized,

@@ -89,6 +89,14 @@ extension Analysis {
                 "EM did NOT converge: stopped at the cap of \(d.iterations) map evaluations, last step \(d.finalStep), \(distance); the scores may be wrong",
                 remedies: d.mStep == .nnls ? [.moreIterations] : [.otherMStep(.nnls), .moreIterations]))
         }
+        if let restart = d.degenerateRestart {
+            let factors = restart.collapsedFactors.map { "θ\($0)" }.joined(separator: ", ")
+            let first = "the EM's first fit collapsed: every loading of \(factors) reached 0 (below \(DegenerateRestart.tolerance)), a fixed point of EM that is no fit (log-likelihood \(String(format: "%.6g", restart.collapsedLogLikelihood)))"
+            let message = restart.stillDegenerate
+                ? "\(first); rerun from the leading eigenvectors of the correlation matrix (made non-negative), it collapsed again: the data support no such factor (its tasks share no positive correlation), and its scores carry no information"
+                : "\(first); it was rerun from the leading eigenvectors of the correlation matrix (made non-negative), and that fit (log-likelihood \(String(format: "%.6g", d.logLikelihood))) is the one reported"
+            warnings.append(AnalysisWarning(.degenerateFitRestarted, message, remedies: restart.stillDegenerate ? [] : [.moreStarts(16)]))
+        }
         if multiStart.checkFoundBetter, let gain = multiStart.starts.checkGain,
            let better = multiStart.starts.checkBestLogLikelihood {
             func g(_ x: Double) -> String { String(format: "%.6g", x) }

@@ -93,6 +93,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Aggregate factor weights (``AggregateOptions/Definition/weights(_:)``) of
     /// another count than the k factors fitted.
     case aggregateWeightsCount(given: Int, factors: Int)
+    /// Fewer than 3 tasks left for a factor model (``Analysis/minimumTasks``):
+    /// its degrees of freedom would be negative.
+    case tooFewTasks(file: String, tasks: [String])
 
     public var description: String {
         switch self {
@@ -191,6 +194,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file):\(line): run \"\(run)\" has no replicate group (column \"\(column)\" is empty); expected the label of the mixture it is a seed of"
         case let .aggregateWeightsCount(given, factors):
             return "\(given) aggregate factor weight(s) given, but the model has k = \(factors) factor(s): give one weight per factor (θ1…θ\(factors))"
+        case let .tooFewTasks(file, tasks):
+            let names = tasks.isEmpty ? "" : " (\(tasks.map { "\"\($0)\"" }.joined(separator: ", ")))"
+            return "\(file): \(tasks.count) task(s) left for the factor model\(names); it needs at least 3: a one-factor model of p tasks has ((p − 1)² − (p + 1))/2 degrees of freedom, negative below 3 (more parameters than correlations); select more tasks"
         }
     }
 }

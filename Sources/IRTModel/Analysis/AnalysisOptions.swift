@@ -92,7 +92,7 @@ public struct AnalysisOptions: Sendable, Equatable {
 
     public init(
         selection: TaskSelection = .reference, requiredStatus: String? = "completed", draws: Int = 500,
-        seed: UInt64 = 42, hornRule: ParallelAnalysis.Rule = .count, threads: Int? = nil,
+        seed: UInt64 = 42, hornRule: ParallelAnalysis.Rule = .sequential, threads: Int? = nil,
         fit: FitOptions = FitOptions(), heldOutMetrics: [String] = AnalysisOptions.defaultHeldOutMetrics,
         leaderboardColumns: [String] = [], constantTolerance: Double = 1e-12,
         rankDraws: Int = 2000, runColumn: String? = nil, missingTokens: [String] = [],

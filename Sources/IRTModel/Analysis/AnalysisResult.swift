@@ -35,12 +35,16 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         /// `true` when the projected map crawled and its fixed point was solved for
         /// by Newton's method (METHOD.md §6); absent otherwise.
         public var fixedPointSolve: Bool? = nil
+        /// Set when a factor's loadings collapsed to zero and the fit was rerun
+        /// from the eigenvector start (``DegenerateRestart``).
+        public var degenerateRestart: DegenerateRestart? = nil
         enum CodingKeys: String, CodingKey {
             case iterations, converged, mStep = "m_step", logLikelihood = "log_likelihood", `init`
             case maxIterations = "max_iterations", stopRule = "stop_rule", acceleration
             case finalStep = "final_step", estimatedDistance = "estimated_distance"
             case stopQuantity = "stop_quantity", covarianceDistance = "covariance_distance", identification
             case concentratedLikelihood = "concentrated_likelihood", fixedPointSolve = "fixed_point_solve"
+            case degenerateRestart = "degenerate_restart"
         }
 
         /// The JSON form of a fit's diagnostics.
@@ -60,6 +64,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
             identification = d.identification
             concentratedLikelihood = d.concentrated
             fixedPointSolve = d.projectedFixedPointSolved
+            degenerateRestart = d.degenerateRestart
         }
     }
 

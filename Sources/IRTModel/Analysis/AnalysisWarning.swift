@@ -97,6 +97,14 @@ public struct AnalysisWarning: Sendable, Codable, Equatable, CustomStringConvert
         /// Half of the aggregate's weight sits on fewer than a quarter of the
         /// tasks (``AggregateWeights/isConcentrated``).
         case aggregateConcentrated = "aggregate_concentrated"
+        /// A factor's loadings collapsed to zero (a fixed point of EM) and the fit
+        /// was rerun from the eigenvector start (``DegenerateRestart``).
+        case degenerateFitRestarted = "degenerate_fit_restarted"
+        /// Runs far outside the others on a task, by robust z (``OutlyingRuns``).
+        case outlyingRuns = "outlying_runs"
+        /// `score`: runs whose aggregate lies beyond the sweep's range by more than
+        /// ``FittedModel/outsideSweepMargin`` of it.
+        case runsOutsideSweep = "runs_outside_sweep"
     }
 
     /// What a user can do about a warning, in the library's terms; a front end

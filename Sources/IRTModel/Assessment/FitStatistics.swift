@@ -151,7 +151,9 @@ public struct FitStatistics: Sendable, Codable, Equatable {
         nullChiSquare = chi0
         nullDegreesOfFreedom = df0
         let nullRatio = chi0 / Double(df0)
-        tli = (nullRatio - chiB / Double(df)) / (nullRatio - 1)
+        // A just-identified model (df = 0, e.g. one factor of 3 tasks) reproduces S: TLI is 1 by
+        // convention (lavaan's), not χ²/0.
+        tli = df > 0 ? (nullRatio - chiB / Double(df)) / (nullRatio - 1) : 1
         let modelMisfit = Swift.max(chiB - Double(df), 0)
         let baseMisfit = Swift.max(chi0 - Double(df0), chiB - Double(df), 0)
         cfi = baseMisfit > 0 ? 1 - modelMisfit / baseMisfit : 1

@@ -78,8 +78,7 @@ public struct CorrelationInput: Sendable, Equatable {
             }
         }
         let unit = (0..<p).allSatisfy { Swift.abs(s[$0, $0] - 1) <= 1e-8 }
-        var r = Matrix(rows: p, columns: p)
-        for j in 0..<p { for i in 0..<p { r[i, j] = i == j ? 1 : 0.5 * (s[i, j] + s[j, i]) / (s[i, i] * s[j, j]).squareRoot() } }
+        let r = Self.standardized(s)
         do throws(LinalgError) { _ = try Cholesky(r) } catch {
             if case let .notPositiveDefinite(minor) = error {
                 throw fail("not positive definite (its leading minor of order \(minor) is not positive); a correlation matrix of n > p runs is; check for pairwise-computed entries or a typo")
@@ -91,5 +90,25 @@ public struct CorrelationInput: Sendable, Equatable {
         correlation = r
         observations = n
         wasCovariance = !unit
+    }
+
+    /// `R_ij = S_ij / √(S_ii S_jj)` (symmetrized), without overflow or underflow
+    /// at any scale: S is first divided by its largest diagonal entry m, and each
+    /// entry by `√(S_ii/m)` and `√(S_jj/m)` one at a time (their product is never
+    /// formed), so a covariance ×10³⁰⁰ or ×10⁻³⁰⁰ gives the correlation of ×1.
+    ///
+    /// - Precondition: a positive diagonal.
+    /// - Complexity: O(p²).
+    static func standardized(_ s: Matrix) -> Matrix {
+        let p = s.rows
+        let m = (0..<p).reduce(0.0) { Swift.max($0, s[$1, $1]) }
+        let root = (0..<p).map { (s[$0, $0] / m).squareRoot() }
+        var r = Matrix(rows: p, columns: p)
+        for j in 0..<p {
+            for i in 0..<p {
+                r[i, j] = i == j ? 1 : (0.5 * (s[i, j] / m) + 0.5 * (s[j, i] / m)) / root[i] / root[j]
+            }
+        }
+        return r
     }
 }

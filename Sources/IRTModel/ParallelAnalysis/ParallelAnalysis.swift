@@ -11,9 +11,18 @@ import Linalg
 /// ```
 /// p95[r]  = 95th percentile over draws of λ_r(null)   (NumPy's linear interpolation)
 /// mean[r] = mean over draws of λ_r(null)
-/// k95     = #{ r ≤ R : λ_r > p95[r] }  (count rule; `.firstMiss` stops at the first rank that fails)
-/// R       = min(n − 1, p)              (``countedRanks``)
+/// k95     = max{ j ≤ R : λ_r > p95[r] for every r ≤ j }   (sequential rule, the default)
+/// k95     = #{ r ≤ R : λ_r > p95[r] }                       (count rule, `.count`)
+/// R       = min(n − 1, p)                                   (``countedRanks``)
 /// ```
+///
+/// **Rule.** The default is Horn's sequential rule (R psych's `fa.parallel`):
+/// count from rank 1 until the first rank whose real eigenvalue is not above
+/// its null p95. The count rule of the reference notebook counts every rank
+/// above its own p95 — it tests each of the R ranks at 5%, so pure noise with
+/// 43 tasks finds a "factor" at some rank or other in most data sets (ranks 13
+/// and 18 of one 242 × 43 draw). ``otherRule`` holds what the other rule gives,
+/// so a report can say when the two disagree.
 ///
 /// Only ranks 1…min(n − 1, p) are counted: z-scored data of n runs has a
 /// correlation matrix of rank at most n − 1, so with more tasks than runs the
@@ -42,10 +51,35 @@ import Linalg
 public struct ParallelAnalysis: Sendable, Equatable, Codable {
     /// How ranks are counted against the null curve.
     public enum Rule: String, Sendable, Codable, CaseIterable {
-        /// Count every rank whose real eigenvalue exceeds the null (reference).
+        /// Count every rank whose real eigenvalue exceeds the null (the reference notebook's rule).
         case count
-        /// Count ranks until the first one that does not exceed the null.
-        case firstMiss = "first-miss"
+        /// Count ranks until the first one that does not exceed the null (Horn's sequential rule, R psych's; the default).
+        case sequential
+
+        /// Reads `count`, `sequential`, and `first-miss` (the sequential rule's name in older results).
+        public init(from decoder: any Decoder) throws {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let rule = text == "first-miss" ? .sequential : Rule(rawValue: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                        debugDescription: "unknown Horn rule \"\(text)\"; expected count or sequential"))
+            }
+            self = rule
+        }
+
+        /// The other rule.
+        public var other: Rule { self == .count ? .sequential : .count }
+    }
+
+    /// k95 and kMean under a rule.
+    public struct RuleCount: Sendable, Equatable, Codable {
+        /// The rule.
+        public let rule: Rule
+        /// Factors above the 95th percentile under it.
+        public let k95: Int
+        /// Factors above the null mean under it.
+        public let kMean: Int
+
+        enum CodingKeys: String, CodingKey { case rule, k95, kMean = "k_mean" }
     }
 
     /// Real eigenvalues, descending.
@@ -68,6 +102,10 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     public let countedRanks: Int
     /// Whether the correlations are pairwise-complete and the null draws carry the sweep's gaps.
     public let masked: Bool
+    /// k95 and kMean under the other rule (``Rule/other``), from the same curves.
+    public let otherRule: RuleCount
+    /// Whether the other rule gives another k95.
+    public var rulesDisagree: Bool { otherRule.k95 != k95 }
     /// How the null draws were made, chosen by shape (NullDraw.swift): `data`
     /// (n × p normals, p × p correlations), `row-gram` (the same draws through
     /// the n × n Gram matrix, n < p), `wishart` (Bartlett's factor of a
@@ -77,7 +115,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case eigenvalues, p95, mean, k95, kMean = "k_mean", draws, seed, rule
-        case countedRanks = "counted_ranks", masked, nullDraws = "null_draws"
+        case countedRanks = "counted_ranks", masked, nullDraws = "null_draws", otherRule = "other_rule"
     }
 
     /// Reads the JSON written by `encode(to:)`; `counted_ranks` (default: every
@@ -96,6 +134,8 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
         countedRanks = try c.decodeIfPresent(Int.self, forKey: .countedRanks) ?? eigenvalues.count
         masked = try c.decodeIfPresent(Bool.self, forKey: .masked) ?? false
         nullDraws = try c.decodeIfPresent(String.self, forKey: .nullDraws)
+        otherRule = Self.counts(eigenvalues, p95: p95, mean: mean, ranks: Swift.max(0, Swift.min(countedRanks, eigenvalues.count)),
+                                rule: rule.other)
     }
 
     /// Runs the analysis on a prepared sweep: complete data as ``init(z:observed:draws:seed:rule:threads:progress:)``
@@ -104,7 +144,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     ///
     /// - Throws: as ``init(z:observed:draws:seed:rule:threads:progress:)``.
     public init(
-        prepared: PreparedSweep, draws: Int = 500, seed: UInt64 = 42, rule: Rule = .count,
+        prepared: PreparedSweep, draws: Int = 500, seed: UInt64 = 42, rule: Rule = .sequential,
         threads: Int? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(AnalysisError) {
         try self.init(z: prepared.z, observed: prepared.hasGaps ? prepared.observed : nil, draws: draws, seed: seed,
@@ -133,7 +173,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     ///   (`draws · 2p³` for Wishart draws; about `draws · (5 n p² + p³)` with gaps),
     ///   spread over `threads` cores.
     public init(
-        z: Matrix, observed: ObservedMask? = nil, draws: Int = 500, seed: UInt64 = 42, rule: Rule = .count,
+        z: Matrix, observed: ObservedMask? = nil, draws: Int = 500, seed: UInt64 = 42, rule: Rule = .sequential,
         threads: Int? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(AnalysisError) {
         let n = z.rows, p = z.columns
@@ -165,7 +205,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     ///
     /// - Throws: as ``init(z:observed:draws:seed:rule:threads:progress:)``.
     public init(
-        correlation r: Matrix, observations n: Int, draws: Int = 500, seed: UInt64 = 42, rule: Rule = .count,
+        correlation r: Matrix, observations n: Int, draws: Int = 500, seed: UInt64 = 42, rule: Rule = .sequential,
         threads: Int? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) throws(AnalysisError) {
         guard draws >= 1 else { throw .invalidOption("draws must be at least 1, got \(draws)") }
@@ -214,6 +254,20 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
               draws * Swift.max(p, 1) <= 1 << 34 else {
             throw .invalidOption("draws × tasks = \(draws) × \(p) is too large to hold in memory; use fewer draws")
         }
+    }
+
+    /// The counting rule in words, and what the other rule gives when it disagrees:
+    /// "sequential rule (…); the count rule (…) gives k95 = 2".
+    public var ruleNote: String {
+        func words(_ rule: Rule) -> String {
+            switch rule {
+            case .sequential: "sequential rule: ranks from 1 until the first one not above its null p95"
+            case .count: "count rule: every rank above its own null p95"
+            }
+        }
+        let note = words(rule)
+        guard rulesDisagree else { return note + " (the \(rule.other.rawValue) rule agrees)" }
+        return note + "; the \(words(rule.other)) gives k95 = \(otherRule.k95) — the rules DISAGREE"
     }
 
     /// What a shape-chosen null draw method means for the numbers, in words
@@ -266,7 +320,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
     ///   - countedRanks: ranks that take part in the count, `min(n − 1, p)` for n runs;
     ///     `nil` counts every rank.
     ///   - masked: whether the curves come from the pairwise-complete analysis of a sweep with gaps.
-    public init(eigenvalues: [Double], p95: [Double], mean: [Double], draws: Int, seed: UInt64, rule: Rule = .count,
+    public init(eigenvalues: [Double], p95: [Double], mean: [Double], draws: Int, seed: UInt64, rule: Rule = .sequential,
                 countedRanks: Int? = nil, masked: Bool = false, nullDraws: String? = nil) {
         self.eigenvalues = eigenvalues
         self.p95 = p95
@@ -280,6 +334,13 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
         self.nullDraws = nullDraws
         k95 = Self.count(Array(eigenvalues.prefix(ranks)), above: p95, rule: rule)
         kMean = Self.count(Array(eigenvalues.prefix(ranks)), above: mean, rule: rule)
+        otherRule = Self.counts(eigenvalues, p95: p95, mean: mean, ranks: ranks, rule: rule.other)
+    }
+
+    /// k95 and kMean of the first `ranks` eigenvalues under `rule`.
+    static func counts(_ eigenvalues: [Double], p95: [Double], mean: [Double], ranks: Int, rule: Rule) -> RuleCount {
+        let counted = Array(eigenvalues.prefix(ranks))
+        return RuleCount(rule: rule, k95: count(counted, above: p95, rule: rule), kMean: count(counted, above: mean, rule: rule))
     }
 
     /// Ranks whose real eigenvalue exceeds the null curve under `rule`.
@@ -287,7 +348,7 @@ public struct ParallelAnalysis: Sendable, Equatable, Codable {
         switch rule {
         case .count:
             return zip(real, null).filter { $0 > $1 }.count
-        case .firstMiss:
+        case .sequential:
             return zip(real, null).prefix { $0 > $1 }.count
         }
     }

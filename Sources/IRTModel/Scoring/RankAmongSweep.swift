@@ -29,7 +29,8 @@ public struct RankAmongSweep: Sendable, Equatable {
     /// (``AggregateNoise``: with seed noise, both share the draw's χ² scale
     /// when they share its ``AggregateNoise/scaleSeed``).
     ///
-    /// - Complexity: O(draws · (n log n + m log n)) for n sweep runs and m new runs.
+    /// - Complexity: O(draws · (n log n + m log n)) time for n sweep runs and m new runs;
+    ///   O(m · min(n + 1, draws)) memory (ranks counted per rank when that is smaller, ``RankHistogram``).
     public init(runs: AggregateNoise, sweep: AggregateNoise, draws: Int = 2000, seed: UInt64 = 0) {
         precondition(draws >= 1)
         let aggregates = runs.aggregates
@@ -38,17 +39,31 @@ public struct RankAmongSweep: Sendable, Equatable {
         // A value within rounding of a sweep run's ties with it, in the new run's
         // favour: a sweep run scored again takes its own rank.
         rank = aggregates.map { 1 + Self.countAbove($0 + 1e-12 * Swift.max(1, Swift.abs($0)), in: sortedSweep) }
-        var ranks = [[Int32]](repeating: [Int32](repeating: 0, count: draws), count: m)
         var sample = [Double](repeating: 0, count: n), own = [Double](repeating: 0, count: m)
-        for d in 0..<draws {
-            sweep.sample(draw: d, seed: seed, into: &sample)
-            sample.sort(by: >)
-            runs.sample(draw: d, seed: ~seed, into: &own)
-            for i in 0..<m { ranks[i][d] = Int32(1 + Self.countAbove(own[i], in: sample)) }
+        /// Each draw's rank of every new run, handed to `record(d, i, rank)`.
+        func rankDraws(_ record: (Int, Int, Int) -> Void) {
+            for d in 0..<draws {
+                sweep.sample(draw: d, seed: seed, into: &sample)
+                sample.sort(by: >)
+                runs.sample(draw: d, seed: ~seed, into: &own)
+                for i in 0..<m { record(d, i, 1 + Self.countAbove(own[i], in: sample)) }
+            }
         }
-        interval = ranks.map { column in
-            let (lo, hi) = RankIntervals.centralRange(column.sorted())
-            return [lo, hi]
+        if n + 1 <= draws {
+            // Counts per rank 1…n+1 (``RankHistogram``): O(m n) memory, not O(m · draws).
+            var histogram = RankHistogram(runs: m, ranks: n + 1)
+            rankDraws { _, i, r in histogram.add(run: i, rank: r) }
+            interval = (0..<m).map { i in
+                let (lo, hi) = histogram.centralRange(run: i, draws: draws)
+                return [lo, hi]
+            }
+        } else {
+            var ranks = [[Int32]](repeating: [Int32](repeating: 0, count: draws), count: m)
+            rankDraws { d, i, r in ranks[i][d] = Int32(r) }
+            interval = ranks.map { column in
+                let (lo, hi) = RankIntervals.centralRange(column.sorted())
+                return [lo, hi]
+            }
         }
     }
 

@@ -46,8 +46,16 @@ public struct RankIntervals: Sendable, Equatable {
     ///   - draws: joint draws (≥ 1).
     ///   - seed: seed of the draws.
     ///   - threads: worker threads (`nil`: all cores); never changes the result.
-    /// - Complexity: O(draws · n log n) time, O(draws · n) memory (ranks as 32-bit integers).
+    /// - Complexity: O(draws · n log n) time; O(min(draws, workers · n) · n) memory:
+    ///   ranks counted per run in histograms over 1…n when that is smaller (``RankHistogram``),
+    ///   else kept per draw as 32-bit integers. The results are the same either way.
     public init(noise: AggregateNoise, draws: Int = 2000, seed: UInt64 = 0, threads: Int? = nil) {
+        self.init(noise: noise, draws: draws, seed: seed, threads: threads, streaming: nil)
+    }
+
+    /// As ``init(noise:draws:seed:threads:)``, with the memory layout forced
+    /// (`streaming`: histograms or kept draws; `nil` chooses by size) — to test that both agree.
+    init(noise: AggregateNoise, draws: Int, seed: UInt64, threads: Int?, streaming: Bool?) {
         precondition(draws >= 1, "at least one draw")
         let aggregates = noise.aggregates
         let n = aggregates.count
@@ -55,34 +63,68 @@ public struct RankIntervals: Sendable, Equatable {
         self.seed = seed
         rank = Self.pointRanks(aggregates)
         guard n > 0 else { interval = []; pBest = []; return }
-        // ranks[d * n + i]: rank of run i in draw d.
-        let ranks = UnsafeMutableBufferPointer<Int32>.allocate(capacity: draws * n)
-        defer { ranks.deallocate() }
         let workers = Swift.max(1, Swift.min(threads ?? ProcessInfo.processInfo.activeProcessorCount, draws))
         let chunk = (draws + workers - 1) / workers
-        let base = ranks.baseAddress!
-        nonisolated(unsafe) let output = base
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var sample = [Double](repeating: 0, count: n)
-            var order = Array(0..<n)
-            for d in (w * chunk)..<Swift.min(draws, (w + 1) * chunk) {
-                noise.sample(draw: d, seed: seed, into: &sample)
-                for i in 0..<n { order[i] = i }
-                order.sort { sample[$0] > sample[$1] || (sample[$0] == sample[$1] && $0 < $1) }
-                for (r, i) in order.enumerated() { output[d * n + i] = Int32(r + 1) }
-            }
-        }
         var intervals: [[Int]] = [], best: [Double] = []
-        var column = [Int32](repeating: 0, count: draws)
-        for i in 0..<n {
-            for d in 0..<draws { column[d] = base[d * n + i] }
-            column.sort()
-            let (lo, hi) = Self.centralRange(column)
-            intervals.append([lo, hi])
-            best.append(Double(column.prefix { $0 == 1 }.count) / Double(draws))
+        if streaming ?? Self.streams(runs: n, draws: draws, workers: workers) {
+            // One histogram of ranks per worker, merged: O(workers · n²) memory, not O(draws · n).
+            let histograms = UnsafeMutableBufferPointer<RankHistogram>.allocate(capacity: workers)
+            defer { histograms.deinitialize(); histograms.deallocate() }
+            _ = histograms.initialize(from: repeatElement(RankHistogram(runs: 0, ranks: 0), count: workers))
+            nonisolated(unsafe) let slots = histograms.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var histogram = RankHistogram(runs: n, ranks: n)
+                Self.rankDraws(noise, seed: seed, (w * chunk)..<Swift.min(draws, (w + 1) * chunk)) { _, i, r in histogram.add(run: i, rank: r) }
+                slots[w] = histogram
+            }
+            var total = histograms[0]
+            for w in 1..<workers { total.merge(histograms[w]) }
+            for i in 0..<n {
+                let (lo, hi) = total.centralRange(run: i, draws: draws)
+                intervals.append([lo, hi])
+                best.append(Double(total.count(run: i, rank: 1)) / Double(draws))
+            }
+        } else {
+            // ranks[d * n + i]: rank of run i in draw d.
+            let ranks = UnsafeMutableBufferPointer<Int32>.allocate(capacity: draws * n)
+            defer { ranks.deallocate() }
+            let base = ranks.baseAddress!
+            nonisolated(unsafe) let output = base
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                Self.rankDraws(noise, seed: seed, (w * chunk)..<Swift.min(draws, (w + 1) * chunk)) { d, i, r in output[d * n + i] = Int32(r) }
+            }
+            var column = [Int32](repeating: 0, count: draws)
+            for i in 0..<n {
+                for d in 0..<draws { column[d] = base[d * n + i] }
+                column.sort()
+                let (lo, hi) = Self.centralRange(column)
+                intervals.append([lo, hi])
+                best.append(Double(column.prefix { $0 == 1 }.count) / Double(draws))
+            }
         }
         interval = intervals
         pBest = best
+    }
+
+    /// Ranks every run in each draw of `range`, handing `record(d, i, rank)` each rank.
+    private static func rankDraws(_ noise: AggregateNoise, seed: UInt64, _ range: Range<Int>,
+                                  _ record: (Int, Int, Int) -> Void) {
+        let n = noise.aggregates.count
+        var sample = [Double](repeating: 0, count: n)
+        var order = Array(0..<n)
+        for d in range {
+            noise.sample(draw: d, seed: seed, into: &sample)
+            for i in 0..<n { order[i] = i }
+            order.sort { sample[$0] > sample[$1] || (sample[$0] == sample[$1] && $0 < $1) }
+            for (r, i) in order.enumerated() { record(d, i, r + 1) }
+        }
+    }
+
+    /// Whether the ranks are counted in histograms (``RankHistogram``, O(workers · n²)
+    /// memory) rather than kept per draw (O(draws · n)): when that is no larger.
+    static func streams(runs n: Int, draws: Int, workers: Int) -> Bool {
+        let (histogram, kept) = workers.multipliedReportingOverflow(by: n)
+        return !kept && histogram <= draws
     }
 
     /// Ranks 1…n of `values`, highest first (ties keep input order).
@@ -95,9 +137,12 @@ public struct RankIntervals: Sendable, Equatable {
 
     /// The [2.5%, 97.5%] order statistics of sorted ranks, rounded outward.
     static func centralRange(_ sorted: [Int32]) -> (Int, Int) {
-        let m = sorted.count
-        let lo = Int(Foundation.floor(0.025 * Double(m - 1)))
-        let hi = Int(Foundation.ceil(0.975 * Double(m - 1)))
+        let (lo, hi) = centralPositions(sorted.count)
         return (Int(sorted[lo]), Int(sorted[hi]))
+    }
+
+    /// The 0-based positions of the [2.5%, 97.5%] order statistics among m sorted values, rounded outward.
+    static func centralPositions(_ m: Int) -> (Int, Int) {
+        (Int(Foundation.floor(0.025 * Double(m - 1))), Int(Foundation.ceil(0.975 * Double(m - 1))))
     }
 }

@@ -166,6 +166,7 @@ public enum HTMLReport {
         items.append(item("tasks (p)", tasks))
         items.append(item("factors fitted (k)", r.kChoice.description))
         items.append(item("Horn: k95 / k_mean", "\(r.horn.k95) / \(r.horn.kMean) (\(r.horn.draws) draws, seed \(r.horn.seed))"))
+        items.append(item("Horn's rule", r.horn.ruleNote, wide: true))
         if let how = r.horn.nullDrawsNote { items.append(item("Horn's null", how, wide: true)) }
         let em = r.em
         if let c = em.concentratedLikelihood {

@@ -55,10 +55,17 @@ public enum NumberFormat {
     /// `x` with exactly `decimals` decimals (for table columns that should line up).
     public static func fixed(_ x: Double, decimals: Int, ascii: Bool = false) -> String {
         guard x.isFinite else { return significant(x) }
+        // Bounded width: beyond ``fixedLimit`` a number is written in scientific
+        // notation (1e300 would otherwise print 301 digits).
+        if Swift.abs(x) >= fixedLimit { return significant(x, digits: 4, ascii: ascii) }
         let s = plain(x, decimals: max(0, decimals))
         let zero = Double(s) == 0
         return zero ? String(s.drop { $0 == "-" }) : minusSign(s, ascii)
     }
+
+    /// The magnitude from which ``fixed(_:decimals:ascii:)`` writes 4 significant digits in
+    /// scientific notation instead of fixed decimals, so no number is wider than about 13 characters.
+    public static let fixedLimit = 1e9
 
     /// `x` as a percentage with `digits` significant digits: `0.0234` → `2.34%`.
     public static func percent(_ x: Double, digits: Int = 2, ascii: Bool = false) -> String {

@@ -19,14 +19,15 @@ struct DegenerateInputTests {
 
     @Test("A constant task whose mean does not round-trip is dropped, not an error")
     func constantTaskDropped() throws {
-        var rows = ["run_name,status,lm_eval/a/bpb,lm_eval/b/bpb,eval/paloma/c/bpb"]
+        // Three tasks stay after the drop: a factor model needs at least 3.
+        var rows = ["run_name,status,lm_eval/a/bpb,lm_eval/b/bpb,eval/paloma/c/bpb,eval/paloma/d/bpb"]
         for i in 0..<30 {
-            rows.append("r\(i),completed,109951162777.6,\(1 + 0.01 * Double(i * i % 7)),\(2 + 0.02 * Double(i % 5))")
+            rows.append("r\(i),completed,109951162777.6,\(1 + 0.01 * Double(i * i % 7)),\(2 + 0.02 * Double(i % 5)),\(3 + 0.03 * Double(i * 3 % 11))")
         }
         let sweep = try EvalMatrix(csv: rows.joined(separator: "\n"), source: "sweep.csv")
         let result = try Analysis(sweep: sweep, options: Cases.options()).run()
         #expect(result.droppedTasks == ["lm_eval/a/bpb"])
-        #expect(result.tasks == ["lm_eval/b/bpb", "eval/paloma/c/bpb"])
+        #expect(result.tasks == ["lm_eval/b/bpb", "eval/paloma/c/bpb", "eval/paloma/d/bpb"])
     }
 
     @Test("Every task constant is its own error")
@@ -73,11 +74,12 @@ struct DegenerateInputTests {
 
     @Test("A starting factor that is zero for every task is rejected")
     func deadStartingFactor() throws {
-        let start = [[0.5, 0.0], [0.4, 0.0], [0.3, 0.0]]
+        // One factor (3 tasks allow no more: a wider Λ0 is refused by the factor cap first).
+        let start = [[0.0], [0.0], [0.0]]
         let error = try Cases.failure(sweep: Cases.sweepCSV,
-                                      options: Cases.options(fit: FitOptions(factors: 2, initialLoadings: start)))
+                                      options: Cases.options(fit: FitOptions(factors: 1, initialLoadings: start)))
         #expect(error == .invalidInitialLoadings(
-            reason: "give factor 2 a zero loading on every task; each factor needs a positive loading to move"))
+            reason: "give factor 1 a zero loading on every task; each factor needs a positive loading to move"))
     }
 
     @Test("Absurd draw counts are an option error, not an overflow")

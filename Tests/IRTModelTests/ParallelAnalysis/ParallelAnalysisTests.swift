@@ -57,7 +57,7 @@ struct ParallelAnalysisTests {
             #expect(abs(horn.p95[r] - p95) <= 1e-10 * p95, "rank \(r)")
             #expect(abs(horn.mean[r] - mean) <= 1e-10 * mean, "rank \(r)")
         }
-        #expect(horn.draws == draws && horn.seed == 42 && horn.rule == .count)
+        #expect(horn.draws == draws && horn.seed == 42 && horn.rule == .sequential)
     }
 
     @Test("Different seeds give different null curves")
@@ -106,34 +106,34 @@ struct ParallelAnalysisTests {
     }
 
     struct Curves: Sendable, CustomTestStringConvertible {
-        let real: [Double], null: [Double], count: Int, firstMiss: Int
+        let real: [Double], null: [Double], count: Int, sequential: Int
         var testDescription: String { "\(real) vs \(null)" }
     }
 
     static let curves = [
-        // A rank after a miss counts for .count, not for .firstMiss.
-        Curves(real: [3, 0.8, 1.5, 0.2], null: [1.2, 1.1, 1.0, 0.9], count: 2, firstMiss: 1),
+        // A rank after a miss counts for .count, not for .sequential.
+        Curves(real: [3, 0.8, 1.5, 0.2], null: [1.2, 1.1, 1.0, 0.9], count: 2, sequential: 1),
         // First rank misses.
-        Curves(real: [0.5, 2, 2], null: [1, 1, 1], count: 2, firstMiss: 0),
+        Curves(real: [0.5, 2, 2], null: [1, 1, 1], count: 2, sequential: 0),
         // A tie is not above the null.
-        Curves(real: [2, 1, 0.5], null: [1.5, 1, 0.4], count: 2, firstMiss: 1),
+        Curves(real: [2, 1, 0.5], null: [1.5, 1, 0.4], count: 2, sequential: 1),
         // All above, none above.
-        Curves(real: [3, 2, 1], null: [1, 1, 0.5], count: 3, firstMiss: 3),
-        Curves(real: [1, 0.6, 0.4], null: [1.2, 1, 0.8], count: 0, firstMiss: 0),
+        Curves(real: [3, 2, 1], null: [1, 1, 0.5], count: 3, sequential: 3),
+        Curves(real: [1, 0.6, 0.4], null: [1.2, 1, 0.8], count: 0, sequential: 0),
     ]
 
     @Test("Count rule vs first-miss rule on hand-made curves", arguments: curves)
     func rules(_ c: Curves) {
         #expect(ParallelAnalysis.count(c.real, above: c.null, rule: .count) == c.count)
-        #expect(ParallelAnalysis.count(c.real, above: c.null, rule: .firstMiss) == c.firstMiss)
+        #expect(ParallelAnalysis.count(c.real, above: c.null, rule: .sequential) == c.sequential)
         let counted = ParallelAnalysis(eigenvalues: c.real, p95: c.null, mean: c.null.map { $0 / 2 },
                                        draws: 10, seed: 1, rule: .count)
         #expect(counted.k95 == c.count)
         #expect(counted.kMean == ParallelAnalysis.count(c.real, above: c.null.map { $0 / 2 }, rule: .count))
         let first = ParallelAnalysis(eigenvalues: c.real, p95: c.null, mean: c.null, draws: 10, seed: 1,
-                                     rule: .firstMiss)
-        #expect(first.k95 == c.firstMiss)
-        #expect(first.kMean == c.firstMiss)
+                                     rule: .sequential)
+        #expect(first.k95 == c.sequential)
+        #expect(first.kMean == c.sequential)
     }
 
     @Test("Progress counts every draw once")
@@ -186,16 +186,19 @@ struct ParallelAnalysisTests {
     @Test("Analysis of a k95 = 0 sweep fits k = 1 and says why")
     func analysisWithNoFactorAboveNoise() throws {
         let (x, y) = Self.weaklyCorrelated
-        var csv = "run_name,eval/paloma/a/bpb,eval/paloma/b/bpb,status\n"
+        // A third, independent task: a factor model needs at least 3.
+        var rng = Xoshiro256StarStar(seed: 77)
+        var normal = NormalSampler()
+        var csv = "run_name,eval/paloma/a/bpb,eval/paloma/b/bpb,eval/paloma/c/bpb,status\n"
         for i in x.indices {
-            csv += "run_\(i),\(1 + 0.05 * x[i]),\(2 + 0.1 * y[i]),completed\n"
+            csv += "run_\(i),\(1 + 0.05 * x[i]),\(2 + 0.1 * y[i]),\(3 + 0.1 * normal.next(using: &rng)),completed\n"
         }
         let sweep = try EvalMatrix(csv: csv, source: "weak.csv")
         let result = try Analysis(sweep: sweep, options: AnalysisOptions(draws: 50).withoutFitChecks).run()
-        #expect(result.nRuns == 100 && result.nTasks == 2)
+        #expect(result.nRuns == 100 && result.nTasks == 3)
         #expect(result.horn.k95 == 0)
         #expect(result.k == 1)
-        #expect(result.loadings.count == 2 && result.loadings.allSatisfy { $0.count == 1 })
+        #expect(result.loadings.count == 3 && result.loadings.allSatisfy { $0.count == 1 })
         #expect(result.warnings.filter { $0.kind == .noFactorAboveNoise }.map(\.subjects) == [[]])
         #expect(result.kChoice.rule == .hornZeroFallback && result.k == 1)
         // A fixed k is taken as asked, without that warning.

@@ -58,7 +58,8 @@ public struct FactorModel: Sendable, Equatable {
                 DataSpaceEMMap(z: z, k: k, anchors: clamped, mStep: mStep, psiFloor: options.psiFloor, taskFloors: options.taskPsiFloors,
                                nonNegative: options.loadings == .nonnegative)
             }
-            try self.init(map: map, anchors: clamped, options: options, progress: progress)
+            try self.init(map: map, anchors: clamped, options: options, progress: progress,
+                          restartStart: { () throws(AnalysisError) in try DegenerateRestart.start(z: z, k: k) })
             return
         }
         // BLAS single-threaded throughout: its rounding depends on its thread
@@ -96,7 +97,8 @@ public struct FactorModel: Sendable, Equatable {
             CovarianceEMMap(s: s, n: n, k: k, anchors: clamped, mStep: mStep,
                             psiFloor: options.psiFloor, taskFloors: options.taskPsiFloors, nonNegative: options.loadings == .nonnegative)
         }
-        try self.init(map: map, anchors: clamped, options: options, progress: progress)
+        try self.init(map: map, anchors: clamped, options: options, progress: progress,
+                      restartStart: { () throws(AnalysisError) in try DegenerateRestart.start(covariance: s, k: k) })
     }
 
     /// Fits the model to z-scores with gaps by the missing-data EM
@@ -131,7 +133,11 @@ public struct FactorModel: Sendable, Equatable {
             MissingDataEMMap(z: z, observed: observed, k: k, anchors: clamped, mStep: mStep,
                              psiFloor: options.psiFloor, taskFloors: options.taskPsiFloors, nonNegative: options.loadings == .nonnegative)
         }
-        try self.init(map: map, anchors: clamped, options: options, progress: progress)
+        try self.init(map: map, anchors: clamped, options: options, progress: progress,
+                      restartStart: { () throws(AnalysisError) in
+                          let r = try numerical { () throws(LinalgError) in try MaskedNullDraw.pairwiseCorrelation(z, observed: observed) }
+                          return try DegenerateRestart.start(covariance: r, k: k)
+                      })
     }
 
     /// Checks k and the anchors against p tasks; returns the anchors clamped.
@@ -160,15 +166,18 @@ public struct FactorModel: Sendable, Equatable {
     }
 
     /// Drives the map of the options' M-step (`makeMap(options.mStep)`) from the
-    /// options' start to its fixed point, then orders the factors.
+    /// options' start to its fixed point, then orders the factors. A fit with a
+    /// collapsed factor (every loading ≈ 0, a fixed point of EM) is rerun from
+    /// `restartStart()` and the better of the two kept (``DegenerateRestart``).
     ///
     /// - Throws: ``AnalysisError/projectedMapCycles(evaluations:activeSetReturns:residual:)``
     ///   when a projected map cycles between clipped points (``BoundCycleWatch``).
     private init<Map: EMMap>(map makeMap: (MStep) -> Map, anchors clamped: [Double?], options: FitOptions,
-                             progress: (@Sendable (Int, Double) -> Void)?) throws(AnalysisError) {
+                             progress: (@Sendable (Int, Double) -> Void)?,
+                             restartStart: () throws(AnalysisError) -> [Double]) throws(AnalysisError) {
         var map = makeMap(options.mStep)
         let p = map.taskCount, k = map.factorCount
-        let start = try Self.startingLoadings(p: p, k: k, options: options)
+        var start = try Self.startingLoadings(p: p, k: k, options: options)
         let x0 = FactorParameters(lambda: start, psi: clamped.map { $0 ?? 1.0 })
         func drive(_ run: inout EMRun, from x0: FactorParameters, _ map: inout Map) throws(AnalysisError) -> FactorParameters {
             try BLASThreading.withThreadCount(1) { () throws(AnalysisError) -> FactorParameters in
@@ -182,7 +191,35 @@ public struct FactorModel: Sendable, Equatable {
         var run = EMRun(options: options, progress: progress)
         var fitted = try drive(&run, from: x0, &map)
         if let cycle = run.boundCycle { throw cycle }
-        var iterations = run.iterations, converged = run.converged
+        var restart: DegenerateRestart? = nil
+        var earlierIterations = 0
+        let collapsed = DegenerateRestart.collapsedColumns(fitted.lambda, p: p, k: k)
+        if !collapsed.isEmpty {
+            var scratch = fitted
+            let collapsedLogLikelihood = try map.evaluate(fitted, into: &scratch)
+            let firstIterations = run.iterations
+            do throws(AnalysisError) {
+                let second = try restartStart()
+                var again = EMRun(options: options, progress: progress)
+                let refit = try drive(&again, from: FactorParameters(lambda: second, psi: x0.psi), &map)
+                var scratch = refit
+                let refitLogLikelihood = try map.evaluate(refit, into: &scratch)
+                if again.boundCycle == nil, refitLogLikelihood.isFinite,
+                   refitLogLikelihood >= collapsedLogLikelihood - 1e-12 * Swift.abs(collapsedLogLikelihood) {
+                    run = again
+                    fitted = refit
+                    start = second
+                    earlierIterations = firstIterations
+                }
+            } catch {
+                // The restart failed numerically: the collapsed fit stays, said as still degenerate.
+            }
+            restart = DegenerateRestart(
+                collapsedFactors: collapsed.map { $0 + 1 }, collapsedLogLikelihood: collapsedLogLikelihood,
+                collapsedIterations: firstIterations,
+                stillDegenerate: !DegenerateRestart.collapsedColumns(fitted.lambda, p: p, k: k).isEmpty)
+        }
+        var iterations = run.iterations + earlierIterations, converged = run.converged
         var drift: Double? = nil
         var fixedPointSolved = false
         let trace = run.trace, mStep = options.mStep
@@ -260,6 +297,7 @@ public struct FactorModel: Sendable, Equatable {
         }
         diagnostics.projectedDrift = drift
         if fixedPointSolved { diagnostics.projectedFixedPointSolved = true }
+        diagnostics.degenerateRestart = restart
         self.diagnostics = diagnostics
     }
 
