@@ -69,6 +69,17 @@ let package = Package(
         ),
         // The EM test bank (issue #11): convergence and cost of the EM over
         // families of hard cases, for each M-step; `scripts/em-bank`.
+        // The mixture step (surrogates, nested CV, effects, proposals) on 240 runs × 78 weight columns.
+        .executableTarget(
+            name: "bench-mixture",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "IRTMixture", package: irtkit),
+                .product(name: "IRTModel", package: irtkit),
+                .product(name: "IRTSynthetic", package: irtkit),
+                .product(name: "Linalg", package: irtkit),
+            ]
+        ),
         .executableTarget(
             name: "em-bank",
             dependencies: [

@@ -6,7 +6,7 @@ import Linalg
 /// Arrays over tasks follow ``tasks``; arrays over runs follow ``runNames`` (file order).
 public struct AnalysisResult: Sendable, Codable, Equatable {
     /// The `result.json` schema this version writes (METHOD.md §10); bumped on every change.
-    public static let currentSchemaVersion = 4
+    public static let currentSchemaVersion = 5
 
     /// The EM fit as written to JSON.
     public struct EM: Sendable, Codable, Equatable {

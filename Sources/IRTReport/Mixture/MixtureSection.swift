@@ -187,5 +187,12 @@ enum MixtureSection {
         .mixture-card h2 { font-size: 15px; margin: 0 0 4px; }
         .mixture-card ul, ul.mixture-notes { margin: 0; padding-left: 20px; font-size: 14px; }
         .mixture-card li, ul.mixture-notes li { overflow-wrap: anywhere; }
+        @media print {
+          main table.mixture { font-size: 9px; }
+          main table.mixture th { position: static; padding: 3px 2px; }
+          main table.mixture td { padding: 2px; }
+          main table.mixture td, main table.mixture th, main table.mixture td.num, main table.mixture td.run {
+            white-space: normal; overflow-wrap: anywhere; }
+        }
         """
 }
