@@ -33,7 +33,7 @@ extension Summary {
             lines.append("  Proposals: none (--proposals 0, or none met the guardrails)")
         } else {
             let reference = a.proposals[0].referenceRun
-            lines.append("  Proposals (maximize \(MixtureReport.shortName(a.objective)); no factor predicted below \(reference); total-variation distance to the nearest observed mixture ≤ \(sig(m.options.maxTV)); seed \(m.options.seed)):")
+            lines.append("  Proposals (maximize \(MixtureReport.shortName(a.objective)); no predictable factor predicted below \(reference); total-variation distance to the nearest observed mixture ≤ \(sig(m.options.maxTV)); seed \(m.options.seed)):")
             if let floors = a.referencePredicted {
                 let values = m.scoreNames.compactMap { score in floors[score].map { "\(MixtureReport.shortName(score)) \(fixed($0))" } }
                 lines.append("    \(reference) as the surrogates predict it (the floors): " + values.joined(separator: ", "))

@@ -214,7 +214,10 @@ public enum MixtureStudy {
             let best = surrogates.filter { $0.score == name && $0.chosen }.first!
             notes.append("\(scores[s].name) is not predictable from the mixture — do not optimize it (out-of-fold R² \(format(best.oofR2)), permutation baseline \(format(best.permutationR2))).")
         }
-        let constrained = scores.indices.filter { scores[$0].name.hasPrefix("theta_") }
+        // Guardrail (a) holds the factors the mixture predicts; a flagged factor's surrogate is
+        // no better than shuffled weights, and a floor on it would steer the proposals by noise.
+        let constrained = scores.indices.filter { scores[$0].name.hasPrefix("theta_") && !notPredictable.contains(scores[$0].name) }
+        let exempt = scores.filter { $0.name.hasPrefix("theta_") && notPredictable.contains($0.name) }.map(\.name)
         var proposed: [ProposedMixture] = []
         var referencePredicted: [String: Double]? = nil
         if notPredictable.contains(scores[objective].name) {
@@ -237,7 +240,8 @@ public enum MixtureStudy {
                                                    objective: objective, constrained: constrained, reference: reference,
                                                    scales: scales, geometry: geometry, lengthScaleUnit: scale,
                                                    threads: threads), options: options)
-            notes.append("Reference run \(names[reference]) (\(referenceReason)): no factor's surrogate may predict a proposal below its prediction for this run.")
+            notes.append("Reference run \(names[reference]) (\(referenceReason)): no factor's surrogate may predict a proposal below its prediction for this run"
+                         + (exempt.isEmpty ? "." : ", except \(exempt.joined(separator: ", ")), not predictable from the mixture (a floor on its surrogate would steer the proposals by noise)."))
             notes.append("Each proposal averages the argmaxes of \(options.thompsonDraws) bootstrap refits of the surrogates (runs resampled, hyperparameters kept), each within total variation \(format(options.maxTV)) of an observed run; its intervals are the 2.5–97.5% quantiles of those refits' predictions (the surrogates' uncertainty, not seed noise).")
             if proposed.count < options.proposals {
                 notes.append("Only \(proposed.count) of the \(options.proposals) proposals asked for: the other candidates lie within total variation \(format(options.maxTV / 2)) of a proposal already made.")

@@ -193,6 +193,24 @@ import Testing
         #expect(analysis.notes.contains { $0.contains("No mixture is proposed") })
     }
 
+    /// Guardrail (a) holds the predictable factors only: a floor on a factor the mixture does not
+    /// move would steer the proposals by its surrogate's noise. The exemption is said.
+    @Test func aFlaggedFactorIsNotAFloor() throws {
+        var rng = Xoshiro256StarStar(seed: 77)
+        var normal = NormalSampler()
+        let null = MixtureScore(name: "theta_4", label: "noise", values: (0..<120).map { _ in normal.next(using: &rng) },
+                                noiseShare: nil)
+        let study = try SyntheticStudy(seed: 4, runs: 120, domains: 10, extra: [null])
+        let analysis = try study.run(Self.fast)
+        #expect(analysis.notPredictable == ["theta_4"])
+        #expect(!analysis.proposals.isEmpty)
+        #expect(analysis.notes.contains { $0.contains("except theta_4, not predictable from the mixture") })
+        let floors = try #require(analysis.referencePredicted)
+        for proposal in analysis.proposals {
+            for j in 1...3 { #expect(proposal.predicted["theta_\(j)"]!.estimate >= floors["theta_\(j)"]! - 1e-9) }
+        }
+    }
+
     @Test func theSeedMakesTheStepReproducible() throws {
         let study = try SyntheticStudy(seed: 6, runs: 40, domains: 4)
         var options = Self.fast

@@ -92,7 +92,7 @@ enum MixtureSection {
         let reference = a.proposals[0].referenceRun
         var out = "<p class=\"note\">Each proposal maximizes the predicted \(HTMLEscaping.escape(MixtureReport.described(a.objective, factorLabels: factorLabels))) "
             + "over each phase's simplex, as the average of the argmaxes over refits of the surrogate (Thompson-style), "
-            + "with no factor predicted below the reference run <code>\(HTMLEscaping.escape(reference))</code> and within a total-variation "
+            + "with no predictable factor predicted below the reference run <code>\(HTMLEscaping.escape(reference))</code> and within a total-variation "
             + "distance of the nearest observed mixture (the trust region). Predictions hold only inside it. "
             + "<code>proposals.csv</code> has the same columns as the mixture file, ready to launch.</p>\n"
         let scores = m.scoreNames
