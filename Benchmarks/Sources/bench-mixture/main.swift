@@ -65,3 +65,68 @@ for _ in 0..<repeats {
 print("| runs | weight columns | scores | proposals | best wall (s) | CPU (s) | target |")
 print("|---:|---:|---:|---:|---:|---:|---|")
 print("| \(runs) | \(2 * domains) | \(scores.count) | \(proposals) | \(String(format: "%.2f", best)) | \(String(format: "%.2f", bestCPU)) | < 2 s |")
+
+// --coverage S: how often the effects' 95% bootstrap intervals cover the true linear
+// coefficients (centered within each phase, the identifiable part) over S synthetic sweeps.
+let coverageSeeds = argument("--coverage", default: 0)
+if coverageSeeds > 0 {
+    var covered = 0, total = 0, excludedZeroTruthNonzero = 0, nonzero = 0
+    for seed in 1...coverageSeeds {
+        let m = SyntheticMixture(runs: runs, domains: domains, phases: 2, factors: factors, seed: UInt64(100 + seed))
+        var text = "run_name," + m.columnNames.joined(separator: ",") + "\n"
+        for r in 0..<runs { text += m.runNames[r] + "," + m.weights.row(r).map(\.description).joined(separator: ",") + "\n" }
+        let t = try MixtureTable.parse(try CSVReader.parse(text, source: "m.csv"), source: "m.csv", runColumn: "run_name", columnsPattern: nil)
+        let th = m.observedTheta(noise: noise)
+        let sc = (0..<factors).map { j in MixtureScore(name: "theta_\(j + 1)", label: "f", values: th.column(j), noiseShare: share) }
+        var options = MixtureOptions()
+        options.proposals = 0
+        options.objective = .factor(1)
+        options.seed = UInt64(seed)
+        let analysis = try MixtureStudy.run(table: t, runNames: m.runNames, scores: sc, options: options)
+        for j in 0..<factors {
+            var expected = m.trueCoefficients.column(j)
+            for p in 0..<2 {
+                let block = p * domains..<(p + 1) * domains
+                let mean = block.reduce(0.0) { $0 + expected[$1] } / Double(domains)
+                for c in block { expected[c] -= mean }
+            }
+            for (c, column) in m.columnNames.enumerated() {
+                guard let e = analysis.effects.first(where: { $0.score == "theta_\(j + 1)" && $0.column == column }) else { continue }
+                total += 1
+                if e.lower <= expected[c] && expected[c] <= e.upper { covered += 1 }
+                if abs(expected[c]) > 0 { nonzero += 1; if e.lower > 0 || e.upper < 0 { excludedZeroTruthNonzero += 1 } }
+            }
+        }
+    }
+    print("effect intervals: \(covered)/\(total) = \(String(format: "%.1f", 100 * Double(covered) / Double(total)))% cover the true centered coefficient over \(coverageSeeds) sweeps; \(excludedZeroTruthNonzero)/\(nonzero) nonzero truths called (interval excludes 0)")
+}
+
+// --proposal-coverage S: how often a proposal's 95% interval of the predicted aggregate covers the
+// true (noise-free) aggregate of its mixture, over S synthetic sweeps with the default options.
+let proposalSeeds = argument("--proposal-coverage", default: 0)
+if proposalSeeds > 0 {
+    var covered = 0, total = 0, improved = 0
+    for seed in 1...proposalSeeds {
+        let m = SyntheticMixture(runs: runs, domains: domains, phases: 2, factors: factors, seed: UInt64(500 + seed))
+        var text = "run_name," + m.columnNames.joined(separator: ",") + "\n"
+        for r in 0..<runs { text += m.runNames[r] + "," + m.weights.row(r).map(\.description).joined(separator: ",") + "\n" }
+        let t = try MixtureTable.parse(try CSVReader.parse(text, source: "m.csv"), source: "m.csv", runColumn: "run_name", columnsPattern: nil)
+        let th = m.observedTheta(noise: noise)
+        var sc = [MixtureScore(name: "aggregate", label: "aggregate",
+                               values: (0..<runs).map { r in (0..<factors).reduce(0.0) { $0 + th[r, $1] } / Double(factors) }, noiseShare: nil)]
+        sc += (0..<factors).map { j in MixtureScore(name: "theta_\(j + 1)", label: "f", values: th.column(j), noiseShare: share) }
+        var options = MixtureOptions()
+        options.seed = UInt64(seed)
+        let analysis = try MixtureStudy.run(table: t, runNames: m.runNames, scores: sc, options: options)
+        let best = (0..<runs).map { m.trueAggregate(m.weights.row($0)) }.max()!
+        for p in analysis.proposals {
+            let w = m.columnNames.map { p.weights[$0] ?? 0 }
+            let truth = m.trueAggregate(w)
+            let interval = p.predicted["aggregate"]!
+            total += 1
+            if interval.lower <= truth && truth <= interval.upper { covered += 1 }
+            if truth > best { improved += 1 }
+        }
+    }
+    print("proposal intervals: \(covered)/\(total) = \(String(format: "%.1f", 100 * Double(covered) / Double(max(total, 1))))% cover the true aggregate of the proposed mixture over \(proposalSeeds) sweeps; \(improved)/\(total) proposals beat the best observed run's true aggregate")
+}
