@@ -18,42 +18,13 @@ enum IndependentFits {
     ///   - body: one fit; called exactly once per index, from any thread.
     /// - Complexity: the fits' own, divided over the workers.
     static func map<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
-        let workers = Swift.max(1, Swift.min(threads, count))
         // The whole of every fit (the EM, and what follows it: varimax, ℓ) with
         // BLAS single-threaded, for any worker count: OpenBLAS's thread count is
         // process-wide and changes its rounding, so a fit must never see
         // whatever another one set meanwhile.
-        return BLASThreading.withThreadCount(1) {
-            if workers <= 1 { return (0..<count).map(body) }
-            let results = ResultSlots<T>(count: count)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while let i = results.claim() { results.store(body(i), at: i) }
-            }
-            return results.values
-        }
+        ParallelMap.map(count, threads: threads, body)
     }
 
     /// The number of worker threads for auxiliary fits: `threads` if given, else all cores.
-    static func workers(_ threads: Int?) -> Int { Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount) }
-}
-
-/// Slots for results filled by several threads, and the next index to claim.
-private final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-    private var next = 0
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    /// The next unclaimed index, or `nil` when all are taken.
-    func claim() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func store(_ value: T, at i: Int) { lock.lock(); slots[i] = value; lock.unlock() }
-
-    var values: [T] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+    static func workers(_ threads: Int?) -> Int { ParallelMap.workers(threads) }
 }

@@ -1,14 +1,18 @@
 import Foundation
-import Linalg
 
 /// Independent computations on several threads, results in index order, with BLAS
 /// single-threaded throughout (OpenBLAS's thread count is process-wide and changes its
-/// rounding), so the results do not depend on the thread count.
-enum ParallelMap {
+/// rounding), so the results never depend on the thread count or on which body finished
+/// first: the EM's independent fits, the mixture step's folds and refits.
+public enum ParallelMap {
     /// `body(0)`, …, `body(count − 1)` on up to `threads` threads; result i is `body(i)`.
     ///
+    /// - Parameters:
+    ///   - count: the number of bodies, ≥ 0.
+    ///   - threads: worker threads (at least 1, at most `count` are used).
+    ///   - body: called exactly once per index, from any thread.
     /// - Complexity: the bodies' own, divided over the workers.
-    static func map<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    public static func map<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
         let workers = max(1, min(threads, count))
         return BLASThreading.withThreadCount(1) {
             if workers <= 1 { return (0..<count).map(body) }
@@ -21,7 +25,7 @@ enum ParallelMap {
     }
 
     /// The worker count: `threads` if given, else the active cores.
-    static func workers(_ threads: Int?) -> Int { max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount) }
+    public static func workers(_ threads: Int?) -> Int { max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount) }
 }
 
 /// Result slots filled by several threads, and the next index to claim.
