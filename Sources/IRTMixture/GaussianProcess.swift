@@ -181,17 +181,7 @@ enum GaussianProcess {
         let lengthScale = exp(best[0]), ratio = exp(best[1])
         let result = profiledLikelihood(distances: d, n: n, y: ys, lengthScale: lengthScale, noiseRatio: ratio)
             ?? profiledLikelihood(distances: d, n: n, y: ys, lengthScale: lengthScale, noiseRatio: noiseRatioRange.1)!
-        var points = [Double](repeating: 0, count: n * p)
-        var norms = [Double](repeating: 0, count: n)
-        for (a, i) in rows.enumerated() {
-            var s = 0.0
-            for c in 0..<p {
-                let v = x[i, c]
-                points[a * p + c] = v
-                s += v * v
-            }
-            norms[a] = s
-        }
+        let (points, norms) = SurrogateSet.rowMajor(x, rows: rows)
         return GaussianProcessFit(points: points, n: n, p: p, norms: norms, alpha: result.weights.map { $0 * sd },
                                   mean: mu, lengthScale: lengthScale, noiseRatio: ratio,
                                   signalVariance: result.signal * sd * sd, logLikelihood: result.logLikelihood)

@@ -27,19 +27,7 @@ struct SurrogateSet: Sendable {
     init(x: Matrix, rows: [Int], members: [Member]) {
         n = rows.count
         p = x.columns
-        var points = [Double](repeating: 0, count: n * p)
-        var norms = [Double](repeating: 0, count: n)
-        for (a, i) in rows.enumerated() {
-            var s = 0.0
-            for c in 0..<p {
-                let v = x[i, c]
-                points[a * p + c] = v
-                s += v * v
-            }
-            norms[a] = s
-        }
-        self.points = points
-        self.norms = norms
+        (points, norms) = Self.rowMajor(x, rows: rows)
         self.members = members
     }
 
@@ -114,5 +102,27 @@ struct SurrogateSet: Sendable {
             for j in 0..<p { gradient[j] -= total * x[j] }
         }
         return (values, gradient)
+    }
+}
+
+extension SurrogateSet {
+    /// The rows `rows` of `x` packed row-major (a GP's training points, row a = run rows[a]),
+    /// and each packed row's squared norm (for squared distances by one dot product).
+    ///
+    /// - Complexity: O(|rows| · columns).
+    static func rowMajor(_ x: Matrix, rows: [Int]) -> (points: [Double], norms: [Double]) {
+        let p = x.columns
+        var points = [Double](repeating: 0, count: rows.count * p)
+        var norms = [Double](repeating: 0, count: rows.count)
+        for (a, i) in rows.enumerated() {
+            var s = 0.0
+            for c in 0..<p {
+                let v = x[i, c]
+                points[a * p + c] = v
+                s += v * v
+            }
+            norms[a] = s
+        }
+        return (points, norms)
     }
 }

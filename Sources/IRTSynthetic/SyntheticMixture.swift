@@ -152,15 +152,20 @@ public struct SyntheticMixture: Sendable {
     /// The run names, `run_00001`, … (those of ``SyntheticSweep``).
     public var runNames: [String] { (0..<runs).map(SyntheticSweep.runName) }
 
-    /// Writes the mixture CSV: `run_name` and the weight columns, one row per run.
-    ///
-    /// - Throws: the file system's error when `url` cannot be written.
-    public func writeMixture(to url: URL) throws {
+    /// The mixture CSV: `run_name` and the weight columns, one row per run.
+    public var mixtureCSV: String {
         var text = "run_name," + columnNames.joined(separator: ",") + "\n"
         for r in 0..<runs {
             text += SyntheticSweep.runName(r) + "," + weights.row(r).map(\.description).joined(separator: ",") + "\n"
         }
-        try Data(text.utf8).write(to: url)
+        return text
+    }
+
+    /// Writes ``mixtureCSV``.
+    ///
+    /// - Throws: the file system's error when `url` cannot be written.
+    public func writeMixture(to url: URL) throws {
+        try Data(mixtureCSV.utf8).write(to: url)
     }
 
     /// Writes the noise-free truth: `run_name,theta_1,…,theta_k,aggregate`.

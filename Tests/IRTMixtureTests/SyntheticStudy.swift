@@ -14,11 +14,7 @@ struct SyntheticStudy {
     init(seed: UInt64, runs: Int = 240, domains: Int = 39, phases: Int = 2, factors: Int = 3,
          noise: Double = 0.3, form: SyntheticMixture.Form = .linear, extra: [MixtureScore] = []) throws {
         mixture = SyntheticMixture(runs: runs, domains: domains, phases: phases, factors: factors, seed: seed, form: form)
-        var text = "run_name," + mixture.columnNames.joined(separator: ",") + "\n"
-        for r in 0..<runs {
-            text += mixture.runNames[r] + "," + mixture.weights.row(r).map(\.description).joined(separator: ",") + "\n"
-        }
-        let csv = try CSVReader.parse(text, source: "mixture.csv")
+        let csv = try CSVReader.parse(mixture.mixtureCSV, source: "mixture.csv")
         table = try MixtureTable.parse(csv, source: "mixture.csv", runColumn: "run_name", columnsPattern: nil)
         let theta = mixture.observedTheta(noise: noise)
         let share = noise * noise / (1 + noise * noise)

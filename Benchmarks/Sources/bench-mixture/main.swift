@@ -36,12 +36,12 @@ let repeats = argument("--repeats", default: 3)
 let factors = 3, noise = 0.3
 
 let mixture = SyntheticMixture(runs: runs, domains: domains, phases: 2, factors: factors, seed: 7)
-var text = "run_name," + mixture.columnNames.joined(separator: ",") + "\n"
-for r in 0..<runs {
-    text += mixture.runNames[r] + "," + mixture.weights.row(r).map(\.description).joined(separator: ",") + "\n"
+/// The mixture file of `m` as the CLI reads it.
+func parsedTable(_ m: SyntheticMixture) throws -> MixtureTable {
+    try MixtureTable.parse(try CSVReader.parse(m.mixtureCSV, source: "mixture.csv"), source: "mixture.csv",
+                           runColumn: "run_name", columnsPattern: nil)
 }
-let table = try MixtureTable.parse(try CSVReader.parse(text, source: "mixture.csv"), source: "mixture.csv",
-                                   runColumn: "run_name", columnsPattern: nil)
+let table = try parsedTable(mixture)
 let theta = mixture.observedTheta(noise: noise)
 let share = noise * noise / (1 + noise * noise)
 var scores = [MixtureScore(name: "aggregate", label: "aggregate",
@@ -73,9 +73,7 @@ if coverageSeeds > 0 {
     var covered = 0, total = 0, excludedZeroTruthNonzero = 0, nonzero = 0
     for seed in 1...coverageSeeds {
         let m = SyntheticMixture(runs: runs, domains: domains, phases: 2, factors: factors, seed: UInt64(100 + seed))
-        var text = "run_name," + m.columnNames.joined(separator: ",") + "\n"
-        for r in 0..<runs { text += m.runNames[r] + "," + m.weights.row(r).map(\.description).joined(separator: ",") + "\n" }
-        let t = try MixtureTable.parse(try CSVReader.parse(text, source: "m.csv"), source: "m.csv", runColumn: "run_name", columnsPattern: nil)
+        let t = try parsedTable(m)
         let th = m.observedTheta(noise: noise)
         let sc = (0..<factors).map { j in MixtureScore(name: "theta_\(j + 1)", label: "f", values: th.column(j), noiseShare: share) }
         var options = MixtureOptions()
@@ -108,9 +106,7 @@ if proposalSeeds > 0 {
     var covered = 0, total = 0, improved = 0
     for seed in 1...proposalSeeds {
         let m = SyntheticMixture(runs: runs, domains: domains, phases: 2, factors: factors, seed: UInt64(500 + seed))
-        var text = "run_name," + m.columnNames.joined(separator: ",") + "\n"
-        for r in 0..<runs { text += m.runNames[r] + "," + m.weights.row(r).map(\.description).joined(separator: ",") + "\n" }
-        let t = try MixtureTable.parse(try CSVReader.parse(text, source: "m.csv"), source: "m.csv", runColumn: "run_name", columnsPattern: nil)
+        let t = try parsedTable(m)
         let th = m.observedTheta(noise: noise)
         var sc = [MixtureScore(name: "aggregate", label: "aggregate",
                                values: (0..<runs).map { r in (0..<factors).reduce(0.0) { $0 + th[r, $1] } / Double(factors) }, noiseShare: nil)]

@@ -85,7 +85,7 @@ struct EMBankTests {
             print("\(c.name) projected: \(d.iterations) evaluations, converged \(d.converged)")
             // d/sample-k3-free crawls (a uniqueness creeping to its floor): its stop is met at 3,053
             // evaluations, the 2,000-step check finds Λ still moving, and the fixed-point solve
-            // reaches the fixed point (8,362 evaluations in all).
+            // reaches the fixed point.
             #expect(d.converged && d.mStep == .projected)
         } catch let AnalysisError.projectedMapCycles(evaluations, returns, _) {
             print("\(c.name) projected: cycles after \(evaluations) evaluations (\(returns) returns)")

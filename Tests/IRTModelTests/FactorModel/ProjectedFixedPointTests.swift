@@ -67,16 +67,12 @@ struct ProjectedFixedPointTests {
     }
 
     /// Crawling cases of the bank's sample-simulated family (ρ → 1 for the
-    /// projected map): the accelerated fit stops within 70,000 evaluations at a
-    /// point one map step moves by < 1e-7. On `a/sim-3` it is the fixed point; on
-    /// `a/sim-7` and `a/sim-19` the 2,000-step check sees a drift the estimated
-    /// distance missed, and the fixed-point equation is solved by Newton's method
-    /// (``ProjectedFixedPointNewton``): on `a/sim-7` the reference's plain clipped
-    /// iteration started at the answer then stays there (Λ moves 2e-12 in 20,000
-    /// steps; before the solve, 1.6e-4) and one map step moves Λ by < 1e-12; on
-    /// `a/sim-19` the solve stalls and the fit says it did not converge. (From the
-    /// random start the plain iteration itself crawls: on `a/sim-7` it is still 3e-3
-    /// from a fixed point after 10⁶ steps, ρ = 1 − 4e-7.)
+    /// projected map): the accelerated fit stops at a point one map step moves by
+    /// < 1e-7. On `a/sim-3` it is the fixed point; on `a/sim-7` and `a/sim-19` the
+    /// 2,000-step check sees a drift the estimated distance missed, and the
+    /// fixed-point equation is solved (``ProjectedFixedPointNewton``): `a/sim-7`
+    /// then reaches the fixed point, `a/sim-19` (weakly identified) does not and
+    /// says so (numbers: Docs/decisions/projected-estimator.md).
     @Test("Crawling projected maps reach a fixed point of the clipped map", arguments: [3, 19, 7])
     func crawlsToFixedPoint(_ i: Int) throws {
         let s = Self.simulated(i), k = Self.source.k
