@@ -181,6 +181,9 @@ public enum HTMLReport {
                 + "(\(em.mStep.rawValue) M-step: \(em.mStep.estimator), \(em.acceleration.rawValue), stop: \(em.stopRule.name) < \(NumberFormat.significant(em.stopRule.tolerance)))"))
             items.append(item("estimated distance to the fixed point",
                               em.estimatedDistance.map { NumberFormat.significant($0, digits: 2) } ?? "unknown (steps not contracting)"))
+            if em.fixedPointSolve == true {
+                items.append(item("fixed point", "solved by Newton's method: the projected map crawled toward it, and plain map steps left the answer in place"))
+            }
         }
         items.append(item("log-likelihood", NumberFormat.significant(em.logLikelihood, digits: 6)))
         switch em.identification {
