@@ -13,6 +13,16 @@ public enum Summary {
         return "  Cost of non-negativity: log-likelihood \(NumberFormat.significant(cost.difference, digits: 3, ascii: true)) below free loadings (LR \(NumberFormat.significant(cost.likelihoodRatio, digits: 3, ascii: true)); a boundary test, no p-value)"
     }
 
+    /// The EM block's line for a crawling projected fit whose fixed point was
+    /// solved (METHOD.md §6), naming the rotation followed; `nil` otherwise.
+    public static func fixedPointLine(_ em: AnalysisResult.EM) -> String? {
+        guard em.fixedPointSolve == true else { return nil }
+        let rotation = em.fixedPointRotationDegrees.map {
+            "after following the rotation of the loadings it drifted along (\(NumberFormat.significant($0, digits: 2, ascii: true)) degrees) to the loading that stops it, "
+        } ?? ""
+        return "(the projected map crawled toward its fixed point; the fixed-point equation was solved by Newton's method \(rotation)and \(FitOptions().tuning.projectedVerification) plain map steps left the answer in place)"
+    }
+
     /// What the fit says of the loadings' identification, the quantity the stop
     /// rule measured, in one line (`nil` for free loadings
     /// and for results written before these were recorded).
@@ -66,9 +76,7 @@ public enum Summary {
             lines.append("EM: \(r.em.iterations) iterations, \(r.em.converged ? "converged" : "NOT converged"), \(distance)")
             lines.append("    (\(acceleration), \(r.em.mStep.rawValue) M-step: \(r.em.mStep.estimator), stop rule \(r.em.stopRule.name) < \(sci(r.em.stopRule.tolerance)), log-likelihood \(NumberFormat.fixed(r.em.logLikelihood, decimals: 4, ascii: true)))")
         }
-        if r.em.fixedPointSolve == true {
-            lines.append("    (the projected map crawled toward its fixed point; the fixed-point equation was solved by Newton's method and \(FitOptions().tuning.projectedVerification) plain map steps left the answer in place)")
-        }
+        if let line = fixedPointLine(r.em) { lines.append("    " + line) }
         if let identification = identificationLine(r.em) { lines.append("    " + identification) }
         if let psiModel = r.psiModel, r.noiseSource != nil {
             lines.append("    " + psiModel.sentence(atFloor: r.tasksAtNoiseFloor ?? 0, tasks: r.tasks.count))

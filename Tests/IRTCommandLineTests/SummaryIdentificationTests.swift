@@ -39,3 +39,19 @@ struct SummaryIdentificationTests {
         #expect(Summary.identificationLine(try Self.em([:])) == nil)
     }
 }
+
+/// A crawling projected fit whose fixed point was solved is said in the summary
+/// and the report's first card, with the rotation followed when there was one.
+@Suite("Summary: a solved projected fixed point")
+struct SummaryFixedPointTests {
+    @Test("solved with a rotation, solved without, not solved")
+    func fixedPointLine() throws {
+        let rotated = try #require(Summary.fixedPointLine(try SummaryIdentificationTests.em(
+            ["m_step": "projected", "fixed_point_solve": true, "fixed_point_rotation_degrees": 1.327])))
+        #expect(rotated.hasPrefix("(the projected map crawled toward its fixed point"), "\(rotated)")
+        #expect(rotated.contains("after following the rotation of the loadings it drifted along (1.3 degrees) to the loading that stops it, and 2000 plain map steps"), "\(rotated)")
+        let plain = try #require(Summary.fixedPointLine(try SummaryIdentificationTests.em(["m_step": "projected", "fixed_point_solve": true])))
+        #expect(plain.contains("solved by Newton's method and 2000 plain map steps"), "\(plain)")
+        #expect(Summary.fixedPointLine(try SummaryIdentificationTests.em(["m_step": "projected"])) == nil)
+    }
+}

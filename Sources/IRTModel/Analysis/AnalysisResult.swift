@@ -6,7 +6,7 @@ import Linalg
 /// Arrays over tasks follow ``tasks``; arrays over runs follow ``runNames`` (file order).
 public struct AnalysisResult: Sendable, Codable, Equatable {
     /// The `result.json` schema this version writes (METHOD.md §10); bumped on every change.
-    public static let currentSchemaVersion = 5
+    public static let currentSchemaVersion = 6
 
     /// The EM fit as written to JSON.
     public struct EM: Sendable, Codable, Equatable {
@@ -35,6 +35,9 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
         /// `true` when the projected map crawled and its fixed point was solved for
         /// by Newton's method (METHOD.md §6); absent otherwise.
         public var fixedPointSolve: Bool? = nil
+        /// Set when the crawl was a drift along a rotation that keeps `Λ ≥ 0` and the
+        /// solve followed it to the loading that stops it: the angle turned, in degrees.
+        public var fixedPointRotationDegrees: Double? = nil
         /// Set when a factor's loadings collapsed to zero and the fit was rerun
         /// from the eigenvector start (``DegenerateRestart``).
         public var degenerateRestart: DegenerateRestart? = nil
@@ -44,6 +47,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
             case finalStep = "final_step", estimatedDistance = "estimated_distance"
             case stopQuantity = "stop_quantity", covarianceDistance = "covariance_distance", identification
             case concentratedLikelihood = "concentrated_likelihood", fixedPointSolve = "fixed_point_solve"
+            case fixedPointRotationDegrees = "fixed_point_rotation_degrees"
             case degenerateRestart = "degenerate_restart"
         }
 
@@ -64,6 +68,7 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
             identification = d.identification
             concentratedLikelihood = d.concentrated
             fixedPointSolve = d.projectedFixedPointSolved
+            fixedPointRotationDegrees = d.projectedRotationFollowed
             degenerateRestart = d.degenerateRestart
         }
     }

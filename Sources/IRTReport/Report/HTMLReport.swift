@@ -150,6 +150,16 @@ public enum HTMLReport {
 
     private static func figure(_ svg: String) -> String { "<div class=\"figure\">\n\(svg)\n</div>" }
 
+    /// The first card's words for a crawling projected fit whose fixed point was
+    /// solved (METHOD.md §6), naming the rotation followed; `nil` otherwise.
+    static func fixedPointText(_ em: AnalysisResult.EM) -> String? {
+        guard em.fixedPointSolve == true else { return nil }
+        let rotation = em.fixedPointRotationDegrees.map {
+            " after following the rotation of the loadings it drifted along (\(NumberFormat.significant($0, digits: 2))°) to the loading that stops it"
+        } ?? ""
+        return "solved by Newton's method\(rotation): the projected map crawled toward it, and plain map steps left the answer in place"
+    }
+
     private static func item(_ term: String, _ value: String, wide: Bool = false) -> String {
         "<div\(wide ? " class=\"wide\"" : "")><dt>\(HTMLEscaping.escape(term))</dt><dd>\(HTMLEscaping.escape(value))</dd></div>"
     }
@@ -181,9 +191,7 @@ public enum HTMLReport {
                 + "(\(em.mStep.rawValue) M-step: \(em.mStep.estimator), \(em.acceleration.rawValue), stop: \(em.stopRule.name) < \(NumberFormat.significant(em.stopRule.tolerance)))"))
             items.append(item("estimated distance to the fixed point",
                               em.estimatedDistance.map { NumberFormat.significant($0, digits: 2) } ?? "unknown (steps not contracting)"))
-            if em.fixedPointSolve == true {
-                items.append(item("fixed point", "solved by Newton's method: the projected map crawled toward it, and plain map steps left the answer in place"))
-            }
+            if let text = fixedPointText(em) { items.append(item("fixed point", text)) }
         }
         items.append(item("log-likelihood", NumberFormat.significant(em.logLikelihood, digits: 6)))
         switch em.identification {

@@ -43,7 +43,16 @@ enum ProjectedFixedPointNewton {
     /// model on the free coordinates, and moves at most to the bound (a loading that would
     /// turn negative stops at 0 and is held from then on); the step is halved until
     /// `‖F(x) − x‖₂` over every coordinate falls.
-    static func solve<Map: EMMap>(from x0: FactorParameters, map: inout Map,
+    ///
+    /// - Parameters:
+    ///   - x0: The start.
+    ///   - map: The projected EM map.
+    ///   - held: Loadings (indices into `lambda`) held at 0 whatever the map's image
+    ///     says: the loading a followed rotation brought to 0 (``RotationDrift``),
+    ///     which the image of a point not yet at the fixed point can still push up.
+    ///   - newtonSteps: The most Newton steps taken.
+    /// - Throws: The map's errors.
+    static func solve<Map: EMMap>(from x0: FactorParameters, map: inout Map, holding held: Set<Int> = [],
                                   newtonSteps: Int = 40) throws(AnalysisError) -> Outcome? {
         var evaluations = 0
         let anchored = map.anchored, floors = map.psiFloors
@@ -65,11 +74,12 @@ enum ProjectedFixedPointNewton {
         var solvedOnce = false
         for _ in 0..<newtonSteps where size > 0 {
             // The active set of the image: held coordinates take the image's values.
-            let freeLambda = fx.lambda.indices.filter { fx.lambda[$0] > 0 }
+            let freeLambda = fx.lambda.indices.filter { fx.lambda[$0] > 0 && !held.contains($0) }
             let freePsi = fx.psi.indices.filter { !anchored[$0] && fx.psi[$0] > floors[$0] }
             let nl = freeLambda.count, m = nl + freePsi.count
             guard m > 0, m <= maximumDimension else { return nil }
-            let base = fx
+            var base = fx
+            for i in held { base.lambda[i] = 0 }
             func point(_ v: [Double]) -> FactorParameters {
                 var y = base
                 for (c, i) in freeLambda.enumerated() { y.lambda[i] = v[c] }

@@ -98,6 +98,11 @@ public struct EMTuning: Sendable, Equatable, Codable {
     /// by more than the stop tolerance, the fit is reported unconverged (a
     /// crawl the estimated distance missed; Docs/decisions/projected-estimator.md).
     public var projectedVerification: Int = 2_000
+    /// Rounds of following a rotation drift (``RotationDrift``) and solving the
+    /// fixed-point equation (``ProjectedFixedPointNewton``), each checked by
+    /// ``projectedVerification`` plain steps, before a crawling projected fit is
+    /// reported unconverged.
+    static let projectedSolveRounds = 3
     /// Evaluations between certification bursts that Anderson starts near a
     /// point (residual below ``nearResidual``) even when the residual has not
     /// fallen below the certification bar: on a drift along a flat rotation of

@@ -222,6 +222,7 @@ public struct FactorModel: Sendable, Equatable {
         var iterations = run.iterations + earlierIterations, converged = run.converged
         var drift: Double? = nil
         var fixedPointSolved = false
+        var rotationFollowed = 0.0
         let trace = run.trace, mStep = options.mStep
         // The projected map has no likelihood to certify a stop with, and where it crawls
         // (ρ within 1e-7 of 1) the estimated distance misses a drift that slow: a projected
@@ -236,23 +237,45 @@ public struct FactorModel: Sendable, Equatable {
                 converged = false
                 drift = check.drift
                 fitted = check.point
-                // A crawl: solve the fixed-point equation on the free coordinates, and
-                // take its answer only when the same plain steps leave it in place.
-                let solved = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
-                    try ProjectedFixedPointNewton.solve(from: check.point, map: &map)
-                }
-                if let solved {
-                    iterations += solved.evaluations
+                // A crawl: follow a rotation the map drifts along to where it stops, solve the
+                // fixed-point equation on the free coordinates, and take the answer only when the
+                // same plain steps leave it in place.
+                var point = check.point
+                for _ in 0..<EMTuning.projectedSolveRounds {
+                    var moved = false
+                    let followed = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
+                        try RotationDrift.follow(from: point, map: &map)
+                    }
+                    if let followed {
+                        iterations += followed.evaluations
+                        point = followed.point
+                        rotationFollowed += followed.angle
+                        moved = true
+                    }
+                    let solved = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
+                        try ProjectedFixedPointNewton.solve(from: point, map: &map,
+                                                            holding: followed?.reachedZero.map { [$0] } ?? [])
+                    }
+                    if let solved {
+                        iterations += solved.evaluations
+                        point = solved.point
+                        moved = true
+                    }
+                    guard moved else { break }
                     let recheck = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
-                        try Self.projectedDrift(from: solved.point, map: &map, steps: options.tuning.projectedVerification)
+                        try Self.projectedDrift(from: point, map: &map, steps: options.tuning.projectedVerification)
                     }
                     iterations += recheck.steps
+                    fitted = recheck.point
                     if recheck.drift <= tolerance {
                         converged = true
                         drift = nil
-                        fitted = solved.point
+                        fitted = point
                         fixedPointSolved = true
+                        break
                     }
+                    drift = recheck.drift
+                    point = recheck.point
                 }
             }
         }
@@ -297,6 +320,7 @@ public struct FactorModel: Sendable, Equatable {
         }
         diagnostics.projectedDrift = drift
         if fixedPointSolved { diagnostics.projectedFixedPointSolved = true }
+        if rotationFollowed > 0 { diagnostics.projectedRotationFollowed = rotationFollowed * 180 / .pi }
         diagnostics.degenerateRestart = restart
         self.diagnostics = diagnostics
     }
