@@ -100,11 +100,14 @@ if coverageSeeds > 0 {
 }
 
 // --proposal-coverage S: how often a proposal's 95% interval of the predicted aggregate covers the
-// true (noise-free) aggregate of its mixture, over S synthetic sweeps with the default options.
+// true (noise-free) aggregate of its mixture, over S synthetic sweeps with the default options
+// (seeds 501…; --first-seed F starts at 500 + F).
 let proposalSeeds = argument("--proposal-coverage", default: 0)
 if proposalSeeds > 0 {
-    var covered = 0, total = 0, improved = 0
-    for seed in 1...proposalSeeds {
+    var covered = 0, total = 0, improved = 0, below = 0, above = 0
+    var widthRatio = 0.0
+    let firstSeed = argument("--first-seed", default: 1)
+    for seed in firstSeed..<(firstSeed + proposalSeeds) {
         let m = SyntheticMixture(runs: runs, domains: domains, phases: 2, factors: factors, seed: UInt64(500 + seed))
         let t = try parsedTable(m)
         let th = m.observedTheta(noise: noise)
@@ -121,8 +124,11 @@ if proposalSeeds > 0 {
             let interval = p.predicted["aggregate"]!
             total += 1
             if interval.lower <= truth && truth <= interval.upper { covered += 1 }
+            if truth < interval.lower { below += 1 }
+            widthRatio += (interval.upper - interval.lower) / Double(proposalSeeds)
+            if truth > interval.upper { above += 1 }
             if truth > best { improved += 1 }
         }
     }
-    print("proposal intervals: \(covered)/\(total) = \(String(format: "%.1f", 100 * Double(covered) / Double(max(total, 1))))% cover the true aggregate of the proposed mixture over \(proposalSeeds) sweeps; \(improved)/\(total) proposals beat the best observed run's true aggregate")
+    print("proposal intervals: \(covered)/\(total) = \(String(format: "%.1f", 100 * Double(covered) / Double(max(total, 1))))% cover the true aggregate of the proposed mixture over \(proposalSeeds) sweeps (truth below the interval \(below), above \(above); mean width \(String(format: "%.3f", widthRatio))); \(improved)/\(total) proposals beat the best observed run's true aggregate")
 }
