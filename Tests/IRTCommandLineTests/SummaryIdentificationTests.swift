@@ -1,6 +1,7 @@
 import Foundation
 import IRTCommandLine
 @testable import IRTModel
+@testable import IRTReport
 import Testing
 
 /// The summary's EM lines say what is identified, what the stop measured and
@@ -42,7 +43,7 @@ struct SummaryIdentificationTests {
 
 /// A crawling projected fit whose fixed point was solved is said in the summary
 /// and the report's first card, with the rotation followed when there was one.
-@Suite("Summary: a solved projected fixed point")
+@Suite("Summary and first card: a solved projected fixed point")
 struct SummaryFixedPointTests {
     @Test("solved with a rotation, solved without, not solved")
     func fixedPointLine() throws {
@@ -53,5 +54,15 @@ struct SummaryFixedPointTests {
         let plain = try #require(Summary.fixedPointLine(try SummaryIdentificationTests.em(["m_step": "projected", "fixed_point_solve": true])))
         #expect(plain.contains("solved by Newton's method and 2000 plain map steps"), "\(plain)")
         #expect(Summary.fixedPointLine(try SummaryIdentificationTests.em(["m_step": "projected"])) == nil)
+    }
+
+    @Test("the first card: with a rotation, without, and absent")
+    func fixedPointText() throws {
+        let rotated = try #require(HTMLReport.fixedPointText(try SummaryIdentificationTests.em(
+            ["m_step": "projected", "fixed_point_solve": true, "fixed_point_rotation_degrees": 1.327])))
+        #expect(rotated.hasPrefix("solved by Newton's method after following the rotation of the loadings it drifted along (1.3°)"), "\(rotated)")
+        let plain = try #require(HTMLReport.fixedPointText(try SummaryIdentificationTests.em(["m_step": "projected", "fixed_point_solve": true])))
+        #expect(plain.hasPrefix("solved by Newton's method: the projected map crawled toward it"), "\(plain)")
+        #expect(HTMLReport.fixedPointText(try SummaryIdentificationTests.em(["m_step": "projected"])) == nil)
     }
 }

@@ -40,27 +40,3 @@ struct FitCardLinesTests {
         #expect(!below.contains("LR"))
     }
 }
-
-/// The first card's "fixed point" entry: present only for a solved projected fit,
-/// naming the rotation followed when there was one.
-@Suite("Fit card: a solved projected fixed point")
-struct FitCardFixedPointTests {
-    static func em(_ extra: [String: Any]) throws -> AnalysisResult.EM {
-        var object: [String: Any] = [
-            "iterations": 25971, "converged": true, "m_step": "projected", "log_likelihood": -10.5, "init": [[0.1]],
-            "max_iterations": 200000, "stop_rule": ["rule": "estimated-distance", "tolerance": 1e-7],
-            "acceleration": "anderson", "final_step": 1e-13, "estimated_distance": 1e-12,
-        ]
-        for (key, value) in extra { object[key] = value }
-        return try JSONCoding.decoder().decode(AnalysisResult.EM.self, from: JSONSerialization.data(withJSONObject: object))
-    }
-
-    @Test("with a rotation, without, and absent")
-    func fixedPointText() throws {
-        let rotated = try #require(HTMLReport.fixedPointText(try Self.em(["fixed_point_solve": true, "fixed_point_rotation_degrees": 1.327])))
-        #expect(rotated.hasPrefix("solved by Newton's method after following the rotation of the loadings it drifted along (1.3°)"), "\(rotated)")
-        let plain = try #require(HTMLReport.fixedPointText(try Self.em(["fixed_point_solve": true])))
-        #expect(plain.hasPrefix("solved by Newton's method: the projected map crawled toward it"), "\(plain)")
-        #expect(HTMLReport.fixedPointText(try Self.em([:])) == nil)
-    }
-}
