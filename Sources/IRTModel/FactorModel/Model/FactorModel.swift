@@ -241,6 +241,7 @@ public struct FactorModel: Sendable, Equatable {
                 // fixed-point equation on the free coordinates, and take the answer only when the
                 // same plain steps leave it in place.
                 var point = check.point
+                var solveMoved = false
                 for _ in 0..<EMTuning.projectedSolveRounds {
                     var moved = false
                     let followed = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
@@ -261,7 +262,8 @@ public struct FactorModel: Sendable, Equatable {
                         point = solved.point
                         moved = true
                     }
-                    guard moved else { break }
+                    // Checked even when neither moved it: the check's own steps may have
+                    // carried a slow but settling fit to its fixed point.
                     let recheck = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
                         try Self.projectedDrift(from: point, map: &map, steps: options.tuning.projectedVerification)
                     }
@@ -271,10 +273,12 @@ public struct FactorModel: Sendable, Equatable {
                         converged = true
                         drift = nil
                         fitted = point
-                        fixedPointSolved = true
+                        fixedPointSolved = solveMoved || moved
                         break
                     }
                     drift = recheck.drift
+                    guard moved else { break }
+                    solveMoved = true
                     point = recheck.point
                 }
             }
