@@ -1,6 +1,7 @@
 import Foundation
 import IRTMixture
 import IRTModel
+import Linalg
 
 /// The files of a report folder, in one list: their names and, for a result,
 /// their bytes.
@@ -25,11 +26,24 @@ public enum ReportFiles {
     /// `model.json` (the `FittedModel`, for `irt-report score`), the marker and,
     /// with a mixture study, ``mixtureNames``.
     ///
+    /// The page and the other files are built side by side (on two threads when
+    /// there are two cores); the bytes do not depend on it.
+    ///
     /// - Throws: an `EncodingError` if the result cannot be encoded as JSON.
     public static func files(for result: AnalysisResult, mixture: MixtureReport? = nil,
                              title: String?) throws -> [(name: String, data: Data)] {
+        let parts = ParallelMap.map(2, threads: ParallelMap.workers(nil)) { part -> Result<[(name: String, data: Data)], any Error> in
+            if part == 0 { return .success([("index.html", Data(HTMLReport.render(result, mixture: mixture, title: title).utf8))]) }
+            return Result { try dataFiles(for: result, mixture: mixture) }
+        }
+        var files = try parts[0].get()
+        files += try parts[1].get()
+        return files
+    }
+
+    /// Every file but `index.html`, in ``files(for:mixture:title:)``'s order.
+    private static func dataFiles(for result: AnalysisResult, mixture: MixtureReport?) throws -> [(name: String, data: Data)] {
         var files: [(name: String, data: Data)] = [
-            ("index.html", Data(HTMLReport.render(result, mixture: mixture, title: title).utf8)),
             ("loadings.csv", Data(CSVExport.loadings(result).utf8)),
             ("leaderboard.csv", Data(CSVExport.leaderboard(result).utf8)),
             ("horn.csv", Data(CSVExport.horn(result).utf8)),

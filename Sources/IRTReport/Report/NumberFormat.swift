@@ -118,7 +118,7 @@ public enum NumberFormat {
     }
 
     private static func trimZeros(_ s: String) -> String {
-        guard s.contains(".") else { return s }
+        guard s.utf8.contains(UInt8(ascii: ".")) else { return s }
         var t = Substring(s)
         while t.hasSuffix("0") { t = t.dropLast() }
         if t.hasSuffix(".") { t = t.dropLast() }
