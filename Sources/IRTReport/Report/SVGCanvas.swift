@@ -13,6 +13,8 @@ struct SVGCanvas {
     let width: Double
     let height: Double
     private var parts: [String] = []
+    /// The last opacity written and its text: charts draw thousands of shapes with one opacity.
+    private var lastOpacity: (value: Double, text: String)?
 
     init(width: Double, height: Double) {
         self.width = width
@@ -69,7 +71,7 @@ struct SVGCanvas {
         SVGCanvas.append("fill", fill, to: &out)
         SVGCanvas.append("stroke", stroke, to: &out)
         SVGCanvas.append("stroke-width", strokeWidth.map(f), to: &out)
-        SVGCanvas.append("fill-opacity", opacity.map(SVGCanvas.f2), to: &out)
+        SVGCanvas.append("fill-opacity", opacity.map { opacityText($0) }, to: &out)
         SVGCanvas.append("class", className, to: &out)
         out += SVGCanvas.close("rect", title)
         parts.append(out)
@@ -81,7 +83,7 @@ struct SVGCanvas {
         var out = "<circle cx=\"\(f(cx))\" cy=\"\(f(cy))\" r=\"\(f(r))\""
         SVGCanvas.append("fill", fill, to: &out)
         SVGCanvas.append("stroke", stroke, to: &out)
-        SVGCanvas.append("fill-opacity", opacity.map(SVGCanvas.f2), to: &out)
+        SVGCanvas.append("fill-opacity", opacity.map { opacityText($0) }, to: &out)
         SVGCanvas.append("class", className, to: &out)
         out += SVGCanvas.close("circle", title)
         parts.append(out)
@@ -164,6 +166,14 @@ struct SVGCanvas {
     }
 
     /// Two decimals, for opacities and offsets.
+    /// ``f2(_:)`` of an opacity, remembered for the next shape.
+    private mutating func opacityText(_ value: Double) -> String {
+        if let last = lastOpacity, last.value == value { return last.text }
+        let text = SVGCanvas.f2(value)
+        lastOpacity = (value, text)
+        return text
+    }
+
     static func f2(_ x: Double) -> String {
         NumberFormat.significant((x * 100).rounded() / 100, digits: 3)
     }
