@@ -3,6 +3,7 @@ import Foundation
 import IRTModel
 import IRTReport
 import IRTSampleData
+import Linalg
 
 extension AnalyzeCommand {
     /// The input files after defaults: the bundled sample when SWEEP is omitted.
@@ -77,13 +78,24 @@ extension AnalyzeCommand {
             }
         }
         let files = inputs
-        let raw = try EvalMatrix(contentsOf: files.sweep)
+        // A regular noise file is read beside the sweep (a pipe, which may never
+        // end, only after it); its errors still come after the sweep's.
+        let tokens = missingTokens
+        var status = stat()
+        let beside = files.noise.map { stat($0.path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG } ?? false
+        let read = ParallelMap.map(beside ? 2 : 1, threads: ParallelMap.workers(nil)) { file in
+            Result { () throws(AnalysisError) -> EvalMatrix in
+                guard file == 1, let noise = files.noise else { return try EvalMatrix(contentsOf: files.sweep) }
+                return try EvalMatrix(contentsOf: noise, missingTokens: tokens)
+            }
+        }
+        let raw = try read[0].get()
         let sweepMatrix = try options.reading(raw)
         for column in heldOutMetrics where !sweepMatrix.hasColumn(column) {
             throw ReportError.heldOutMetric(file: sweepMatrix.source, column: column)
         }
         options.selection = try taskSelection(for: sweepMatrix)
-        let noiseMatrix = try files.noise.map { url throws(AnalysisError) in
+        let noiseMatrix = try beside ? read[1].get() : files.noise.map { url throws(AnalysisError) in
             try EvalMatrix(contentsOf: url, missingTokens: missingTokens)
         }
         try checkReplicateGroup(noise: noiseMatrix)

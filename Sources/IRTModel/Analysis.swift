@@ -188,7 +188,8 @@ public struct Analysis: Sendable {
         let aggregateNoise = fitted.sweepNoise.adding(modelDeviations: bootstrap?.deviations)
         let ranks = RankIntervals(noise: aggregateNoise, draws: options.rankDraws, seed: options.seed,
                                   threads: options.threads)
-        let comparison = PairwiseComparison(noise: aggregateNoise, top: 20, draws: options.rankDraws, seed: options.seed)
+        let comparison = PairwiseComparison(noise: aggregateNoise, top: 20, draws: options.rankDraws, seed: options.seed,
+                                            threads: options.threads)
         let uncertainty = ScoreUncertainty(noise: aggregateNoise, seedNoise: seedNoise,
                                            runNames: fitted.sweep.runNames, comparison: comparison,
                                            bootstrap: bootstrap, bootstrapNote: bootstrapNote,

@@ -1,6 +1,7 @@
 import Foundation
 import IRTMixture
 import IRTModel
+import Linalg
 
 /// The files of a report folder, in one list: their names and, for a result,
 /// their bytes.
@@ -25,11 +26,32 @@ public enum ReportFiles {
     /// `model.json` (the `FittedModel`, for `irt-report score`), the marker and,
     /// with a mixture study, ``mixtureNames``.
     ///
+    /// The files are built in two halves side by side (on two threads when
+    /// there are two cores): the page with `model.json`, and the rest; the
+    /// bytes do not depend on it.
+    ///
     /// - Throws: an `EncodingError` if the result cannot be encoded as JSON.
     public static func files(for result: AnalysisResult, mixture: MixtureReport? = nil,
                              title: String?) throws -> [(name: String, data: Data)] {
+        let halves = ParallelMap.map(2, threads: ParallelMap.workers(nil)) { half -> Result<[(name: String, data: Data)], any Error> in
+            Result {
+                if half == 0 {
+                    let page = ("index.html", Data(HTMLReport.render(result, mixture: mixture, title: title).utf8))
+                    return try [page] + (result.model.map { [("model.json", try $0.encoded())] } ?? [])
+                }
+                return try dataFiles(for: result, mixture: mixture)
+            }
+        }
+        // result.json's error first, as when the files were built one after another.
+        let data = try halves[1].get(), page = try halves[0].get()
+        // In the folder's order: the page, the tables and result.json, model.json, the mixture's files.
+        let tables = data.prefix { !ReportFiles.mixtureNames.contains($0.name) }
+        return [page[0]] + tables + page.dropFirst() + data.dropFirst(tables.count)
+    }
+
+    /// Every file but `index.html` and `model.json`, in ``files(for:mixture:title:)``'s order.
+    private static func dataFiles(for result: AnalysisResult, mixture: MixtureReport?) throws -> [(name: String, data: Data)] {
         var files: [(name: String, data: Data)] = [
-            ("index.html", Data(HTMLReport.render(result, mixture: mixture, title: title).utf8)),
             ("loadings.csv", Data(CSVExport.loadings(result).utf8)),
             ("leaderboard.csv", Data(CSVExport.leaderboard(result).utf8)),
             ("horn.csv", Data(CSVExport.horn(result).utf8)),
@@ -39,7 +61,6 @@ public enum ReportFiles {
             ("result.json", try ResultJSON.encode(result, mixture: mixture?.analysis)),
             (marker, Data("IRTKit \(IRTKitVersion.string) report folder: irt-report replaces this folder as a whole.\n".utf8)),
         ]
-        if let model = result.model { files.append(("model.json", try model.encoded())) }
         if let mixture {
             files.append(("mixture_predictability.csv", Data(CSVExport.mixturePredictability(mixture, factorLabels: result.factorLabels).utf8)))
             files.append(("mixture_effects.csv", Data(CSVExport.mixtureEffects(mixture).utf8)))

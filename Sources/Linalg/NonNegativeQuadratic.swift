@@ -38,7 +38,13 @@ package struct NonNegativeQuadratic {
     ///   ~10× less work per M-step). The minimiser is unique (A is positive
     ///   definite), so the answer is the same up to rounding.
     package mutating func solve(a: [Double], c: [Double], cOffset: Int, stride: Int, into x: inout [Double], warm: [Double]? = nil) {
-        let tolerance = 1e-14 * Swift.max(1, (0..<k).map { abs(c[cOffset + $0 * stride]) }.max() ?? 1)
+        // The largest |c_j| as `max()` of the list would give it, without the list (a solve per task and EM step).
+        var largest = 1.0
+        if k > 0 {
+            largest = abs(c[cOffset])
+            for j in 1..<Swift.max(k, 1) where largest < abs(c[cOffset + j * stride]) { largest = abs(c[cOffset + j * stride]) }
+        }
+        let tolerance = 1e-14 * Swift.max(1, largest)
         for j in 0..<k { passive[j] = false; solution[j] = 0 }
         if let warm {
             var any = false

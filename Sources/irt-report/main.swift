@@ -16,5 +16,8 @@ if ProcessInfo.processInfo.environment["IRTKIT_REEXEC"] == nil, let coreType = B
     unsetenv("IRTKIT_REEXEC")
 }
 
+// Every BLAS call of the analysis runs on one thread (its workers parallelise
+// over draws and fits), so OpenBLAS's pool is stopped before it spins beside them.
+BLASThreading.runSingleThreaded()
 AnalyzeCommand.handleTerminationSignals()
 exit(IRTReportTool.exitCode(running: Array(CommandLine.arguments.dropFirst())))

@@ -53,9 +53,15 @@ struct FitStage {
         let spread = try spread(model, multiStart)
         var warnings = Analysis.fitWarnings(model: model, multiStart: multiStart, tasks: tasks, anchors: anchors,
                                             starts: options.starts, runs: runs, spread: spread)
-        var assessment = FitAssessment.assess(
-            s: s, n: n, tasks: tasks, model: model, anchors: anchors, starts: multiStart.starts,
-            plan: plan, fits: multiStart.companionFits, pairwise: pairwise)
+        // One BLAS thread, as for the fits: OpenBLAS splits a threaded dtrsm or
+        // dsymv by the core count (so could the statistics' rounding), and a
+        // threaded call wakes its idle workers, which then spin beside ours.
+        let starts = multiStart.starts, companionFits = multiStart.companionFits
+        var assessment = BLASThreading.withThreadCount(1) {
+            FitAssessment.assess(
+                s: s, n: n, tasks: tasks, model: model, anchors: anchors, starts: starts,
+                plan: plan, fits: companionFits, pairwise: pairwise)
+        }
         assessment.scoreSpread = spread
         if let why = assessment.unavailable {
             warnings.append(AnalysisWarning(.fitStatisticsUnavailable, "no fit statistics: \(why)"))

@@ -478,9 +478,15 @@ public struct EvalMatrix: Sendable {
         case let .text(strings):
             text = strings[i]
         }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if Self.standardMissingTokens.contains(trimmed) || missingTokenSet.contains(trimmed) { return .missing }
-        switch Self.cell(trimmed) {
+        let kind: CellText
+        if let ascii = Self.asciiCell(text, standardTokens: true, extraMissing: missingTokenSet) {
+            kind = ascii
+        } else {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if Self.standardMissingTokens.contains(trimmed) || missingTokenSet.contains(trimmed) { return .missing }
+            kind = Self.cell(trimmed)
+        }
+        switch kind {
         case let .number(value): return .number(value)
         case .missing: return .missing
         case .infinite: return .infinite(text)
@@ -535,6 +541,11 @@ public struct EvalMatrix: Sendable {
     /// The number is `Double(text)`, correctly rounded (the same value as
     /// Python's `float`). Only ASCII digits count.
     public static func cell(_ text: String) -> CellText {
+        asciiCell(text, standardTokens: false) ?? unicodeCell(text)
+    }
+
+    /// ``cell(_:)`` for any text: trims Unicode spaces with Foundation, then reads the grammar.
+    static func unicodeCell(_ text: String) -> CellText {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return .missing }
         let bytes = Array(trimmed.utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// "Is run A really better than run B?" from the joint draws of the runs'
 /// aggregates (``AggregateNoise``), the same draws as the rank intervals:
@@ -28,8 +29,11 @@ public struct PairwiseComparison: Sendable, Equatable {
 
     /// Compares the `top` best runs pairwise and every run with the best.
     ///
+    /// The draws are shared among `threads` workers (default: the active
+    /// processors); the counts, and so every share, do not depend on how many.
+    ///
     /// - Complexity: O(draws · (n + top²)).
-    public init(noise: AggregateNoise, top: Int = 20, draws: Int = 2000, seed: UInt64 = 0) {
+    public init(noise: AggregateNoise, top: Int = 20, draws: Int = 2000, seed: UInt64 = 0, threads: Int? = nil) {
         precondition(draws >= 1 && top >= 0)
         let n = noise.aggregates.count
         let order = RankIntervals.pointRanks(noise.aggregates).enumerated().sorted { $0.element < $1.element }.map(\.offset)
@@ -41,15 +45,14 @@ public struct PairwiseComparison: Sendable, Equatable {
             return
         }
         best = b
-        var above = [Int](repeating: 0, count: n)
-        var pair = [[Int]](repeating: [Int](repeating: 0, count: compared.count), count: compared.count)
-        var x = [Double](repeating: 0, count: n)
-        for d in 0..<draws {
-            noise.sample(draw: d, seed: seed, into: &x)
-            for i in 0..<n where x[b] > x[i] { above[i] += 1 }
-            for a in compared.indices {
-                for c in compared.indices where x[compared[a]] > x[compared[c]] { pair[a][c] += 1 }
-            }
+        let workers = Swift.max(1, Swift.min(threads ?? ProcessInfo.processInfo.activeProcessorCount, draws))
+        let counts = ParallelMap.map(workers, threads: workers) { w in
+            Self.count(noise, seed: seed, best: b, compared: compared, draws: (w * draws / workers)..<((w + 1) * draws / workers))
+        }
+        var above = counts[0].above, pair = counts[0].pair
+        for part in counts.dropFirst() {
+            for i in 0..<n { above[i] += part.above[i] }
+            for a in compared.indices { for c in compared.indices { pair[a][c] += part.pair[a][c] } }
         }
         let total = Double(draws)
         var pAbove = above.map { Double($0) / total }
@@ -59,5 +62,23 @@ public struct PairwiseComparison: Sendable, Equatable {
             compared.indices.map { c in a == c ? 0.5 : Double(pair[a][c]) / total }
         }
         tieGroup = order.filter { pAbove[$0] < Self.decisive }
+    }
+
+    /// Over `draws`: per run, the draws in which `best` is above it, and per
+    /// pair of `compared` runs, the draws in which the first is above the second.
+    private static func count(_ noise: AggregateNoise, seed: UInt64, best b: Int, compared: [Int],
+                              draws: Range<Int>) -> (above: [Int], pair: [[Int]]) {
+        let n = noise.aggregates.count
+        var above = [Int](repeating: 0, count: n)
+        var pair = [[Int]](repeating: [Int](repeating: 0, count: compared.count), count: compared.count)
+        var x = [Double](repeating: 0, count: n)
+        for d in draws {
+            noise.sample(draw: d, seed: seed, into: &x)
+            for i in 0..<n where x[b] > x[i] { above[i] += 1 }
+            for a in compared.indices {
+                for c in compared.indices where x[compared[a]] > x[compared[c]] { pair[a][c] += 1 }
+            }
+        }
+        return (above, pair)
     }
 }

@@ -112,12 +112,38 @@ public struct RankIntervals: Sendable, Equatable {
         let n = noise.aggregates.count
         var sample = [Double](repeating: 0, count: n)
         var order = Array(0..<n)
+        var keys = [RankKey](repeating: RankKey(key: 0, index: 0), count: n)
         for d in range {
             noise.sample(draw: d, seed: seed, into: &sample)
-            for i in 0..<n { order[i] = i }
-            order.sort { sample[$0] > sample[$1] || (sample[$0] == sample[$1] && $0 < $1) }
+            if sample.contains(where: { $0.isNaN }) {
+                for i in 0..<n { order[i] = i }
+                order.sort { sample[$0] > sample[$1] || (sample[$0] == sample[$1] && $0 < $1) }
+            } else {
+                // Without NaN the comparator is a total order (ties go to the lower
+                // index), so sorting (descending value, index) keys gives the same ranks.
+                for i in 0..<n { keys[i] = RankKey(key: descendingKey(sample[i]), index: i) }
+                keys.sort()
+                for r in 0..<n { order[r] = keys[r].index }
+            }
             for (r, i) in order.enumerated() { record(d, i, r + 1) }
         }
+    }
+
+    /// A run's place in one draw: its value's ``descendingKey(_:)``, then its index.
+    struct RankKey: Comparable {
+        let key: UInt64
+        let index: Int
+
+        static func < (a: RankKey, b: RankKey) -> Bool { a.key < b.key || (a.key == b.key && a.index < b.index) }
+    }
+
+    /// A key that sorts ascending as `x` sorts descending, with −0 and +0 equal
+    /// (`x` not NaN): the sign-magnitude bits of `x + 0` turned into an unsigned
+    /// order, then complemented.
+    static func descendingKey(_ x: Double) -> UInt64 {
+        let bits = (x + 0).bitPattern
+        let ascending = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+        return ~ascending
     }
 
     /// Whether the ranks are counted in histograms (``RankHistogram``, O(workers · n²)

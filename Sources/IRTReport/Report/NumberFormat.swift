@@ -27,7 +27,7 @@ public enum NumberFormat {
             return minusSign(mantissa + "e" + (negative ? "-" : "") + (exponent.isEmpty ? "0" : exponent), ascii)
         }
         let decimals = max(0, digits - 1 - magnitude)
-        let s = trimZeros(plain(x, decimals: decimals))
+        let s = plain(x, decimals: decimals, trimmingZeros: true)
         return s == "-0" ? "0" : minusSign(s, ascii)
     }
 
@@ -35,19 +35,44 @@ public enum NumberFormat {
     /// arithmetic when `|x| · 10^decimals` is an exact-enough integer (< 2⁵²),
     /// the C formatter otherwise. (The page prints thousands of numbers and
     /// `vsnprintf` through `withVaList` costs several thousand instructions each.)
-    static func plain(_ x: Double, decimals: Int) -> String {
+    /// With `trimmingZeros`, trailing zeros of the decimals are dropped, and the
+    /// point with them when none is left (`2.50` → `2.5`, `3.00` → `3`).
+    static func plain(_ x: Double, decimals: Int, trimmingZeros: Bool = false) -> String {
         let scale = powersOfTen[min(decimals, powersOfTen.count - 1)]
         let scaled = (Swift.abs(x) * scale).rounded()
-        guard decimals < powersOfTen.count, scaled < 0x1p52 else { return cFormat("%.\(decimals)f", x) }
-        let units = UInt64(scaled)
-        let divisor = UInt64(scale)
-        var s = x < 0 && units != 0 ? "-" : ""
-        s += String(units / divisor)
-        if decimals > 0 {
-            let fraction = String(units % divisor)
-            s += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        guard decimals < powersOfTen.count, scaled < 0x1p52 else {
+            let s = cFormat("%.\(decimals)f", x)
+            return trimmingZeros ? trimZeros(s) : s
         }
-        return s
+        let units = UInt64(scaled)
+        // Right to left into one buffer: at most 16 digits (units < 2⁵²), a point and a sign.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var start = buffer.count, rest = units
+            if decimals > 0 {
+                for _ in 0..<decimals {
+                    start -= 1
+                    buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                start -= 1
+                buffer[start] = UInt8(ascii: ".")
+            }
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            if x < 0 && units != 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "-")
+            }
+            var end = buffer.count
+            if trimmingZeros && decimals > 0 {
+                while buffer[end - 1] == UInt8(ascii: "0") { end -= 1 }
+                if buffer[end - 1] == UInt8(ascii: ".") { end -= 1 }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+        }
     }
 
     private static let powersOfTen: [Double] = (0...15).map { Foundation.pow(10, Double($0)) }
@@ -118,7 +143,7 @@ public enum NumberFormat {
     }
 
     private static func trimZeros(_ s: String) -> String {
-        guard s.contains(".") else { return s }
+        guard s.utf8.contains(UInt8(ascii: ".")) else { return s }
         var t = Substring(s)
         while t.hasSuffix("0") { t = t.dropLast() }
         if t.hasSuffix(".") { t = t.dropLast() }

@@ -31,7 +31,7 @@ enum Palette {
         let u = x - Double(i)
         let a = blues[i], b = blues[i + 1]
         func mix(_ p: Double, _ q: Double) -> Int { Int((p + (q - p) * u).rounded()) }
-        return cFormat("#%02x%02x%02x", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+        return hex(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
     }
 
     /// A diverging colour for `t` in [−1, 1] (clamped): blue below 0, white at 0, red above.
@@ -40,7 +40,18 @@ enum Palette {
         let end: (Double, Double, Double) = t >= 0 ? (178, 24, 43) : (33, 102, 172)
         let u = Swift.abs(t)
         func mix(_ q: Double) -> Int { Int((255 + (q - 255) * u).rounded()) }
-        return cFormat("#%02x%02x%02x", mix(end.0), mix(end.1), mix(end.2))
+        return hex(mix(end.0), mix(end.1), mix(end.2))
+    }
+
+    /// `#rrggbb` for channels in 0…255: what `"#%02x%02x%02x"` prints, without a formatter.
+    static func hex(_ red: Int, _ green: Int, _ blue: Int) -> String {
+        guard (0...255).contains(red), (0...255).contains(green), (0...255).contains(blue) else {
+            return cFormat("#%02x%02x%02x", red, green, blue)
+        }
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = [UInt8(ascii: "#")]
+        for c in [red, green, blue] { bytes += [digits[c >> 4], digits[c & 15]] }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether text on `sequential(t)` should be white for contrast.

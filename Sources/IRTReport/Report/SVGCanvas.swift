@@ -13,6 +13,8 @@ struct SVGCanvas {
     let width: Double
     let height: Double
     private var parts: [String] = []
+    /// The last opacity written and its text: charts draw thousands of shapes with one opacity.
+    private var lastOpacity: (value: Double, text: String)?
 
     init(width: Double, height: Double) {
         self.width = width
@@ -34,6 +36,17 @@ struct SVGCanvas {
         list.compactMap { name, value in value.map { " \(name)=\"\(HTMLEscaping.escape($0))\"" } }.joined()
     }
 
+    /// Appends ` name="value"` (escaped) to `out`, nothing when `value` is `nil`:
+    /// one attribute of ``attributes(_:)`` without the list, for the shapes drawn by the thousand.
+    private static func append(_ name: String, _ value: String?, to out: inout String) {
+        guard let value else { return }
+        out += " "
+        out += name
+        out += "=\""
+        out += HTMLEscaping.escape(value)
+        out += "\""
+    }
+
     private static func close(_ tag: String, _ title: String?) -> String {
         guard let title else { return "/>" }
         return "><title>\(HTMLEscaping.escape(title))</title></\(tag)>"
@@ -42,28 +55,38 @@ struct SVGCanvas {
     mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String = "#333",
                        width: Double = 1, dash: String? = nil, className: String? = nil, title: String? = nil) {
         let f = SVGCanvas.f
-        parts.append("<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\""
-            + SVGCanvas.attributes([("stroke", stroke), ("stroke-width", f(width)), ("stroke-dasharray", dash),
-                                    ("class", className)])
-            + SVGCanvas.close("line", title))
+        var out = "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\""
+        SVGCanvas.append("stroke", stroke, to: &out)
+        SVGCanvas.append("stroke-width", f(width), to: &out)
+        SVGCanvas.append("stroke-dasharray", dash, to: &out)
+        SVGCanvas.append("class", className, to: &out)
+        out += SVGCanvas.close("line", title)
+        parts.append(out)
     }
 
     mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String? = nil,
                        strokeWidth: Double? = nil, opacity: Double? = nil, className: String? = nil, title: String? = nil) {
         let f = SVGCanvas.f
-        parts.append("<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(Swift.max(0, w)))\" height=\"\(f(Swift.max(0, h)))\""
-            + SVGCanvas.attributes([("fill", fill), ("stroke", stroke), ("stroke-width", strokeWidth.map(f)),
-                                    ("fill-opacity", opacity.map(SVGCanvas.f2)), ("class", className)])
-            + SVGCanvas.close("rect", title))
+        var out = "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(Swift.max(0, w)))\" height=\"\(f(Swift.max(0, h)))\""
+        SVGCanvas.append("fill", fill, to: &out)
+        SVGCanvas.append("stroke", stroke, to: &out)
+        SVGCanvas.append("stroke-width", strokeWidth.map(f), to: &out)
+        SVGCanvas.append("fill-opacity", opacity.map { opacityText($0) }, to: &out)
+        SVGCanvas.append("class", className, to: &out)
+        out += SVGCanvas.close("rect", title)
+        parts.append(out)
     }
 
     mutating func circle(_ cx: Double, _ cy: Double, r: Double, fill: String, stroke: String? = nil,
                          opacity: Double? = nil, className: String? = nil, title: String? = nil) {
         let f = SVGCanvas.f
-        parts.append("<circle cx=\"\(f(cx))\" cy=\"\(f(cy))\" r=\"\(f(r))\""
-            + SVGCanvas.attributes([("fill", fill), ("stroke", stroke), ("fill-opacity", opacity.map(SVGCanvas.f2)),
-                                    ("class", className)])
-            + SVGCanvas.close("circle", title))
+        var out = "<circle cx=\"\(f(cx))\" cy=\"\(f(cy))\" r=\"\(f(r))\""
+        SVGCanvas.append("fill", fill, to: &out)
+        SVGCanvas.append("stroke", stroke, to: &out)
+        SVGCanvas.append("fill-opacity", opacity.map { opacityText($0) }, to: &out)
+        SVGCanvas.append("class", className, to: &out)
+        out += SVGCanvas.close("circle", title)
+        parts.append(out)
     }
 
     /// An open line through `points`.
@@ -103,12 +126,18 @@ struct SVGCanvas {
                        title: String? = nil) {
         let f = SVGCanvas.f
         let transform = rotate.map { "rotate(\(f($0)) \(f(x)) \(f(y)))" }
-        let tooltip = title.map { "<title>\(HTMLEscaping.escape($0))</title>" } ?? ""
-        parts.append("<text x=\"\(f(x))\" y=\"\(f(y))\""
-            + SVGCanvas.attributes([("text-anchor", anchor == .start ? nil : anchor.rawValue),
-                                    ("style", size.map { "font-size:\(f($0))px" }), ("font-weight", weight), ("fill", fill),
-                                    ("transform", transform), ("class", className)])
-            + ">\(tooltip)\(HTMLEscaping.escape(string))</text>")
+        var out = "<text x=\"\(f(x))\" y=\"\(f(y))\""
+        SVGCanvas.append("text-anchor", anchor == .start ? nil : anchor.rawValue, to: &out)
+        SVGCanvas.append("style", size.map { "font-size:\(f($0))px" }, to: &out)
+        SVGCanvas.append("font-weight", weight, to: &out)
+        SVGCanvas.append("fill", fill, to: &out)
+        SVGCanvas.append("transform", transform, to: &out)
+        SVGCanvas.append("class", className, to: &out)
+        out += ">"
+        if let title { out += "<title>" + HTMLEscaping.escape(title) + "</title>" }
+        out += HTMLEscaping.escape(string)
+        out += "</text>"
+        parts.append(out)
     }
 
     /// Starts a group whose `<title>` is the tooltip for everything inside it.
@@ -137,6 +166,14 @@ struct SVGCanvas {
     }
 
     /// Two decimals, for opacities and offsets.
+    /// ``f2(_:)`` of an opacity, remembered for the next shape.
+    private mutating func opacityText(_ value: Double) -> String {
+        if let last = lastOpacity, last.value == value { return last.text }
+        let text = SVGCanvas.f2(value)
+        lastOpacity = (value, text)
+        return text
+    }
+
     static func f2(_ x: Double) -> String {
         NumberFormat.significant((x * 100).rounded() / 100, digits: 3)
     }
