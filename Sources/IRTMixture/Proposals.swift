@@ -67,35 +67,50 @@ enum Proposals {
         let threads: Int
     }
 
-    /// - Returns: the proposals (possibly fewer than asked when the candidates are not diverse) and the
-    ///   number of feasible anchors.
-    /// A proposal's 95% interval for one score: the wider, at each end, of two
-    /// bias-corrected bootstrap intervals,
+    /// A proposal's 95% interval for one score: an envelope of two bias-corrected bootstrap
+    /// intervals and the estimate itself,
     ///
     /// ```
-    /// (2f(x̂) − mean_b f_b(x̂)) ± t · sd_b f_b(x̂)         the refits at the proposal
+    /// (2f(x̂) − mean_b f_b(x̂)) ± t · sd_b f_b(x̂)                    the refits at the proposal
     /// (f(x̂) − mean_b d_b) ± t · sd_b d_b,   d_b = f_b(x_b) − f(x_b)   their optimism
     /// ```
     ///
     /// with `t` Student's 97.5% quantile on B − 1 degrees of freedom and `x_b` refit b's
-    /// argmax. The first corrects the surrogates' shrinkage (a refit of a ridge or GP fit
-    /// shrinks once more, so the refits' mean sits below the full fit where it is high); the
-    /// second the bias of choosing a maximum of a noisy surrogate. With B = 32 refits, the
-    /// refits' own 2.5–97.5% quantiles span only about 89% of their law.
-    static func interval(estimate: Double, refits: [Double], optimism: [Double]) -> (Double, Double, Double) {
+    /// argmax. The first is the basic bootstrap interval, which corrects the surrogates'
+    /// shrinkage to first order (a refit of a ridge or GP fit shrinks once more, so the refits'
+    /// mean sits below the full fit where it is high, and the percentile interval counts that
+    /// twice); `d_b` holds both that shrinkage and the bias of choosing a maximum of a noisy
+    /// surrogate, measured at each refit's own argmax rather than at x̂. Neither alone is
+    /// claimed to be a 95% interval: the envelope is the calibrated claim, its coverage
+    /// measured (METHOD.md §16). With B = 32 refits, the refits' own 2.5–97.5% quantiles
+    /// would span only about 89% of their law, hence the t-based widths.
+    ///
+    /// - Parameters:
+    ///   - estimate: The full-data surrogate's prediction f(x̂).
+    ///   - refits: f_b(x̂), one per refit (B ≥ 2).
+    ///   - optimism: d_b, one per refit.
+    /// - Returns: The estimate and the envelope's ends; the ends are NaN when any input is
+    ///   not finite or there are fewer than 2 refits.
+    /// - Complexity: O(B).
+    static func interval(estimate: Double, refits: [Double], optimism: [Double])
+        -> (estimate: Double, lower: Double, upper: Double) {
         func meanAndSD(_ v: [Double]) -> (Double, Double) {
             let mean = v.reduce(0, +) / Double(v.count)
-            let variance = v.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) } / Double(Swift.max(v.count - 1, 1))
+            let variance = v.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count - 1)
             return (mean, variance.squareRoot())
         }
-        guard refits.count >= 2, optimism.count >= 2 else { return (estimate, estimate, estimate) }
+        guard refits.count >= 2, optimism.count >= 2, estimate.isFinite,
+              refits.allSatisfy(\.isFinite), optimism.allSatisfy(\.isFinite) else { return (estimate, .nan, .nan) }
         let t = StudentT.quantile(0.975, degreesOfFreedom: refits.count - 1)
         let (refitMean, refitSD) = meanAndSD(refits), (optimismMean, optimismSD) = meanAndSD(optimism)
         let shrinkage = 2 * estimate - refitMean, selection = estimate - optimismMean
-        return (estimate, Swift.min(shrinkage - t * refitSD, selection - t * optimismSD),
-                Swift.max(shrinkage + t * refitSD, selection + t * optimismSD))
+        let lower = Swift.min(shrinkage - t * refitSD, selection - t * optimismSD, estimate)
+        let upper = Swift.max(shrinkage + t * refitSD, selection + t * optimismSD, estimate)
+        return (estimate, lower, upper)
     }
 
+    /// - Returns: the proposals (possibly fewer than asked when the candidates are not diverse) and the
+    ///   number of feasible anchors.
     static func propose(_ inputs: Inputs, options: MixtureOptions) throws(LinalgError) -> [ProposedMixture] {
         let x = inputs.x, n = x.rows
         guard options.proposals > 0 else { return [] }

@@ -125,10 +125,10 @@ if proposalSeeds > 0 {
             total += 1
             if interval.lower <= truth && truth <= interval.upper { covered += 1 }
             if truth < interval.lower { below += 1 }
-            widthRatio += (interval.upper - interval.lower) / Double(proposalSeeds)
+            widthRatio += interval.upper - interval.lower
             if truth > interval.upper { above += 1 }
             if truth > best { improved += 1 }
         }
     }
-    print("proposal intervals: \(covered)/\(total) = \(String(format: "%.1f", 100 * Double(covered) / Double(max(total, 1))))% cover the true aggregate of the proposed mixture over \(proposalSeeds) sweeps (truth below the interval \(below), above \(above); mean width \(String(format: "%.3f", widthRatio))); \(improved)/\(total) proposals beat the best observed run's true aggregate")
+    print("proposal intervals: \(covered)/\(total) = \(String(format: "%.1f", 100 * Double(covered) / Double(max(total, 1))))% cover the true aggregate of the proposed mixture over \(proposalSeeds) sweeps (truth below the interval \(below), above \(above); mean width \(String(format: "%.3f", widthRatio / Double(max(total, 1))))); \(improved)/\(total) proposals beat the best observed run's true aggregate")
 }

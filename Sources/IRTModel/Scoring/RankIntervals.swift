@@ -64,7 +64,9 @@ public struct RankIntervals: Sendable, Equatable {
         rank = Self.pointRanks(aggregates)
         guard n > 0 else { interval = []; pBest = []; return }
         let workers = Swift.max(1, Swift.min(threads ?? ProcessInfo.processInfo.activeProcessorCount, draws))
-        let chunk = (draws + workers - 1) / workers
+        // Worker w draws w·draws/workers ..< (w+1)·draws/workers: every range in bounds for any
+        // draws ≥ workers (draws 5 on 4 workers: 1, 1, 1, 2), and the draws are seeded by index.
+        @Sendable func share(_ w: Int) -> Range<Int> { (w * draws / workers)..<((w + 1) * draws / workers) }
         var intervals: [[Int]] = [], best: [Double] = []
         if streaming ?? Self.streams(runs: n, draws: draws, workers: workers) {
             // One histogram of ranks per worker, merged: O(workers · n²) memory, not O(draws · n).
@@ -74,7 +76,7 @@ public struct RankIntervals: Sendable, Equatable {
             nonisolated(unsafe) let slots = histograms.baseAddress!
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var histogram = RankHistogram(runs: n, ranks: n)
-                Self.rankDraws(noise, seed: seed, (w * chunk)..<Swift.min(draws, (w + 1) * chunk)) { _, i, r in histogram.add(run: i, rank: r) }
+                Self.rankDraws(noise, seed: seed, share(w)) { _, i, r in histogram.add(run: i, rank: r) }
                 slots[w] = histogram
             }
             var total = histograms[0]
@@ -91,7 +93,7 @@ public struct RankIntervals: Sendable, Equatable {
             let base = ranks.baseAddress!
             nonisolated(unsafe) let output = base
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                Self.rankDraws(noise, seed: seed, (w * chunk)..<Swift.min(draws, (w + 1) * chunk)) { d, i, r in output[d * n + i] = Int32(r) }
+                Self.rankDraws(noise, seed: seed, share(w)) { d, i, r in output[d * n + i] = Int32(r) }
             }
             var column = [Int32](repeating: 0, count: draws)
             for i in 0..<n {

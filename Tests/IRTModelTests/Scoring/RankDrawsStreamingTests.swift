@@ -20,7 +20,7 @@ struct RankDrawsStreamingTests {
         for (n, draws) in [(1, 5), (2, 3), (40, 2001), (120, 500)] {
             let noise = Self.noise(n, seed: UInt64(n))
             let kept = RankIntervals(noise: noise, draws: draws, seed: 9, threads: 1, streaming: false)
-            for threads in [1, 2, 3] {
+            for threads in [1, 2, 3, 4, 6] {  // 5 draws on 4 workers, 3 on 6: uneven shares
                 let streamed = RankIntervals(noise: noise, draws: draws, seed: 9, threads: threads, streaming: true)
                 #expect(streamed == kept, "n = \(n), draws = \(draws), \(threads) thread(s)")
             }

@@ -27,10 +27,9 @@ enum ProjectedFixedPointNewton {
     /// The largest number of free coordinates solved for (a Jacobian of 2m evaluations).
     static let maximumDimension = 600
 
-    /// Where the solve ended: the point, the map evaluations it took, `max |F(x) − x|` there.
+    /// Where the solve ended: the point and `‖F(x) − x‖₂` there.
     struct Outcome {
         var point: FactorParameters
-        var evaluations: Int
         var residual: Double
     }
 
@@ -51,10 +50,10 @@ enum ProjectedFixedPointNewton {
     ///     says: the loading a followed rotation brought to 0 (``RotationDrift``),
     ///     which the image of a point not yet at the fixed point can still push up.
     ///   - newtonSteps: The most Newton steps taken.
+    ///   - evaluations: Incremented by every map evaluation, also when it returns `nil`.
     /// - Throws: The map's errors.
     static func solve<Map: EMMap>(from x0: FactorParameters, map: inout Map, holding held: Set<Int> = [],
-                                  newtonSteps: Int = 40) throws(AnalysisError) -> Outcome? {
-        var evaluations = 0
+                                  newtonSteps: Int = 40, evaluations: inout Int) throws(AnalysisError) -> Outcome? {
         let anchored = map.anchored, floors = map.psiFloors
         func image(_ x: FactorParameters) throws(AnalysisError) -> FactorParameters {
             var fx = x
@@ -159,6 +158,6 @@ enum ProjectedFixedPointNewton {
             solvedOnce = true
             if (delta.map(Swift.abs).max() ?? 0) * t < 1e-13 { break }
         }
-        return solvedOnce ? Outcome(point: x, evaluations: evaluations, residual: size) : nil
+        return solvedOnce ? Outcome(point: x, residual: size) : nil
     }
 }

@@ -242,26 +242,30 @@ public struct FactorModel: Sendable, Equatable {
                 // same plain steps leave it in place.
                 var point = check.point
                 var solveMoved = false
+                var roundRotation = 0.0
                 for _ in 0..<EMTuning.projectedSolveRounds {
                     var moved = false
+                    var spent = 0
                     let followed = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
-                        try RotationDrift.follow(from: point, map: &map)
+                        try RotationDrift.follow(from: point, map: &map, evaluations: &spent)
                     }
                     if let followed {
-                        iterations += followed.evaluations
                         point = followed.point
-                        rotationFollowed += followed.angle
                         moved = true
                     }
                     let solved = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
                         try ProjectedFixedPointNewton.solve(from: point, map: &map,
-                                                            holding: followed?.reachedZero.map { [$0] } ?? [])
+                                                            holding: followed?.reachedZero.map { [$0] } ?? [],
+                                                            evaluations: &spent)
                     }
+                    iterations += spent
                     if let solved {
-                        iterations += solved.evaluations
                         point = solved.point
                         moved = true
                     }
+                    // A rotation counts once it reached the loading that stops it (a reversal
+                    // right at the start turns by nothing worth saying).
+                    if let followed, followed.reachedZero != nil { roundRotation += followed.angle }
                     // Checked even when neither moved it: the check's own steps may have
                     // carried a slow but settling fit to its fixed point.
                     let recheck = try BLASThreading.withThreadCount(1) { () throws(AnalysisError) in
@@ -274,6 +278,7 @@ public struct FactorModel: Sendable, Equatable {
                         drift = nil
                         fitted = point
                         fixedPointSolved = solveMoved || moved
+                        rotationFollowed = roundRotation
                         break
                     }
                     drift = recheck.drift
