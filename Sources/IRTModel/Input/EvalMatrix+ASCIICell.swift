@@ -46,8 +46,9 @@ extension EvalMatrix {
 
     private static let standardMissingTokenBytes: [[UInt8]] = standardMissingTokens.map { Array($0.utf8) }
 
-    /// ``cell(_:)``'s grammar on trimmed ASCII bytes; `parse` reads the number once the grammar holds.
-    private static func decimal(_ bytes: UnsafeBufferPointer<UInt8>, parse: () -> Double?) -> CellText {
+    /// ``cell(_:)``'s grammar on trimmed bytes (ASCII or not: only ASCII digits, signs and
+    /// words count); `parse` reads the number once the grammar holds.
+    static func decimal(_ bytes: UnsafeBufferPointer<UInt8>, parse: () -> Double?) -> CellText {
         if bytes.isEmpty { return .missing }
         var i = 0
         if bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-") { i = 1 }

@@ -547,32 +547,9 @@ public struct EvalMatrix: Sendable {
     /// ``cell(_:)`` for any text: trims Unicode spaces with Foundation, then reads the grammar.
     static func unicodeCell(_ text: String) -> CellText {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { return .missing }
-        let bytes = Array(trimmed.utf8)
-        var i = 0
-        if bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-") { i = 1 }
-        let word = String(decoding: bytes[i...], as: UTF8.self).lowercased()
-        if word == "nan" { return .missing }
-        if word == "inf" || word == "infinity" { return .infinite }
-        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-        func digits() -> Int {
-            let start = i
-            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
-            return i - start
+        return Array(trimmed.utf8).withUnsafeBufferPointer { bytes in
+            decimal(bytes) { Double(trimmed) }
         }
-        var mantissaDigits = digits()
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-            i += 1
-            mantissaDigits += digits()
-        }
-        guard mantissaDigits > 0 else { return .notDecimal }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
-            i += 1
-            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard digits() > 0 else { return .notDecimal }
-        }
-        guard i == bytes.count, let value = Double(trimmed) else { return .notDecimal }
-        return value.isFinite ? .number(value) : .infinite
     }
 }
 

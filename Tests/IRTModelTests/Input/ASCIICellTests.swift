@@ -2,15 +2,29 @@ import Foundation
 @testable import IRTModel
 import Testing
 
-/// The reader's ASCII fast path decides every cell as the general path does:
+/// The reader's ASCII fast path and its general path decide every cell as an
+/// independent reading of the grammar does (a regular expression, then `Double`):
 /// Foundation's trimming, the missing tokens, then the grammar.
 @Suite("Reader: ASCII cells")
 struct ASCIICellTests {
+    /// The grammar of ``EvalMatrix/cell(_:)``, written independently: a regular expression
+    /// over the trimmed text, then `Double`.
+    private func grammar(_ text: String) -> EvalMatrix.CellText {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .missing }
+        let word = (trimmed.hasPrefix("+") || trimmed.hasPrefix("-") ? String(trimmed.dropFirst()) : trimmed).lowercased()
+        if word == "nan" { return .missing }
+        if word == "inf" || word == "infinity" { return .infinite }
+        guard trimmed.wholeMatch(of: /[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?/) != nil,
+              let value = Double(trimmed) else { return .notDecimal }
+        return value.isFinite ? .number(value) : .infinite
+    }
+
     /// The general path for a file's cell: trim Unicode spaces, compare with the tokens, read the grammar.
     private func general(_ text: String, extra: Set<String>) -> EvalMatrix.CellText {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if EvalMatrix.standardMissingTokens.contains(trimmed) || extra.contains(trimmed) { return .missing }
-        return EvalMatrix.unicodeCell(trimmed)
+        return grammar(trimmed)
     }
 
     private static let hand: [String] = [
@@ -25,8 +39,9 @@ struct ASCIICellTests {
     @Test("hand-picked cells: cell(_:) and a file's cells match the general path")
     func handPicked() {
         for text in Self.hand {
-            #expect(EvalMatrix.asciiCell(text, standardTokens: false) == EvalMatrix.unicodeCell(text), "\(text.debugDescription)")
-            #expect(EvalMatrix.cell(text) == EvalMatrix.unicodeCell(text), "\(text.debugDescription)")
+            #expect(EvalMatrix.asciiCell(text, standardTokens: false) == grammar(text), "\(text.debugDescription)")
+            #expect(EvalMatrix.unicodeCell(text) == grammar(text), "\(text.debugDescription)")
+            #expect(EvalMatrix.cell(text) == grammar(text), "\(text.debugDescription)")
             for extra: Set<String> in [[], ["-1"], ["-1", "n/a", "x"]] {
                 #expect(EvalMatrix.asciiCell(text, standardTokens: true, extraMissing: extra) == general(text, extra: extra),
                         "\(text.debugDescription) with \(extra)")
@@ -41,7 +56,8 @@ struct ASCIICellTests {
         for _ in 0..<20_000 {
             let length = Int(rng.next() % 9)
             let text = String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
-            #expect(EvalMatrix.asciiCell(text, standardTokens: false) == EvalMatrix.unicodeCell(text), "\(text.debugDescription)")
+            #expect(EvalMatrix.asciiCell(text, standardTokens: false) == grammar(text), "\(text.debugDescription)")
+            #expect(EvalMatrix.unicodeCell(text) == grammar(text), "\(text.debugDescription)")
             #expect(EvalMatrix.asciiCell(text, standardTokens: true, extraMissing: ["-1", "1e"])
                     == general(text, extra: ["-1", "1e"]), "\(text.debugDescription)")
         }
