@@ -46,6 +46,10 @@ struct Record {
     var stoppedOnCovariance = false
     /// `pinned` or `weak(d)` for non-negative loadings, `–` otherwise.
     var identification = "–"
+    /// A crawling projected fit whose fixed point was solved for (`em.fixed_point_solve`), and
+    /// the rotation of the loadings it followed, in degrees.
+    var fixedPointSolved = false
+    var rotationDegrees: Double? = nil
 }
 
 // MARK: - Arguments
@@ -158,6 +162,8 @@ for bankCase in bank {
                              seconds: seconds(clock.now - start), logLikelihood: d.logLikelihood,
                              estimatedDistance: d.estimatedDistance, failure: nil)
             fit.stoppedOnCovariance = d.stopQuantity == .covariance
+            fit.fixedPointSolved = d.projectedFixedPointSolved == true
+            fit.rotationDegrees = d.projectedRotationFollowed
             switch d.identification {
             case .pinned: fit.identification = "pinned"
             case let .weaklyIdentified(free): fit.identification = "weak(\(free))"
@@ -227,7 +233,13 @@ print("\nConverged within 5,000 evaluations: \(within) of \(records.count) fits.
 print("\nHardest fits (most map evaluations):\n")
 print("| case | M-step | p | n | k | evals | converged | wall | ℓ |")
 print("|---|---|---:|---:|---:|---:|---|---:|---:|")
-func marker(_ r: Record) -> String { r.cycles ? " (cycles)" : (r.stoppedOnCovariance ? " (on Σ)" : "") }
+func marker(_ r: Record) -> String {
+    if r.cycles { return " (cycles)" }
+    if r.fixedPointSolved {
+        return " (fixed point solved" + (r.rotationDegrees.map { String(format: ", %.2f° rotation followed", $0) } ?? "") + ")"
+    }
+    return r.stoppedOnCovariance ? " (on Σ)" : ""
+}
 for r in records.sorted(by: { ($0.converged ? 0 : 1, $0.evaluations) > ($1.converged ? 0 : 1, $1.evaluations) }).prefix(12) {
     let c = r.bankCase
     print("| \(c.name) | \(r.variant.rawValue) | \(c.p) | \(c.n) | \(c.k) | \(count(Double(r.evaluations))) | "
@@ -251,12 +263,12 @@ if printCases {
 }
 
 if let csvPath {
-    var text = "case,family,variant,p,n,k,evaluations,converged,seconds,log_likelihood,estimated_distance,projected_cycles,stop_quantity,identification,error\n"
+    var text = "case,family,variant,p,n,k,evaluations,converged,seconds,log_likelihood,estimated_distance,projected_cycles,stop_quantity,identification,fixed_point_solve,error\n"
     for r in records {
         let c = r.bankCase
         text += "\(c.name),\(c.family.letter),\(r.variant.rawValue),\(c.p),\(c.n),\(c.k),\(r.evaluations),\(r.converged),"
             + "\(r.seconds),\(r.logLikelihood),\(r.estimatedDistance),\(r.cycles),\(r.stoppedOnCovariance ? "covariance" : "loadings"),"
-            + "\(r.identification),\(r.failure.map { "\"\($0)\"" } ?? "")\n"
+            + "\(r.identification),\(r.fixedPointSolved),\(r.failure.map { "\"\($0)\"" } ?? "")\n"
     }
     do { try Data(text.utf8).write(to: URL(fileURLWithPath: csvPath)) } catch { fail("writing \(csvPath): \(error)") }
 }
