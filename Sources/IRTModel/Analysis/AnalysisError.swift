@@ -218,8 +218,21 @@ extension AnalysisError {
         var hint = ""
         if value.unicodeScalars.contains(where: { $0.properties.numericType == .decimal && !$0.isASCII }) {
             hint = " (only the ASCII digits 0–9 are read)"
-        } else if value.contains(","), EvalMatrix.cell(value.replacingOccurrences(of: ",", with: ".")) != .notDecimal {
-            hint = " (a decimal comma? write a point: \(value.replacingOccurrences(of: ",", with: ".")))"
+        } else if value.contains(",") {
+            // Groups of three digits after each comma read as thousands separators; one such comma
+            // without a point could be either.
+            let trimmed = value
+            let grouped = trimmed.wholeMatch(of: /[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?/) != nil
+            let withoutCommas = trimmed.replacingOccurrences(of: ",", with: "")
+            let withPoint = trimmed.replacingOccurrences(of: ",", with: ".")
+            let commas = trimmed.filter { $0 == "," }.count
+            if grouped, commas == 1, !trimmed.contains(".") {
+                hint = " (a thousands separator? write \(withoutCommas); a decimal comma? write \(withPoint))"
+            } else if grouped {
+                hint = " (a thousands separator? write \(withoutCommas))"
+            } else if EvalMatrix.cell(withPoint) != .notDecimal {
+                hint = " (a decimal comma? write a point: \(withPoint))"
+            }
         }
         return "\"\(shown)\"" + hint
     }

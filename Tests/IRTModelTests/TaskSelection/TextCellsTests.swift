@@ -41,6 +41,12 @@ struct TextCellsTests {
     @Test("The hints: a decimal comma, digits other than ASCII, control characters shown escaped")
     func badCellHints() {
         #expect(AnalysisError.shownCell("0,5") == "\"0,5\" (a decimal comma? write a point: 0.5)")
+        // Groups of three: a thousands separator (with one comma and no point, either reading).
+        #expect(AnalysisError.shownCell("1,000") == "\"1,000\" (a thousands separator? write 1000; a decimal comma? write 1.000)")
+        #expect(AnalysisError.shownCell("12,345,678") == "\"12,345,678\" (a thousands separator? write 12345678)")
+        #expect(AnalysisError.shownCell("-1,234.5") == "\"-1,234.5\" (a thousands separator? write -1234.5)")
+        #expect(AnalysisError.shownCell("1,2345") == "\"1,2345\" (a decimal comma? write a point: 1.2345)")
+        #expect(AnalysisError.shownCell("a,b") == "\"a,b\"")
         #expect(AnalysisError.shownCell("\u{0663}").contains("only the ASCII digits"))
         #expect(AnalysisError.shownCell("1\u{0}") == "\"1\\u{0}\"")
         #expect(AnalysisError.shownCell("abc") == "\"abc\"")
