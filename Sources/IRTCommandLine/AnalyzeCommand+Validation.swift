@@ -51,7 +51,7 @@ extension AnalyzeCommand {
             throw ValidationError("--starts must be between 1 and 10000 (got \(starts)); 16 is plenty to find the best optimum")
         }
         if correlation != nil || nObservations != nil {
-            guard let correlation, let nObservations else {
+            guard correlation != nil, let nObservations else {
                 throw ValidationError("--correlation FILE.csv and --n-obs N go together: the fit needs the number of runs behind the matrix")
             }
             guard nObservations >= 3 else { throw ValidationError("--n-obs must be at least 3 (got \(nObservations))") }

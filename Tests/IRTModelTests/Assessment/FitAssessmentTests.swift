@@ -111,7 +111,7 @@ struct ModelFitTests {
         let s = try #require(r.fit.statistics)
         // Direct: F = log|Σ| − log|R| + tr(Σ⁻¹R) − p from Linalg's Cholesky, R from the prepared z.
         let prepared = try PreparedSweep(sweep: SharedRuns.sweep.completedRuns(), selection: .reference)
-        let corr = try prepared.z.correlationOfStandardizedColumns()
+        let corr = prepared.z.correlationOfStandardizedColumns()
         let lambda = try Matrix(rows: r.loadings)
         var sigma = try lambda.multiplied(by: lambda, transposingOther: .transpose)
         for i in 0..<r.nTasks { sigma[i, i] += r.psi[i] }
@@ -155,7 +155,7 @@ struct ModelFitTests {
         let s = try #require(r.fit.statistics)
         let prepared = try PreparedSweep(sweep: Self.holzingerSwineford(),
                                          selection: .columns((1...9).map { "x\($0)" }, direction: .higherIsBetter))
-        let corr = try prepared.z.correlationOfStandardizedColumns()
+        let corr = prepared.z.correlationOfStandardizedColumns()
         let lambda = try Matrix(rows: r.loadings)
         var sigma = try lambda.multiplied(by: lambda, transposingOther: .transpose)
         for i in 0..<r.nTasks { sigma[i, i] += r.psi[i] }

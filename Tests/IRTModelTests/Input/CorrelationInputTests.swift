@@ -22,7 +22,7 @@ struct CorrelationInputTests {
         let fromRuns = try Analysis(sweep: sweep, options: options).run()
         let names = (1...9).map { "x\($0)" }
         let prepared = try PreparedSweep(sweep: sweep, selection: .columns(names, direction: .higherIsBetter))
-        let r = try prepared.z.correlationOfStandardizedColumns()
+        let r = prepared.z.correlationOfStandardizedColumns()
         let input = try CorrelationInput(csv: Self.csv(names, r), source: "hs_cor.csv", observations: 301)
         #expect(!input.wasCovariance && input.tasks == names)
         let fromMatrix = try Analysis.run(correlation: input, options: options)

@@ -17,7 +17,7 @@ struct RankKeyTests {
 
     @Test("ties, signed zeros, infinities, subnormals and extremes order as the comparator does")
     func handPicked() {
-        let x: [Double] = [1, -1, 0, -0.0, 0, .infinity, -.infinity, 5e-324, -5e-324, .greatestFiniteMagnitude,
+        let x: [Double] = [1, -1, 0, -0.0, 0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .greatestFiniteMagnitude,
                            -.greatestFiniteMagnitude, 1, 2.5, -2.5, 1e-300, -1e300, 0.1 + 0.2, 0.3]
         #expect(keyOrder(x) == comparatorOrder(x))
         #expect(RankIntervals.descendingKey(0) == RankIntervals.descendingKey(-0.0))
