@@ -87,8 +87,7 @@ extension AnalyzeCommand {
             guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw ValidationError("--json \(json): the directory \(parent.path) does not exist; create it first")
             }
-            if Self.isInside(url.resolvingSymlinksInPath(), outURL.resolvingSymlinksInPath())
-                || FileArguments.lands(json, in: outURL) {
+            if Self.isInside(url.resolvingSymlinksInPath(), outURL.resolvingSymlinksInPath()) {
                 throw ValidationError("--json \(json) is inside --out \(out), which is replaced on every run (it gets result.json anyway); choose a path outside it")
             }
         }

@@ -80,23 +80,6 @@ enum FileArguments {
         return out
     }
 
-    /// Whether a file written at `path` would land in `folder`: the real location of its
-    /// directory (symbolic links and `..` resolved in order by `realpath(3)`, as the kernel
-    /// will when writing), or one of that directory's ancestors, has the folder's identity.
-    /// `false` when the folder or the directory does not exist.
-    static func lands(_ path: String, in folder: URL) -> Bool {
-        guard let folderIdentity = Identity(path: folder.path) else { return false }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard let real = realpath(directory, nil) else { return false }
-        defer { free(real) }
-        var url = URL(fileURLWithPath: String(cString: real))
-        while true {
-            if Identity(path: url.path) == folderIdentity { return true }
-            if url.pathComponents.count <= 1 { return false }
-            url.deleteLastPathComponent()
-        }
-    }
-
     /// Checks that `path` is a readable file (or pipe), with the system's reason when it is not.
     ///
     /// - Throws: `ValidationError` "LABEL: no such file: PATH", "… is a directory; expected a file",
