@@ -42,14 +42,18 @@ enum FileArguments {
         try protect(inputs, outputs: outputs.compactMap { option, path in path.map { (option, $0) } }, folder: folder)
     }
 
-    /// Refuses an output that is one of `inputs` (same identity), and an
+    /// Refuses an output that is one of `inputs` (same identity, at the path the writers
+    /// write: `..` resolved in the text first), and an
     /// input that lies in `folder` (an ancestor of its real path has the
     /// folder's identity, or the folder holds it, e.g. by a hard link).
     static func protect(_ inputs: [(String, String)], outputs: [(String, String)],
                         folder: (String, URL)?) throws(ValidationError) {
         let identities = inputs.map { (label: $0.0, path: $0.1, identity: Identity(path: $0.1)) }
         for (option, path) in outputs {
-            guard let target = Identity(path: path) else { continue }   // nothing there yet: not an input
+            // The writers resolve `..` in the text before the kernel follows links
+            // (`standardizedFileURL`, OutputTarget): the file they would replace is that one.
+            let written = URL(fileURLWithPath: path).standardizedFileURL.path
+            guard let target = Identity(path: written) else { continue }   // nothing there yet: not an input
             if let input = identities.first(where: { $0.identity == target }) {
                 throw ValidationError("\(option) \(path) is the \(input.label) file\(input.path == path ? "" : " \(input.path)"); writing there would overwrite your input")
             }

@@ -183,6 +183,12 @@ struct CLIValidationTests {
         #expect(validationMessage(["--out", scratch.path("old"), "--json", scratch.path("old/r.json")]).contains("is inside --out"))
         let input = try scratch.write(raggedCSV, to: "input.csv")
         #expect(validationMessage([input, "--out", scratch.path("o2"), "--json", input]).contains("would overwrite your input"))
+        // … also where a link followed by `..` reads elsewhere to the kernel: the writers drop
+        // `l/..` from the text, so `l/../input.csv` is the input itself.
+        try FileManager.default.createDirectory(atPath: scratch.path("elsewhere/sub"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: scratch.path("l"), withDestinationPath: scratch.path("elsewhere/sub"))
+        #expect(validationMessage([input, "--out", scratch.path("o2"), "--json", scratch.path("l/../input.csv")])
+                    .contains("would overwrite your input"))
         #expect(validationMessage(["--draws", "2000000"]).contains("at most"))
         #expect(validationMessage([scratch.url.path]).contains("is a directory; expected a file"))
     }

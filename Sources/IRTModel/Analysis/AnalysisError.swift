@@ -221,8 +221,9 @@ extension AnalysisError {
         } else if value.contains(",") {
             // Groups of three digits after each comma read as thousands separators; one such comma
             // without a point could be either.
-            let trimmed = value
-            let grouped = trimmed.wholeMatch(of: /[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?/) != nil
+            let trimmed = String(value.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+            // A first group with a leading 0 ("0,500") is a decimal comma, not thousands.
+            let grouped = trimmed.wholeMatch(of: /[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?/) != nil
             let withoutCommas = trimmed.replacingOccurrences(of: ",", with: "")
             let withPoint = trimmed.replacingOccurrences(of: ",", with: ".")
             let commas = trimmed.filter { $0 == "," }.count

@@ -47,6 +47,8 @@ struct TextCellsTests {
         #expect(AnalysisError.shownCell("-1,234.5") == "\"-1,234.5\" (a thousands separator? write -1234.5)")
         #expect(AnalysisError.shownCell("1,2345") == "\"1,2345\" (a decimal comma? write a point: 1.2345)")
         #expect(AnalysisError.shownCell("a,b") == "\"a,b\"")
+        #expect(AnalysisError.shownCell(" 1,000 ") == "\" 1,000 \" (a thousands separator? write 1000; a decimal comma? write 1.000)")
+        #expect(AnalysisError.shownCell("0,500") == "\"0,500\" (a decimal comma? write a point: 0.500)")
         #expect(AnalysisError.shownCell("\u{0663}").contains("only the ASCII digits"))
         #expect(AnalysisError.shownCell("1\u{0}") == "\"1\\u{0}\"")
         #expect(AnalysisError.shownCell("abc") == "\"abc\"")

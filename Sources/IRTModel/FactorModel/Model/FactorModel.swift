@@ -241,7 +241,7 @@ public struct FactorModel: Sendable, Equatable {
                 // fixed-point equation on the free coordinates, and take the answer only when the
                 // same plain steps leave it in place.
                 var point = check.point
-                var solveMoved = false
+                var newtonSolved = false
                 var roundRotation = 0.0
                 for _ in 0..<EMTuning.projectedSolveRounds {
                     var moved = false
@@ -262,6 +262,7 @@ public struct FactorModel: Sendable, Equatable {
                     if let solved {
                         point = solved.point
                         moved = true
+                        newtonSolved = true
                     }
                     // A rotation counts once it reached the loading that stops it (a reversal
                     // right at the start turns by nothing worth saying).
@@ -277,13 +278,12 @@ public struct FactorModel: Sendable, Equatable {
                         converged = true
                         drift = nil
                         fitted = point
-                        fixedPointSolved = solveMoved || moved
+                        fixedPointSolved = newtonSolved
                         rotationFollowed = roundRotation
                         break
                     }
                     drift = recheck.drift
                     guard moved else { break }
-                    solveMoved = true
                     point = recheck.point
                 }
             }
