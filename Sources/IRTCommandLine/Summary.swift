@@ -16,11 +16,17 @@ public enum Summary {
     /// The EM block's line for a crawling projected fit whose fixed point was
     /// solved (METHOD.md §6), naming the rotation followed; `nil` otherwise.
     public static func fixedPointLine(_ em: AnalysisResult.EM) -> String? {
-        guard em.fixedPointSolve == true else { return nil }
+        let steps = FitOptions().tuning.projectedVerification
+        guard em.fixedPointSolve == true else {
+            // A rotation followed, then settled by the check's own steps without a solve.
+            return em.fixedPointRotationDegrees.map {
+                "(the projected map crawled along a rotation of the loadings; it was followed (\(NumberFormat.significant($0, digits: 2, ascii: true)) degrees) to the loading that stops it, and \(steps) plain map steps left the answer in place)"
+            }
+        }
         let rotation = em.fixedPointRotationDegrees.map {
             "after following the rotation of the loadings it drifted along (\(NumberFormat.significant($0, digits: 2, ascii: true)) degrees) to the loading that stops it, "
         } ?? ""
-        return "(the projected map crawled toward its fixed point; the fixed-point equation was solved by Newton's method \(rotation)and \(FitOptions().tuning.projectedVerification) plain map steps left the answer in place)"
+        return "(the projected map crawled toward its fixed point; the fixed-point equation was solved by Newton's method \(rotation)and \(steps) plain map steps left the answer in place)"
     }
 
     /// What the fit says of the loadings' identification, the quantity the stop

@@ -54,6 +54,10 @@ struct SummaryFixedPointTests {
         let plain = try #require(Summary.fixedPointLine(try SummaryIdentificationTests.em(["m_step": "projected", "fixed_point_solve": true])))
         #expect(plain.contains("solved by Newton's method and 2000 plain map steps"), "\(plain)")
         #expect(Summary.fixedPointLine(try SummaryIdentificationTests.em(["m_step": "projected"])) == nil)
+        // A rotation followed and settled by the check's steps, with no Newton solve: said too.
+        let followed = try #require(Summary.fixedPointLine(try SummaryIdentificationTests.em(
+            ["m_step": "projected", "fixed_point_rotation_degrees": 0.8])))
+        #expect(followed.contains("crawled along a rotation of the loadings; it was followed (0.8 degrees)") && !followed.contains("Newton"), "\(followed)")
     }
 
     @Test("the first card: with a rotation, without, and absent")
@@ -64,5 +68,8 @@ struct SummaryFixedPointTests {
         let plain = try #require(HTMLReport.fixedPointText(try SummaryIdentificationTests.em(["m_step": "projected", "fixed_point_solve": true])))
         #expect(plain.hasPrefix("solved by Newton's method: the projected map crawled toward it"), "\(plain)")
         #expect(HTMLReport.fixedPointText(try SummaryIdentificationTests.em(["m_step": "projected"])) == nil)
+        let followed = try #require(HTMLReport.fixedPointText(try SummaryIdentificationTests.em(
+            ["m_step": "projected", "fixed_point_rotation_degrees": 0.8])))
+        #expect(followed.hasPrefix("reached by following the rotation") && followed.contains("(0.8°)"), "\(followed)")
     }
 }

@@ -153,7 +153,11 @@ public enum HTMLReport {
     /// The first card's words for a crawling projected fit whose fixed point was
     /// solved (METHOD.md §6), naming the rotation followed; `nil` otherwise.
     static func fixedPointText(_ em: AnalysisResult.EM) -> String? {
-        guard em.fixedPointSolve == true else { return nil }
+        guard em.fixedPointSolve == true else {
+            return em.fixedPointRotationDegrees.map {
+                "reached by following the rotation of the loadings the projected map crawled along (\(NumberFormat.significant($0, digits: 2))°) to the loading that stops it; plain map steps left the answer in place"
+            }
+        }
         let rotation = em.fixedPointRotationDegrees.map {
             " after following the rotation of the loadings it drifted along (\(NumberFormat.significant($0, digits: 2))°) to the loading that stops it"
         } ?? ""

@@ -50,8 +50,9 @@ public struct FitDiagnostics: Sendable, Equatable, Codable {
     /// point was then solved for by Newton's method on the free coordinates
     /// (``ProjectedFixedPointNewton``), which the same plain steps left in place.
     public var projectedFixedPointSolved: Bool? = nil
-    /// Set when the crawl was a drift along a rotation that keeps `Λ ≥ 0` and the
-    /// solve followed it (``RotationDrift``): the angle turned, in degrees.
+    /// Set when the crawl was a drift along a rotation that keeps `Λ ≥ 0`, followed to
+    /// the loading that stops it (``RotationDrift``), and the fit converged: the angle
+    /// turned, in degrees (with or without a Newton solve afterwards).
     public var projectedRotationFollowed: Double? = nil
     /// Set when a factor's loadings collapsed to zero (a fixed point of EM, no
     /// fit) and the fit was rerun from the eigenvector start (``DegenerateRestart``).
