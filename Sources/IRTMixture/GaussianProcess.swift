@@ -40,18 +40,9 @@ struct GaussianProcessFit: Sendable {
 
     /// r(x)ᵢ = exp(−‖x − xᵢ‖²/(2ℓ²)).
     func kernelRow(_ x: [Double]) -> [Double] {
-        var xx = 0.0
-        for j in 0..<p { xx += x[j] * x[j] }
         let scale = -0.5 / (lengthScale * lengthScale)
-        var k = [Double](repeating: 0, count: n)
-        points.withUnsafeBufferPointer { pts in
-            for i in 0..<n {
-                var dot = 0.0
-                let base = i * p
-                for j in 0..<p { dot += pts[base + j] * x[j] }
-                k[i] = exp(scale * max(xx - 2 * dot + norms[i], 0))
-            }
-        }
+        var k = SurrogateSet.squaredDistances(from: x, toRowMajor: points, norms: norms, p: p)
+        for i in k.indices { k[i] = exp(scale * k[i]) }
         return k
     }
 }

@@ -34,6 +34,15 @@ struct SurrogateSet: Sendable {
     /// ‖x − xᵢ‖² for every training run (empty when no member is a GP).
     private func squaredDistances(_ x: [Double]) -> [Double] {
         guard members.contains(where: { if case .gp = $0 { true } else { false } }) else { return [] }
+        return Self.squaredDistances(from: x, toRowMajor: points, norms: norms, p: p)
+    }
+
+    /// ‖x − xᵢ‖² = ‖x‖² − 2x·xᵢ + ‖xᵢ‖² (clamped at 0 against rounding) for the n × p row-major
+    /// points xᵢ with squared norms `norms`.
+    ///
+    /// - Complexity: O(np).
+    static func squaredDistances(from x: [Double], toRowMajor points: [Double], norms: [Double], p: Int) -> [Double] {
+        let n = norms.count
         var xx = 0.0
         for j in 0..<p { xx += x[j] * x[j] }
         var d = [Double](repeating: 0, count: n)

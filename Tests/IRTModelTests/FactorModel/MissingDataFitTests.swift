@@ -135,8 +135,8 @@ struct MissingDataFitTests {
                                   options: FitOptions(factors: 2, mStep: mStep))
         let direct = try Self.directLogLikelihood(z, mask, lambda: fit.loadings, psi: fit.psi)
         #expect(abs(fit.diagnostics.logLikelihood - direct) <= 1e-9 * abs(direct))
-        // The projected fit of this draw meets its stop 1.3e-7 from its fixed point; the 2,000-step
-        // check carries it there, and a second check from that point certifies it.
+        // A projected fit whose accelerated stop is short of its fixed point is carried there by
+        // the check's plain steps, and a second check from that point certifies it.
         #expect(fit.diagnostics.converged)
         #expect(fit.diagnostics.projectedFixedPointSolved == nil)
     }

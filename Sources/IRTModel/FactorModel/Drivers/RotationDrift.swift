@@ -9,8 +9,8 @@ import Linalg
 /// clipping of the loadings held at 0 leaves a small push along them. The
 /// plain map then moves at a nearly constant speed along the orbit — its
 /// residual `F(x) − x` is a tangent rotation `ΛA`, `A = −Aᵀ` — until a positive
-/// loading reaches 0 and pins it (on the bank's `a/sim-19`: 1.5e-7 per step for
-/// about 480,000 steps, Λ moving 0.018). No acceleration or Newton step sees
+/// loading reaches 0 and pins it (measurements: Docs/decisions/projected-estimator.md).
+/// No acceleration or Newton step sees
 /// that end: the residual is the same at every point of the orbit. This walks
 /// the orbit in one step:
 ///
